@@ -1,0 +1,289 @@
+/*
+ * accountkit.h: create, update, read, list and delete customer accounts on
+ * vendor platforms (99digital, ...) through one model, one error taxonomy and
+ * local validation that reports every field problem at once.
+ *
+ * CONVENTIONS (they hold for every function below unless its comment says otherwise)
+ *
+ *  - Handles are opaque and allocated by the library. Each constructor has a
+ *    matching *_free; *_free(NULL) is a no-op.
+ *  - Input strings are UTF-8, NUL-terminated, and copied: the caller may free
+ *    or reuse them as soon as the call returns.
+ *  - Returned "const char *" strings are owned by the handle that returned
+ *    them and stay valid until that handle is freed (or, where noted, until the
+ *    next call on it). Never free them. "char *" strings documented as "caller
+ *    frees" are released with ak_string_free().
+ *  - Fallible functions return an ak_status (AK_OK is 0). When "err" is not
+ *    NULL and the call fails, *err receives a new error object the caller
+ *    releases with ak_error_free(); on success *err is set to NULL. Pass NULL
+ *    to ignore details. No exception or signal ever crosses this boundary.
+ *  - Error messages never contain secrets (client secrets, passwords, tokens).
+ *  - Threads: an ak_client may be used from many threads at once. ak_fields,
+ *    ak_result and ak_error objects belong to one thread at a time (they may
+ *    move between threads). ak_sandbox functions are thread-safe.
+ *  - A result keeps what it needs alive: handles may be freed in any order.
+ *
+ * The header compiles as C99 and as C++.
+ */
+#ifndef ACCOUNTKIT_H
+#define ACCOUNTKIT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#if defined(AK_BUILDING)
+#define AK_API __attribute__((visibility("default")))
+#else
+#define AK_API
+#endif
+
+/* ---- version ------------------------------------------------------------ */
+
+#define AK_VERSION_MAJOR 0
+#define AK_VERSION_MINOR 1
+#define AK_VERSION_PATCH 0
+/* Non-zero when the header is at least version x.y.z. */
+#define AK_VERSION_CHECK(x, y, z)                                  \
+  ((AK_VERSION_MAJOR > (x)) ||                                     \
+   (AK_VERSION_MAJOR == (x) && AK_VERSION_MINOR > (y)) ||          \
+   (AK_VERSION_MAJOR == (x) && AK_VERSION_MINOR == (y) && AK_VERSION_PATCH >= (z)))
+
+/* The library's version as "MAJOR.MINOR.PATCH" (static storage). */
+AK_API const char *ak_version(void);
+/* The library's version as MAJOR*10000 + MINOR*100 + PATCH, to compare with the
+ * header's macros at run time. */
+AK_API int ak_version_number(void);
+
+/* ---- status codes ------------------------------------------------------- */
+
+/* Values are never renumbered or reused. The category of an error. */
+typedef enum ak_status {
+  AK_OK = 0,
+  AK_E_INVALID_ARGUMENT = 1,  /* caller misuse: NULL handle, bad option, bad path, unknown vendor */
+  AK_E_VALIDATION = 2,        /* field problems (local, or reported by the vendor); see field errors */
+  AK_E_AUTH = 3,              /* credentials missing, wrong, expired or blocked */
+  AK_E_NOT_FOUND = 4,         /* the account does not exist */
+  AK_E_RATE_LIMITED = 5,      /* the vendor asked to slow down; see ak_error_retry_after */
+  AK_E_VENDOR = 6,            /* the vendor failed or refused for another reason */
+  AK_E_TRANSPORT = 7,         /* connection, TLS, redirect or response-size failure */
+  AK_E_TIMEOUT = 8,           /* connect or total timeout */
+  AK_E_DECODE = 9,            /* the vendor's response could not be understood */
+  AK_E_UNKNOWN_OPERATION = 10,/* the vendor has no such operation */
+  AK_E_OUTCOME_UNKNOWN = 11,  /* a create may or may not have happened */
+  AK_E_NOMEM = 12,            /* out of memory (no error object could be made) */
+  AK_E_INTERNAL = 13,         /* a bug in accountkit: please report it */
+  AK_E_OPERATION_FAILED = 14  /* an asynchronous operation settled in failure */
+} ak_status;
+
+/* A one-sentence English description of a status (static storage; never NULL). */
+AK_API const char *ak_strerror(ak_status status);
+
+/* ---- errors ------------------------------------------------------------- */
+
+typedef struct ak_error ak_error;
+
+/* Releases an error. NULL is a no-op. */
+AK_API void ak_error_free(ak_error *err);
+/* The status the failing call returned. */
+AK_API ak_status ak_error_code(const ak_error *err);
+/* The status as a stable lowercase name: "validation", "auth", "not_found", ... */
+AK_API const char *ak_error_category(const ak_error *err);
+/* A full sentence naming vendor and operation; never contains a secret. */
+AK_API const char *ak_error_message(const ak_error *err);
+/* The vendor and operation the error belongs to ("" when not applicable). */
+AK_API const char *ak_error_vendor(const ak_error *err);
+AK_API const char *ak_error_operation(const ak_error *err);
+/* The HTTP status of the vendor's answer, or 0 when none was received. */
+AK_API long ak_error_http_status(const ak_error *err);
+/* The vendor's raw error code as text (99digital "reason"), or "". */
+AK_API const char *ak_error_vendor_code(const ak_error *err);
+/* The vendor's request id (X-Request-Id), or "". */
+AK_API const char *ak_error_request_id(const ak_error *err);
+/* The vendor's response body, secrets replaced by "***", or "". */
+AK_API const char *ak_error_raw_body(const ak_error *err);
+/* Non-zero when sending the same call again later may succeed. */
+AK_API int ak_error_is_retriable(const ak_error *err);
+/* How many HTTP attempts were made (0 when none, e.g. local validation). */
+AK_API int ak_error_attempts(const ak_error *err);
+/* Seconds the vendor asked to wait before retrying, or -1 if it did not say. */
+AK_API double ak_error_retry_after(const ak_error *err);
+/* Field errors (validation): count, then path/rule/message of entry i (0-based).
+ * Paths look like "contacts[0].address.city"; rules are stable names such as
+ * "required", "type", "max_length", "max_digits", "enum", "email", "url",
+ * "phone", "country", "password", "letters_digits", "required_if",
+ * "all_or_none", "conflict", "unknown_field", "vendor" (reported by the vendor).
+ * Out-of-range i returns NULL. */
+AK_API size_t ak_error_field_count(const ak_error *err);
+AK_API const char *ak_error_field_path(const ak_error *err, size_t i);
+AK_API const char *ak_error_field_rule(const ak_error *err, size_t i);
+AK_API const char *ak_error_field_message(const ak_error *err, size_t i);
+
+/* Releases a string the library documented as "caller frees". NULL is a no-op. */
+AK_API void ak_string_free(char *s);
+
+/* ---- fields: a request's fields ----------------------------------------- */
+
+/* A JSON-like tree that tells a field left out (absent) from a field set to
+ * null. Paths name places in the tree: "account_name", "contacts[0].email",
+ * "address.city". Setting a path creates the objects and arrays on the way
+ * (arrays grow with nulls). Field names are the vendor's own spelling. */
+typedef struct ak_fields ak_fields;
+
+/* Creates an empty field set (an empty JSON object). */
+AK_API ak_status ak_fields_new(ak_fields **out, ak_error **err);
+/* Parses a JSON object into a new field set (null stays null; keys left out
+ * stay absent). Fails with AK_E_INVALID_ARGUMENT if the text is not a JSON
+ * object. len is the text's length in bytes. */
+AK_API ak_status ak_fields_from_json(ak_fields **out, const char *json, size_t len, ak_error **err);
+/* Releases a field set. NULL is a no-op. */
+AK_API void ak_fields_free(ak_fields *f);
+/* Setters: replace whatever is at path. */
+AK_API ak_status ak_fields_set_string(ak_fields *f, const char *path, const char *value, ak_error **err);
+AK_API ak_status ak_fields_set_int(ak_fields *f, const char *path, int64_t value, ak_error **err);
+AK_API ak_status ak_fields_set_double(ak_fields *f, const char *path, double value, ak_error **err);
+AK_API ak_status ak_fields_set_bool(ak_fields *f, const char *path, int value, ak_error **err);
+/* Sets an explicit null (sent as null, unlike a field that is left out). */
+AK_API ak_status ak_fields_set_null(ak_fields *f, const char *path, ak_error **err);
+/* Sets a subtree from JSON text (an object, array or scalar). */
+AK_API ak_status ak_fields_set_json(ak_fields *f, const char *path, const char *json, size_t len, ak_error **err);
+/* Removes the field at path (it becomes absent). Removing an absent field is not an error. */
+AK_API ak_status ak_fields_unset(ak_fields *f, const char *path, ak_error **err);
+/* The fields as JSON text. *out: caller frees with ak_string_free. */
+AK_API ak_status ak_fields_to_json(const ak_fields *f, char **out, ak_error **err);
+
+/* ---- client ------------------------------------------------------------- */
+
+typedef struct ak_client ak_client;
+
+/* Creates a client for a vendor ("99digital"). Unknown vendors fail with
+ * AK_E_INVALID_ARGUMENT. Set options before the first call. */
+AK_API ak_status ak_client_new(ak_client **out, const char *vendor, ak_error **err);
+/* Releases a client. Must not race with calls still running on it. NULL is a no-op. */
+AK_API void ak_client_free(ak_client *c);
+/* The client's vendor name (owned by the library; static storage). */
+AK_API const char *ak_client_vendor(const ak_client *c);
+
+/* Sets an option by name; values are text, parsed per option. Unknown names
+ * and malformed values fail with AK_E_INVALID_ARGUMENT naming the option.
+ * Calls that start afterwards use the new value (setting an option drops the
+ * client's cached token and connections). Thread-safe.
+ *
+ *  base_url            vendor URL (default: the vendor's documented host)
+ *  timeout_ms          total time for one HTTP exchange (default 30000)
+ *  connect_timeout_ms  time to connect (default 10000)
+ *  verify_tls          "true"/"false" (default true; turn off only for tests)
+ *  validate            "true"/"false": validate fields before sending (default true)
+ *  max_response_bytes  responses larger than this are refused (default 16 MiB)
+ *  ca_file             PEM bundle to trust instead of the system store
+ *  user_agent          User-Agent header (default "accountkit/VERSION")
+ *  credentials, named as the vendor names them:
+ *    99digital: client_id + client_secret (token fetched and refreshed), or access_token
+ */
+AK_API ak_status ak_client_set_option(ak_client *c, const char *name, const char *value, ak_error **err);
+
+/* ---- results ------------------------------------------------------------ */
+
+typedef struct ak_result ak_result;
+
+/* Releases a result. NULL is a no-op. */
+AK_API void ak_result_free(ak_result *r);
+/* The whole result as compact JSON: the vendor's response fields by their own
+ * names, envelope removed, ids normalised to integers where the vendor mixes
+ * strings and numbers. Owned by r. */
+AK_API const char *ak_result_json(const ak_result *r);
+/* The account id the result names, as text, or "" (owned by r). */
+AK_API const char *ak_result_id(const ak_result *r);
+/* The account's normalised status ("active", "suspended", ...), or "" (owned by r). */
+AK_API const char *ak_result_status(const ak_result *r);
+/* Typed reads by path ("list[0].account_name"). A missing path returns
+ * AK_E_NOT_FOUND; a value of another type returns AK_E_INVALID_ARGUMENT.
+ * get_string's *out is owned by r. get_json's *out: caller frees (ak_string_free). */
+AK_API ak_status ak_result_get_string(const ak_result *r, const char *path, const char **out);
+AK_API ak_status ak_result_get_int(const ak_result *r, const char *path, int64_t *out);
+AK_API ak_status ak_result_get_double(const ak_result *r, const char *path, double *out);
+AK_API ak_status ak_result_get_bool(const ak_result *r, const char *path, int *out);
+AK_API ak_status ak_result_get_json(const ak_result *r, const char *path, char **out);
+/* Non-zero if the path exists and holds null. */
+AK_API int ak_result_is_null(const ak_result *r, const char *path);
+/* Number of elements of the array (or members of the object) at path; 0 if absent. */
+AK_API size_t ak_result_size(const ak_result *r, const char *path);
+
+/* ---- calls -------------------------------------------------------------- */
+
+/* Runs an operation ("create_account", "update_account", "list_accounts",
+ * "delete_account", ...) with the given fields (NULL = no fields). Validates
+ * first unless the "validate" option is off: invalid fields fail with
+ * AK_E_VALIDATION listing every problem, and nothing is sent. On success *out
+ * receives a new result (caller frees with ak_result_free). Blocks the
+ * calling thread for the network exchange. Thread-safe on one client. */
+AK_API ak_status ak_call(ak_client *c, const char *operation, const ak_fields *fields,
+                         ak_result **out, ak_error **err);
+
+/* Validates fields for vendor/operation without any network access. Returns
+ * AK_OK, or AK_E_VALIDATION with every field problem in *err. */
+AK_API ak_status ak_validate(const char *vendor, const char *operation, const ak_fields *fields,
+                             ak_error **err);
+
+/* ---- vendors ------------------------------------------------------------ */
+
+/* Number of vendors, and the name of vendor i (static storage; NULL if out of range). */
+AK_API size_t ak_vendor_count(void);
+AK_API const char *ak_vendor_name(size_t i);
+/* A JSON description of every vendor: name, default_base_url, credential
+ * options, and each operation with its kind, method, path, id field and field
+ * rules. *out: caller frees with ak_string_free. */
+AK_API ak_status ak_vendors_json(char **out, ak_error **err);
+
+/* ---- sandbox: every vendor emulated on loopback --------------------------- */
+
+/* An HTTP server on 127.0.0.1 that behaves like the vendors (in-memory state,
+ * the vendors' validation and error codes, expiring tokens) and records every
+ * request it receives in a journal with secrets masked. Sandbox credentials:
+ *   99digital: client_id "sandbox-client", client_secret "sandbox-secret".
+ * Each vendor is served under its own path prefix (see ak_sandbox_vendor_url). */
+typedef struct ak_sandbox ak_sandbox;
+
+/* Creates a stopped sandbox. */
+AK_API ak_status ak_sandbox_new(ak_sandbox **out, ak_error **err);
+/* Stops (if running) and releases. NULL is a no-op. */
+AK_API void ak_sandbox_free(ak_sandbox *sb);
+/* Knobs (set before or after start):
+ *  token_lifetime_s  99digital access token lifetime in seconds (default 3600)
+ *  block_after       failed token requests before the caller is blocked (default 5)
+ *  block_seconds     how long a block lasts (default 60)                          */
+AK_API ak_status ak_sandbox_set_option(ak_sandbox *sb, const char *name, const char *value, ak_error **err);
+/* Starts serving on 127.0.0.1:port in background threads (port 0 = pick a free one). */
+AK_API ak_status ak_sandbox_start(ak_sandbox *sb, int port, ak_error **err);
+/* Stops serving; state and journal are kept. Stopping a stopped sandbox is a no-op. */
+AK_API void ak_sandbox_stop(ak_sandbox *sb);
+/* The port, or 0 when stopped. */
+AK_API int ak_sandbox_port(const ak_sandbox *sb);
+/* The base URL to give a client of vendor ("http://127.0.0.1:PORT/99digital"),
+ * or NULL when stopped or the vendor is unknown. Owned by sb, valid until the
+ * sandbox is freed. */
+AK_API const char *ak_sandbox_vendor_url(ak_sandbox *sb, const char *vendor);
+/* Points client at this sandbox: sets base_url and the sandbox credentials of
+ * the client's vendor. The sandbox must be running. */
+AK_API ak_status ak_sandbox_configure_client(ak_sandbox *sb, ak_client *c, ak_error **err);
+/* The sandbox credentials of vendor as a JSON object of client option names to
+ * values, e.g. {"client_id":"...","client_secret":"..."}. *out: caller frees. */
+AK_API ak_status ak_sandbox_credentials_json(ak_sandbox *sb, const char *vendor, char **out, ak_error **err);
+/* The request journal as a JSON array, oldest first; each entry has vendor,
+ * method, path, query (object), headers (object), body (parsed JSON, or the
+ * text if it is not JSON, or null), status. Secrets are masked as "***".
+ * *out: caller frees with ak_string_free. */
+AK_API ak_status ak_sandbox_journal_json(ak_sandbox *sb, char **out, ak_error **err);
+/* Empties the journal. */
+AK_API void ak_sandbox_journal_clear(ak_sandbox *sb);
+/* Makes every token issued so far invalid (tests of refresh-and-resend). */
+AK_API void ak_sandbox_expire_tokens(ak_sandbox *sb);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* ACCOUNTKIT_H */

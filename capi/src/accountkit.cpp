@@ -1,0 +1,512 @@
+// The C ABI: opaque handles over the C++ core. Every entry point catches every
+// exception and turns it into an ak_status (and an ak_error when asked).
+#include "accountkit/accountkit.h"
+
+#include <cstdlib>
+#include <cstring>
+#include <deque>
+#include <mutex>
+#include <new>
+#include <stdexcept>
+
+#include "core/client.hpp"
+#include "sandbox/sandbox.hpp"
+
+struct ak_error {
+  ak::Error e;
+};
+struct ak_fields {
+  ak::Value v = ak::Value::object();
+};
+struct ak_client {
+  std::unique_ptr<ak::Client> client;
+};
+struct ak_result {
+  ak::Result r;
+  std::string json;
+};
+struct ak_sandbox {
+  ak::sandbox::Server server;
+  std::mutex mu;
+  std::deque<std::string> urls;  // append-only, so returned pointers stay valid
+};
+
+namespace {
+
+ak_status to_c(ak::Status s) { return static_cast<ak_status>(s); }
+
+ak_status fail(ak_error **err, ak::Error e) {
+  ak_status code = to_c(e.status);
+  if (err) {
+    try {
+      *err = new ak_error{std::move(e)};
+    } catch (...) {
+      *err = nullptr;
+      return AK_E_NOMEM;
+    }
+  }
+  return code;
+}
+
+ak_status fail(ak_error **err, ak::Status s, std::string msg) { return fail(err, ak::Error(s, std::move(msg))); }
+
+// Runs fn, mapping every exception to a status. fn returns nothing; success is AK_OK.
+template <class Fn>
+ak_status guard(ak_error **err, Fn &&fn) {
+  if (err) *err = nullptr;
+  try {
+    fn();
+    return AK_OK;
+  } catch (const ak::Error &e) {
+    return fail(err, e);
+  } catch (const ak::JsonError &e) {
+    return fail(err, ak::Status::InvalidArgument, e.what());
+  } catch (const std::invalid_argument &e) {
+    return fail(err, ak::Status::InvalidArgument, e.what());
+  } catch (const std::bad_alloc &) {
+    if (err) *err = nullptr;
+    return AK_E_NOMEM;
+  } catch (const std::exception &e) {
+    return fail(err, ak::Status::Internal, std::string("internal error: ") + e.what());
+  } catch (...) {
+    return fail(err, ak::Status::Internal, "internal error");
+  }
+}
+
+void need(const void *p, const char *what) {
+  if (!p) throw std::invalid_argument(std::string(what) + " must not be NULL");
+}
+
+char *dup_string(const std::string &s) {
+  char *out = static_cast<char *>(std::malloc(s.size() + 1));
+  if (!out) throw std::bad_alloc();
+  std::memcpy(out, s.data(), s.size() + 1);
+  return out;
+}
+
+const char *str_or_empty(const ak_error *err, const std::string ak::Error::*member) {
+  return err ? (err->e.*member).c_str() : "";
+}
+
+const ak::FieldError *field_at(const ak_error *err, size_t i) {
+  return err && i < err->e.fields.size() ? &err->e.fields[i] : nullptr;
+}
+
+ak_status set_value(ak_fields *f, const char *path, ak_error **err, ak::Value v) {
+  return guard(err, [&] {
+    need(f, "fields");
+    need(path, "path");
+    ak::put_path(f->v, path) = std::move(v);
+  });
+}
+
+const ak::Value *result_at(const ak_result *r, const char *path) {
+  if (!r || !path) return nullptr;
+  return ak::get_path(r->r.data, path);
+}
+
+// Typed result read: AK_E_NOT_FOUND when absent, AK_E_INVALID_ARGUMENT on a type mismatch.
+template <class Check, class Read>
+ak_status read_result(const ak_result *r, const char *path, Check check, Read read) {
+  try {
+    if (!r || !path) return AK_E_INVALID_ARGUMENT;
+    const ak::Value *v = result_at(r, path);
+    if (!v) return AK_E_NOT_FOUND;
+    if (!check(*v)) return AK_E_INVALID_ARGUMENT;
+    read(*v);
+    return AK_OK;
+  } catch (const std::invalid_argument &) {
+    return AK_E_INVALID_ARGUMENT;
+  } catch (...) {
+    return AK_E_INTERNAL;
+  }
+}
+
+ak::Value describe_field(const ak::Field &f);
+
+ak::Value describe_fields(const std::vector<ak::Field> &members) {
+  ak::Array out;
+  for (const auto &m : members) out.push_back(describe_field(m));
+  return ak::Value(std::move(out));
+}
+
+const char *type_word(ak::Type t) {
+  switch (t) {
+    case ak::Type::String: return "string";
+    case ak::Type::Integer: return "integer";
+    case ak::Type::Number: return "number";
+    case ak::Type::Boolean: return "boolean";
+    case ak::Type::Object: return "object";
+    case ak::Type::Array: return "array";
+  }
+  return "string";
+}
+
+ak::Value describe_field(const ak::Field &f) {
+  ak::Value d = ak::Value::object();
+  d.set("name", f.name);
+  d.set("type", type_word(f.type));
+  d.set("required", f.required);
+  if (f.nullable) d.set("nullable", true);
+  if (f.secret) d.set("secret", true);
+  if (f.max_length) d.set("max_length", f.max_length);
+  if (f.min_length) d.set("min_length", f.min_length);
+  if (f.max_digits) d.set("max_digits", f.max_digits);
+  if (f.format != ak::Format::None) d.set("format", ak::format_rule(f.format));
+  if (!f.one_of.empty()) d.set("one_of", ak::Value(ak::Array(f.one_of)));
+  if (!f.members.empty()) d.set("fields", describe_fields(f.members));
+  if (f.element) d.set("element", describe_field(*f.element));
+  if (!f.doc.empty()) d.set("doc", f.doc);
+  return d;
+}
+
+const char *kind_word(ak::OpKind k) {
+  switch (k) {
+    case ak::OpKind::Create: return "create";
+    case ak::OpKind::Read: return "read";
+    case ak::OpKind::List: return "list";
+    case ak::OpKind::Update: return "update";
+    case ak::OpKind::Delete: return "delete";
+  }
+  return "read";
+}
+
+}  // namespace
+
+extern "C" {
+
+const char *ak_version(void) { return AK_VERSION_STRING; }
+int ak_version_number(void) { return AK_VERSION_MAJOR * 10000 + AK_VERSION_MINOR * 100 + AK_VERSION_PATCH; }
+
+const char *ak_strerror(ak_status status) {
+  int s = static_cast<int>(status);
+  if (s < 0 || s > static_cast<int>(ak::Status::OperationFailed)) return "unknown status";
+  return ak::status_message(static_cast<ak::Status>(s));
+}
+
+// ---- errors -------------------------------------------------------------------
+
+void ak_error_free(ak_error *err) { delete err; }
+ak_status ak_error_code(const ak_error *err) { return err ? to_c(err->e.status) : AK_OK; }
+const char *ak_error_category(const ak_error *err) { return ak::status_name(err ? err->e.status : ak::Status::Ok); }
+const char *ak_error_message(const ak_error *err) { return str_or_empty(err, &ak::Error::message); }
+const char *ak_error_vendor(const ak_error *err) { return str_or_empty(err, &ak::Error::vendor); }
+const char *ak_error_operation(const ak_error *err) { return str_or_empty(err, &ak::Error::operation); }
+long ak_error_http_status(const ak_error *err) { return err ? err->e.http_status : 0; }
+const char *ak_error_vendor_code(const ak_error *err) { return str_or_empty(err, &ak::Error::vendor_code); }
+const char *ak_error_request_id(const ak_error *err) { return str_or_empty(err, &ak::Error::request_id); }
+const char *ak_error_raw_body(const ak_error *err) { return str_or_empty(err, &ak::Error::raw_body); }
+int ak_error_is_retriable(const ak_error *err) { return err && err->e.retriable ? 1 : 0; }
+int ak_error_attempts(const ak_error *err) { return err ? err->e.attempts : 0; }
+double ak_error_retry_after(const ak_error *err) { return err ? err->e.retry_after : -1; }
+size_t ak_error_field_count(const ak_error *err) { return err ? err->e.fields.size() : 0; }
+const char *ak_error_field_path(const ak_error *err, size_t i) {
+  const auto *f = field_at(err, i);
+  return f ? f->path.c_str() : nullptr;
+}
+const char *ak_error_field_rule(const ak_error *err, size_t i) {
+  const auto *f = field_at(err, i);
+  return f ? f->rule.c_str() : nullptr;
+}
+const char *ak_error_field_message(const ak_error *err, size_t i) {
+  const auto *f = field_at(err, i);
+  return f ? f->message.c_str() : nullptr;
+}
+
+void ak_string_free(char *s) { std::free(s); }
+
+// ---- fields -------------------------------------------------------------------
+
+ak_status ak_fields_new(ak_fields **out, ak_error **err) {
+  return guard(err, [&] {
+    need(out, "out");
+    *out = new ak_fields;
+  });
+}
+
+ak_status ak_fields_from_json(ak_fields **out, const char *json, size_t len, ak_error **err) {
+  return guard(err, [&] {
+    need(out, "out");
+    *out = nullptr;
+    need(json, "json");
+    ak::Value v = ak::parse_json(std::string_view(json, len));
+    if (!v.is_object()) throw std::invalid_argument("fields JSON must be an object, got " + std::string(ak::kind_name(v.kind())));
+    *out = new ak_fields{std::move(v)};
+  });
+}
+
+void ak_fields_free(ak_fields *f) { delete f; }
+
+ak_status ak_fields_set_string(ak_fields *f, const char *path, const char *value, ak_error **err) {
+  if (!value) return fail(err, ak::Status::InvalidArgument, "value must not be NULL (use ak_fields_set_null)");
+  return set_value(f, path, err, ak::Value(value));
+}
+ak_status ak_fields_set_int(ak_fields *f, const char *path, int64_t value, ak_error **err) {
+  return set_value(f, path, err, ak::Value(static_cast<std::int64_t>(value)));
+}
+ak_status ak_fields_set_double(ak_fields *f, const char *path, double value, ak_error **err) {
+  return set_value(f, path, err, ak::Value(value));
+}
+ak_status ak_fields_set_bool(ak_fields *f, const char *path, int value, ak_error **err) {
+  return set_value(f, path, err, ak::Value(value != 0));
+}
+ak_status ak_fields_set_null(ak_fields *f, const char *path, ak_error **err) {
+  return set_value(f, path, err, ak::Value());
+}
+ak_status ak_fields_set_json(ak_fields *f, const char *path, const char *json, size_t len, ak_error **err) {
+  if (!json) return fail(err, ak::Status::InvalidArgument, "json must not be NULL");
+  ak::Value v;
+  ak_status s = guard(err, [&] { v = ak::parse_json(std::string_view(json, len)); });
+  return s == AK_OK ? set_value(f, path, err, std::move(v)) : s;
+}
+ak_status ak_fields_unset(ak_fields *f, const char *path, ak_error **err) {
+  return guard(err, [&] {
+    need(f, "fields");
+    need(path, "path");
+    ak::erase_path(f->v, path);
+  });
+}
+ak_status ak_fields_to_json(const ak_fields *f, char **out, ak_error **err) {
+  return guard(err, [&] {
+    need(f, "fields");
+    need(out, "out");
+    *out = dup_string(ak::to_json(f->v));
+  });
+}
+
+// ---- client -------------------------------------------------------------------
+
+ak_status ak_client_new(ak_client **out, const char *vendor, ak_error **err) {
+  return guard(err, [&] {
+    need(out, "out");
+    *out = nullptr;
+    need(vendor, "vendor");
+    const ak::Vendor *v = ak::find_vendor(vendor);
+    if (!v) {
+      std::string names;
+      for (const auto *known : ak::vendors()) names += (names.empty() ? "" : ", ") + known->name;
+      throw std::invalid_argument("unknown vendor \"" + std::string(vendor) + "\" (known: " + names + ")");
+    }
+    *out = new ak_client{std::make_unique<ak::Client>(*v)};
+  });
+}
+
+void ak_client_free(ak_client *c) { delete c; }
+
+const char *ak_client_vendor(const ak_client *c) { return c ? c->client->vendor().name.c_str() : ""; }
+
+ak_status ak_client_set_option(ak_client *c, const char *name, const char *value, ak_error **err) {
+  return guard(err, [&] {
+    need(c, "client");
+    need(name, "name");
+    need(value, "value");
+    c->client->set_option(name, value);
+  });
+}
+
+// ---- calls --------------------------------------------------------------------
+
+ak_status ak_call(ak_client *c, const char *operation, const ak_fields *fields, ak_result **out, ak_error **err) {
+  return guard(err, [&] {
+    need(out, "out");
+    *out = nullptr;
+    need(c, "client");
+    need(operation, "operation");
+    static const ak::Value empty = ak::Value::object();
+    auto result = std::make_unique<ak_result>();
+    result->r = c->client->call(operation, fields ? fields->v : empty);
+    result->json = ak::to_json(result->r.data);
+    *out = result.release();
+  });
+}
+
+ak_status ak_validate(const char *vendor, const char *operation, const ak_fields *fields, ak_error **err) {
+  return guard(err, [&] {
+    need(vendor, "vendor");
+    need(operation, "operation");
+    const ak::Vendor *v = ak::find_vendor(vendor);
+    if (!v) throw std::invalid_argument("unknown vendor \"" + std::string(vendor) + "\"");
+    static const ak::Value empty = ak::Value::object();
+    ak::validate_fields(*v, operation, fields ? fields->v : empty);
+  });
+}
+
+// ---- results ------------------------------------------------------------------
+
+void ak_result_free(ak_result *r) { delete r; }
+const char *ak_result_json(const ak_result *r) { return r ? r->json.c_str() : ""; }
+const char *ak_result_id(const ak_result *r) { return r ? r->r.id.c_str() : ""; }
+const char *ak_result_status(const ak_result *r) { return r ? r->r.status.c_str() : ""; }
+
+ak_status ak_result_get_string(const ak_result *r, const char *path, const char **out) {
+  if (!out) return AK_E_INVALID_ARGUMENT;
+  return read_result(r, path, [](const ak::Value &v) { return v.is_string(); },
+                     [&](const ak::Value &v) { *out = v.as_string().c_str(); });
+}
+ak_status ak_result_get_int(const ak_result *r, const char *path, int64_t *out) {
+  if (!out) return AK_E_INVALID_ARGUMENT;
+  return read_result(r, path, [](const ak::Value &v) { return v.is_int(); },
+                     [&](const ak::Value &v) { *out = v.as_int(); });
+}
+ak_status ak_result_get_double(const ak_result *r, const char *path, double *out) {
+  if (!out) return AK_E_INVALID_ARGUMENT;
+  return read_result(r, path, [](const ak::Value &v) { return v.is_number(); },
+                     [&](const ak::Value &v) { *out = v.as_double(); });
+}
+ak_status ak_result_get_bool(const ak_result *r, const char *path, int *out) {
+  if (!out) return AK_E_INVALID_ARGUMENT;
+  return read_result(r, path, [](const ak::Value &v) { return v.is_bool(); },
+                     [&](const ak::Value &v) { *out = v.as_bool() ? 1 : 0; });
+}
+ak_status ak_result_get_json(const ak_result *r, const char *path, char **out) {
+  if (!out) return AK_E_INVALID_ARGUMENT;
+  return read_result(r, path, [](const ak::Value &) { return true; },
+                     [&](const ak::Value &v) { *out = dup_string(ak::to_json(v)); });
+}
+int ak_result_is_null(const ak_result *r, const char *path) {
+  try {
+    const ak::Value *v = result_at(r, path);
+    return v && v->is_null() ? 1 : 0;
+  } catch (...) {
+    return 0;
+  }
+}
+size_t ak_result_size(const ak_result *r, const char *path) {
+  try {
+    const ak::Value *v = result_at(r, path);
+    if (!v) return 0;
+    if (v->is_array()) return v->as_array().size();
+    if (v->is_object()) return v->as_object().size();
+    return 0;
+  } catch (...) {
+    return 0;
+  }
+}
+
+// ---- vendors ------------------------------------------------------------------
+
+size_t ak_vendor_count(void) { return ak::vendors().size(); }
+const char *ak_vendor_name(size_t i) { return i < ak::vendors().size() ? ak::vendors()[i]->name.c_str() : nullptr; }
+
+ak_status ak_vendors_json(char **out, ak_error **err) {
+  return guard(err, [&] {
+    need(out, "out");
+    ak::Array all;
+    for (const ak::Vendor *v : ak::vendors()) {
+      ak::Array ops;
+      for (const auto &op : v->operations) {
+        ops.push_back(ak::Value(ak::Object{{"name", op.name},
+                                           {"kind", kind_word(op.kind)},
+                                           {"method", ak::method_name(op.method)},
+                                           {"path", op.path},
+                                           {"id_field", op.id_field},
+                                           {"fields", describe_fields(op.request.members)}}));
+      }
+      ak::Array creds(v->credential_options.begin(), v->credential_options.end());
+      ak::Array secrets(v->secret_options.begin(), v->secret_options.end());
+      all.push_back(ak::Value(ak::Object{{"name", v->name},
+                                         {"display_name", v->display_name},
+                                         {"default_base_url", v->default_base_url},
+                                         {"credentials", ak::Value(std::move(creds))},
+                                         {"secret_options", ak::Value(std::move(secrets))},
+                                         {"operations", ak::Value(std::move(ops))}}));
+    }
+    *out = dup_string(ak::to_json(ak::Value(std::move(all))));
+  });
+}
+
+// ---- sandbox ------------------------------------------------------------------
+
+ak_status ak_sandbox_new(ak_sandbox **out, ak_error **err) {
+  return guard(err, [&] {
+    need(out, "out");
+    *out = new ak_sandbox;
+  });
+}
+
+void ak_sandbox_free(ak_sandbox *sb) { delete sb; }
+
+ak_status ak_sandbox_set_option(ak_sandbox *sb, const char *name, const char *value, ak_error **err) {
+  return guard(err, [&] {
+    need(sb, "sandbox");
+    need(name, "name");
+    need(value, "value");
+    sb->server.set_option(name, value);
+  });
+}
+
+ak_status ak_sandbox_start(ak_sandbox *sb, int port, ak_error **err) {
+  return guard(err, [&] {
+    need(sb, "sandbox");
+    try {
+      sb->server.start(port);
+    } catch (const std::runtime_error &e) {
+      throw ak::Error(ak::Status::Transport, e.what());
+    }
+  });
+}
+
+void ak_sandbox_stop(ak_sandbox *sb) {
+  if (!sb) return;
+  try {
+    sb->server.stop();
+  } catch (...) {
+  }
+}
+
+int ak_sandbox_port(const ak_sandbox *sb) { return sb ? sb->server.port() : 0; }
+
+const char *ak_sandbox_vendor_url(ak_sandbox *sb, const char *vendor) {
+  if (!sb || !vendor) return nullptr;
+  try {
+    std::string url = sb->server.vendor_url(vendor);
+    if (url.empty()) return nullptr;
+    std::lock_guard lock(sb->mu);
+    for (const auto &u : sb->urls)
+      if (u == url) return u.c_str();
+    return sb->urls.emplace_back(std::move(url)).c_str();
+  } catch (...) {
+    return nullptr;
+  }
+}
+
+ak_status ak_sandbox_configure_client(ak_sandbox *sb, ak_client *c, ak_error **err) {
+  return guard(err, [&] {
+    need(sb, "sandbox");
+    need(c, "client");
+    const std::string &vendor = c->client->vendor().name;
+    std::string url = sb->server.vendor_url(vendor);
+    if (url.empty()) throw ak::Error(ak::Status::InvalidArgument, "the sandbox is not running");
+    c->client->set_option("base_url", url);
+    ak::Value credentials = sb->server.credentials(vendor);
+    for (const auto &[name, value] : credentials.as_object())
+      c->client->set_option(name, value.as_string());
+  });
+}
+
+ak_status ak_sandbox_credentials_json(ak_sandbox *sb, const char *vendor, char **out, ak_error **err) {
+  return guard(err, [&] {
+    need(sb, "sandbox");
+    need(vendor, "vendor");
+    need(out, "out");
+    *out = dup_string(ak::to_json(sb->server.credentials(vendor)));
+  });
+}
+
+ak_status ak_sandbox_journal_json(ak_sandbox *sb, char **out, ak_error **err) {
+  return guard(err, [&] {
+    need(sb, "sandbox");
+    need(out, "out");
+    *out = dup_string(sb->server.journal().to_json());
+  });
+}
+
+void ak_sandbox_journal_clear(ak_sandbox *sb) {
+  if (sb) sb->server.journal().clear();
+}
+
+void ak_sandbox_expire_tokens(ak_sandbox *sb) {
+  if (sb) sb->server.expire_tokens();
+}
+
+}  // extern "C"

@@ -1,0 +1,53 @@
+// Format predicates used by the field validator. Pure functions: no allocation
+// beyond what the arguments already hold, no locale dependence, no exceptions.
+#pragma once
+
+#include <string_view>
+
+namespace ak::formats {
+
+// A practical email check (what vendors accept, not full RFC 5322):
+// one '@', a non-empty local part of atext characters and single dots
+// (no leading/trailing/double dot), a domain of at least two dot-separated
+// labels made of letters, digits and inner hyphens, a TLD of >= 2 letters,
+// no whitespace or control characters, total length <= 254.
+bool is_email(std::string_view s);
+
+// An absolute http:// or https:// URL (scheme case-insensitive) with a non-empty
+// host (DNS name, IPv4, or [IPv6]), an optional numeric port 1..65535, and an
+// optional path/query/fragment free of spaces and control characters.
+bool is_http_url(std::string_view s);
+
+// International phone number as digits only, no '+': 8 to 15 digits (E.164
+// length), first digit not '0'. Example: 972501234567.
+bool is_intl_phone_digits(std::string_view s);
+
+// Phone written "+<digits>" or "00<digits>": after the prefix, 7 to 15 digits
+// (E.164), first digit not '0'. Spaces, dashes, dots and parentheses are NOT
+// allowed (the vendor documents digits only).
+bool is_phone_plus_or_00(std::string_view s);
+
+// An officially assigned ISO 3166-1 alpha-2 code (upper case exactly, e.g.
+// "BY", "IL", "US"; "XK", "EU", "UK" and lower case are rejected).
+bool is_iso3166_alpha2(std::string_view s);
+
+// ASCII letters and digits only, non-empty.
+bool is_letters_digits(std::string_view s);
+
+// A UUID in 8-4-4-4-12 hex form, upper or lower case.
+bool is_uuid(std::string_view s);
+
+// 99digital admin_password policy. Returns nullptr when the password is
+// acceptable, else a short reason naming the missing class, without echoing
+// the password: "shorter than 6 characters", "needs an upper-case letter (A-Z)",
+// "needs a lower-case letter (a-z)", "needs a special character".
+// Special characters: ! @ # $ % ^ & * ( ) _ + - = [ ] { } | \ " / . , < > : ; ? ~ '
+// (the 99digital createAccount list). Length limits are checked elsewhere.
+// Checks run in the order listed; the first failure is returned.
+const char *password_problem(std::string_view s);
+
+// Counts Unicode code points in valid UTF-8 (max lengths are in characters);
+// returns -1 if s is not valid UTF-8 (overlongs, surrogates, > U+10FFFF rejected).
+long utf8_length(std::string_view s);
+
+}  // namespace ak::formats

@@ -1,0 +1,262 @@
+#include "core/http.hpp"
+
+#include <curl/curl.h>
+
+#include <charconv>
+#include <ctime>
+#include <mutex>
+
+namespace ak {
+
+const char *method_name(Method m) {
+  switch (m) {
+    case Method::Get: return "GET";
+    case Method::Post: return "POST";
+    case Method::Put: return "PUT";
+    case Method::Delete: return "DELETE";
+  }
+  return "GET";
+}
+
+std::string url_encode(std::string_view s) {
+  static constexpr char hex[] = "0123456789ABCDEF";
+  std::string out;
+  out.reserve(s.size());
+  for (unsigned char c : s) {
+    bool unreserved = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+                      c == '-' || c == '.' || c == '_' || c == '~';
+    if (unreserved) {
+      out.push_back(static_cast<char>(c));
+    } else {
+      out.push_back('%');
+      out.push_back(hex[c >> 4]);
+      out.push_back(hex[c & 15]);
+    }
+  }
+  return out;
+}
+
+std::string url_origin(std::string_view url) {
+  auto scheme_end = url.find("://");
+  if (scheme_end == std::string_view::npos) return {};
+  auto host_end = url.find_first_of("/?#", scheme_end + 3);
+  std::string origin(url.substr(0, host_end == std::string_view::npos ? url.size() : host_end));
+  for (auto &c : origin)
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  return origin;
+}
+
+namespace {
+
+struct Sink {
+  std::string *body;
+  std::size_t cap;
+  bool overflow = false;
+};
+
+size_t on_body(char *data, size_t size, size_t n, void *user) {
+  auto *sink = static_cast<Sink *>(user);
+  size_t len = size * n;
+  if (sink->body->size() + len > sink->cap) {
+    sink->overflow = true;
+    return 0;  // aborts the transfer with CURLE_WRITE_ERROR
+  }
+  sink->body->append(data, len);
+  return len;
+}
+
+std::string_view trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r' || s.back() == '\n'))
+    s.remove_suffix(1);
+  return s;
+}
+
+bool header_is(std::string_view name, std::string_view want) {
+  if (name.size() != want.size()) return false;
+  for (size_t i = 0; i < name.size(); ++i) {
+    char a = name[i], b = want[i];
+    if (a >= 'A' && a <= 'Z') a = static_cast<char>(a - 'A' + 'a');
+    if (a != b) return false;
+  }
+  return true;
+}
+
+double parse_retry_after(std::string_view v) {
+  double secs = 0;
+  auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), secs);
+  if (ec == std::errc() && p == v.data() + v.size()) return secs < 0 ? 0 : secs;
+  std::string date(v);
+  time_t when = curl_getdate(date.c_str(), nullptr);
+  if (when < 0) return -1;
+  double delta = std::difftime(when, std::time(nullptr));
+  return delta < 0 ? 0 : delta;
+}
+
+size_t on_header(char *data, size_t size, size_t n, void *user) {
+  auto *resp = static_cast<HttpResponse *>(user);
+  std::string_view line(data, size * n);
+  if (line.starts_with("HTTP/")) {  // a new response (e.g. after 100-continue): start over
+    resp->content_type.clear();
+    resp->request_id.clear();
+    resp->retry_after = -1;
+    return size * n;
+  }
+  auto colon = line.find(':');
+  if (colon == std::string_view::npos) return size * n;
+  auto name = line.substr(0, colon);
+  auto value = trim(line.substr(colon + 1));
+  if (header_is(name, "content-type")) resp->content_type = value;
+  else if (header_is(name, "x-request-id")) resp->request_id = value;
+  else if (header_is(name, "retry-after")) resp->retry_after = parse_retry_after(value);
+  return size * n;
+}
+
+void lock_cb(CURL *, curl_lock_data data, curl_lock_access, void *user) {
+  static_cast<std::mutex *>(user)[data & 7].lock();
+}
+void unlock_cb(CURL *, curl_lock_data data, void *user) { static_cast<std::mutex *>(user)[data & 7].unlock(); }
+
+struct SlistDeleter {
+  void operator()(curl_slist *l) const { curl_slist_free_all(l); }
+};
+
+}  // namespace
+
+Transport::Transport(TransportOptions opts) : opts_(std::move(opts)) {
+  static std::once_flag once;
+  std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
+  share_ = curl_share_init();
+  if (!share_) throw Error(Status::NoMemory, "could not create a curl share handle");
+  curl_share_setopt(share_, CURLSHOPT_LOCKFUNC, lock_cb);
+  curl_share_setopt(share_, CURLSHOPT_UNLOCKFUNC, unlock_cb);
+  curl_share_setopt(share_, CURLSHOPT_USERDATA, share_locks_);
+  curl_share_setopt(share_, CURLSHOPT_SHARE, CURL_LOCK_DATA_CONNECT);
+  curl_share_setopt(share_, CURLSHOPT_SHARE, CURL_LOCK_DATA_DNS);
+  curl_share_setopt(share_, CURLSHOPT_SHARE, CURL_LOCK_DATA_SSL_SESSION);
+}
+
+Transport::~Transport() {
+  for (CURL *h : idle_) curl_easy_cleanup(h);
+  curl_share_cleanup(share_);
+}
+
+CURL *Transport::acquire() {
+  {
+    std::lock_guard lock(pool_mutex_);
+    if (!idle_.empty()) {
+      CURL *h = idle_.back();
+      idle_.pop_back();
+      curl_easy_reset(h);
+      return h;
+    }
+  }
+  CURL *h = curl_easy_init();
+  if (!h) throw Error(Status::NoMemory, "could not create a curl handle");
+  return h;
+}
+
+void Transport::release(CURL *h) {
+  std::lock_guard lock(pool_mutex_);
+  idle_.push_back(h);
+}
+
+HttpResponse Transport::perform(const HttpRequest &req) {
+  struct Handle {
+    Transport *t;
+    CURL *h;
+    ~Handle() { t->release(h); }
+  } handle{this, acquire()};
+
+  HttpRequest current = req;
+  for (int hop = 0;; ++hop) {
+    HttpResponse resp = perform_once(handle.h, current);
+    if (resp.status < 300 || resp.status >= 400 || resp.location.empty()) return resp;
+    // Credentials travel with the request, so a redirect to another origin is
+    // never followed; same-origin redirects are followed for reads only.
+    if (url_origin(resp.location) != url_origin(current.url)) {
+      Error e(Status::Transport, "the server redirected to another host; not followed");
+      e.http_status = resp.status;
+      throw e;
+    }
+    if (current.method != Method::Get || hop >= 3) {
+      Error e(Status::Transport, hop >= 3 ? "too many redirects" : "the server redirected a write request; not followed");
+      e.http_status = resp.status;
+      throw e;
+    }
+    curl_easy_reset(handle.h);
+    current.url = resp.location;
+  }
+}
+
+HttpResponse Transport::perform_once(CURL *h, const HttpRequest &req) {
+  HttpResponse resp;
+  Sink sink{&resp.body, opts_.max_response_bytes};
+  std::unique_ptr<curl_slist, SlistDeleter> headers;
+  auto add_header = [&](const std::string &line) {
+    curl_slist *next = curl_slist_append(headers.get(), line.c_str());
+    if (!next) throw Error(Status::NoMemory, "out of memory building headers");
+    (void)headers.release();
+    headers.reset(next);
+  };
+  for (const auto &[k, v] : req.headers) add_header(k + ": " + v);
+  if (!req.body.empty() || req.method == Method::Post || req.method == Method::Put)
+    add_header("Content-Type: application/json");
+  add_header("Accept: application/json");
+  add_header("Expect:");  // no 100-continue round trip
+
+  curl_easy_setopt(h, CURLOPT_URL, req.url.c_str());
+  curl_easy_setopt(h, CURLOPT_SHARE, share_);
+  curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
+  curl_easy_setopt(h, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+  curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L);
+  curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, opts_.connect_timeout_ms);
+  curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, opts_.timeout_ms);
+  curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, opts_.verify_tls ? 1L : 0L);
+  curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, opts_.verify_tls ? 2L : 0L);
+  if (!opts_.ca_file.empty()) curl_easy_setopt(h, CURLOPT_CAINFO, opts_.ca_file.c_str());
+  curl_easy_setopt(h, CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(opts_.max_response_bytes));
+  curl_easy_setopt(h, CURLOPT_ACCEPT_ENCODING, "");
+  curl_easy_setopt(h, CURLOPT_TCP_KEEPALIVE, 1L);
+  if (!opts_.user_agent.empty()) curl_easy_setopt(h, CURLOPT_USERAGENT, opts_.user_agent.c_str());
+  curl_easy_setopt(h, CURLOPT_HTTPHEADER, headers.get());
+  curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
+  curl_easy_setopt(h, CURLOPT_WRITEDATA, &sink);
+  curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header);
+  curl_easy_setopt(h, CURLOPT_HEADERDATA, &resp);
+
+  switch (req.method) {
+    case Method::Get: curl_easy_setopt(h, CURLOPT_HTTPGET, 1L); break;
+    case Method::Post: curl_easy_setopt(h, CURLOPT_POST, 1L); break;
+    case Method::Put:
+    case Method::Delete: curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, method_name(req.method)); break;
+  }
+  if (req.method != Method::Get && (!req.body.empty() || req.method != Method::Delete)) {
+    curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(req.body.size()));
+    curl_easy_setopt(h, CURLOPT_POSTFIELDS, req.body.c_str());
+  }
+
+  CURLcode rc = curl_easy_perform(h);
+  if (rc != CURLE_OK) {
+    if (sink.overflow || rc == CURLE_FILESIZE_EXCEEDED) {
+      throw Error(Status::Transport, "the response is larger than max_response_bytes (" +
+                                         std::to_string(opts_.max_response_bytes) + ") and was refused");
+    }
+    Error e(rc == CURLE_OPERATION_TIMEDOUT ? Status::Timeout : Status::Transport,
+            std::string("HTTP request failed: ") + curl_easy_strerror(rc));
+    e.retriable = rc == CURLE_OPERATION_TIMEDOUT || rc == CURLE_COULDNT_CONNECT ||
+                  rc == CURLE_COULDNT_RESOLVE_HOST || rc == CURLE_RECV_ERROR ||
+                  rc == CURLE_SEND_ERROR || rc == CURLE_GOT_NOTHING || rc == CURLE_PARTIAL_FILE;
+    throw e;
+  }
+  curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &resp.status);
+  if (resp.status >= 300 && resp.status < 400) {
+    char *loc = nullptr;
+    curl_easy_getinfo(h, CURLINFO_REDIRECT_URL, &loc);
+    if (loc) resp.location = loc;
+  }
+  return resp;
+}
+
+}  // namespace ak

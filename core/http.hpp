@@ -1,0 +1,80 @@
+// The libcurl transport: a pool of easy handles behind one share handle
+// (connections, DNS and TLS sessions are reused across calls and threads),
+// connect and total timeouts, TLS verification on, http/https only, no
+// redirect to another host, and a cap on response size.
+#pragma once
+
+#include <cstddef>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "core/error.hpp"
+
+typedef void CURL;
+typedef void CURLSH;
+
+namespace ak {
+
+enum class Method { Get, Post, Put, Delete };
+const char *method_name(Method m);
+
+struct HttpRequest {
+  Method method = Method::Get;
+  std::string url;
+  std::vector<std::pair<std::string, std::string>> headers;
+  std::string body;  // sent when non-empty, or always for POST/PUT
+};
+
+struct HttpResponse {
+  long status = 0;
+  std::string body;
+  std::string content_type;
+  std::string request_id;     // X-Request-Id, if the vendor sent one
+  double retry_after = -1;    // seconds from Retry-After, if sent
+  std::string location;       // redirect target, if any
+};
+
+struct TransportOptions {
+  long connect_timeout_ms = 10'000;
+  long timeout_ms = 30'000;
+  bool verify_tls = true;
+  std::size_t max_response_bytes = 16u << 20;
+  std::string ca_file;        // empty = system store
+  std::string user_agent;
+};
+
+class Transport {
+ public:
+  explicit Transport(TransportOptions opts);
+  ~Transport();
+  Transport(const Transport &) = delete;
+  Transport &operator=(const Transport &) = delete;
+
+  // Performs one exchange. Throws Error (Transport, Timeout) when no HTTP
+  // response was received. Thread-safe. Error messages never contain the URL's
+  // query (it may carry a token): callers add the redacted URL if they want.
+  HttpResponse perform(const HttpRequest &req);
+
+  const TransportOptions &options() const { return opts_; }
+
+ private:
+  CURL *acquire();
+  void release(CURL *h);
+  HttpResponse perform_once(CURL *h, const HttpRequest &req);
+
+  TransportOptions opts_;
+  CURLSH *share_ = nullptr;
+  std::mutex share_locks_[8];  // one per curl_lock_data kind we share
+  std::mutex pool_mutex_;
+  std::vector<CURL *> idle_;
+};
+
+// Percent-encodes everything but RFC 3986 unreserved characters.
+std::string url_encode(std::string_view s);
+// scheme://host[:port] of an absolute URL, lower-cased; empty if not parseable.
+std::string url_origin(std::string_view url);
+
+}  // namespace ak

@@ -1,0 +1,262 @@
+#include "core/schema.hpp"
+
+#include "core/formats.hpp"
+
+namespace ak {
+
+const Field *Field::member(std::string_view n) const {
+  for (const auto &m : members)
+    if (m.name == n) return &m;
+  return nullptr;
+}
+
+const char *type_name(Type t) {
+  switch (t) {
+    case Type::String: return "a string";
+    case Type::Integer: return "an integer";
+    case Type::Number: return "a number";
+    case Type::Boolean: return "a boolean";
+    case Type::Object: return "an object";
+    case Type::Array: return "an array";
+  }
+  return "?";
+}
+
+const char *format_rule(Format f) {
+  switch (f) {
+    case Format::None: return "format";
+    case Format::Email: return "email";
+    case Format::HttpUrl: return "url";
+    case Format::IntlPhoneDigits: return "phone";
+    case Format::PhonePlusOr00: return "phone";
+    case Format::Country: return "country";
+    case Format::LettersDigits: return "letters_digits";
+    case Format::Uuid: return "uuid";
+    case Format::Password99: return "password";
+  }
+  return "format";
+}
+
+const char *format_message(Format f) {
+  switch (f) {
+    case Format::None: return "";
+    case Format::Email: return "must be an email address";
+    case Format::HttpUrl: return "must be an absolute http:// or https:// URL";
+    case Format::IntlPhoneDigits:
+      return "must be an international phone number written as 8 to 15 digits without '+'";
+    case Format::PhonePlusOr00:
+      return "must be '+' or '00' followed by 7 to 15 digits (country, area, number)";
+    case Format::Country: return "must be an assigned ISO 3166-1 alpha-2 country code (upper case)";
+    case Format::LettersDigits: return "must contain only letters and digits";
+    case Format::Uuid: return "must be a UUID";
+    case Format::Password99: return "does not meet the password policy";
+  }
+  return "";
+}
+
+const char *format_problem(Format f, std::string_view s) {
+  bool ok = true;
+  switch (f) {
+    case Format::None: return nullptr;
+    case Format::Email: ok = formats::is_email(s); break;
+    case Format::HttpUrl: ok = formats::is_http_url(s); break;
+    case Format::IntlPhoneDigits: ok = formats::is_intl_phone_digits(s); break;
+    case Format::PhonePlusOr00: ok = formats::is_phone_plus_or_00(s); break;
+    case Format::Country: ok = formats::is_iso3166_alpha2(s); break;
+    case Format::LettersDigits: ok = formats::is_letters_digits(s); break;
+    case Format::Uuid: ok = formats::is_uuid(s); break;
+    case Format::Password99: {
+      // The policy's sentence plus the missing class; the password itself never appears.
+      const char *problem = formats::password_problem(s);
+      if (!problem) return nullptr;
+      thread_local std::string msg;
+      msg = std::string("does not meet the password policy: ") + problem;
+      return msg.c_str();
+    }
+  }
+  return ok ? nullptr : format_message(f);
+}
+
+namespace {
+
+std::string join(const std::string &prefix, std::string_view name) {
+  if (prefix.empty()) return std::string(name);
+  return prefix + "." + std::string(name);
+}
+
+std::string list_values(const std::vector<Value> &vals) {
+  std::string s;
+  for (size_t i = 0; i < vals.size(); ++i) {
+    if (i) s += ", ";
+    s += vals[i].is_string() ? "\"" + vals[i].as_string() + "\"" : to_json(vals[i]);
+  }
+  return s;
+}
+
+bool type_matches(Type t, const Value &v) {
+  switch (t) {
+    case Type::String: return v.is_string();
+    case Type::Integer: return v.is_int();
+    case Type::Number: return v.is_number();
+    case Type::Boolean: return v.is_bool();
+    case Type::Object: return v.is_object();
+    case Type::Array: return v.is_array();
+  }
+  return false;
+}
+
+int digit_count(std::int64_t n) {
+  int d = 1;
+  while (n >= 10) {
+    n /= 10;
+    ++d;
+  }
+  return d;
+}
+
+void check_value(const Field &f, const Value &v, const std::string &path, std::vector<FieldError> &out);
+
+void check_object(const Field &schema, const Value &obj, const std::string &prefix,
+                  std::vector<FieldError> &out) {
+  for (const auto &m : schema.members) {
+    const Value *v = obj.find(m.name);
+    std::string path = join(prefix, m.name);
+    if (!v) {
+      if (m.required) out.push_back({path, "required", "is required"});
+      continue;
+    }
+    check_value(m, *v, path, out);
+  }
+  if (!schema.allow_unknown) {
+    for (const auto &[key, _] : obj.as_object())
+      if (!schema.member(key))
+        out.push_back({join(prefix, key), "unknown_field", "is not a known field of this operation"});
+  }
+  for (const auto &rule : schema.rules) rule(obj, prefix, out);
+}
+
+void check_value(const Field &f, const Value &v, const std::string &path, std::vector<FieldError> &out) {
+  if (v.is_null()) {
+    if (!f.nullable)
+      out.push_back({path, f.required ? "required" : "not_null",
+                     f.required ? "is required and must not be null" : "must not be null"});
+    return;
+  }
+  if (!type_matches(f.type, v)) {
+    out.push_back({path, "type", std::string("must be ") + type_name(f.type) + ", got " +
+                                     (v.is_double() && f.type == Type::Integer ? "a fractional number"
+                                                                               : kind_name(v.kind()))});
+    return;
+  }
+  switch (f.type) {
+    case Type::String: {
+      const auto &s = v.as_string();
+      long len = formats::utf8_length(s);
+      if (len < 0) {
+        out.push_back({path, "utf8", "must be valid UTF-8 text"});
+        return;
+      }
+      if (f.max_length && len > f.max_length) {
+        out.push_back({path, "max_length", "must be at most " + std::to_string(f.max_length) +
+                                               " characters (has " + std::to_string(len) + ")"});
+      }
+      if (f.min_length && len < f.min_length) {
+        out.push_back({path, "min_length", "must be at least " + std::to_string(f.min_length) +
+                                               " characters (has " + std::to_string(len) + ")"});
+      }
+      if (const char *problem = format_problem(f.format, s))
+        out.push_back({path, format_rule(f.format), problem});
+      break;
+    }
+    case Type::Integer: {
+      auto n = v.as_int();
+      if (f.max_digits) {
+        if (n < 0) {
+          out.push_back({path, "max_digits", "must not be negative"});
+        } else if (int d = digit_count(n); d > f.max_digits) {
+          out.push_back({path, "max_digits", "must have at most " + std::to_string(f.max_digits) +
+                                                 " digits (has " + std::to_string(d) + ")"});
+        }
+      }
+      if (f.positive && n <= 0) out.push_back({path, "positive", "must be a positive integer"});
+      break;
+    }
+    case Type::Object: check_object(f, v, path, out); break;
+    case Type::Array:
+      if (f.element) {
+        const auto &arr = v.as_array();
+        for (size_t i = 0; i < arr.size(); ++i)
+          check_value(*f.element, arr[i], path + "[" + std::to_string(i) + "]", out);
+      }
+      break;
+    case Type::Number:
+    case Type::Boolean: break;
+  }
+  if (!f.one_of.empty()) {
+    bool found = false;
+    for (const auto &allowed : f.one_of) found = found || allowed == v;
+    if (!found) out.push_back({path, "enum", "must be one of " + list_values(f.one_of)});
+  }
+}
+
+bool given(const Value *v) { return v && !v->is_null(); }
+
+}  // namespace
+
+void validate(const Field &schema, const Value &value, std::vector<FieldError> &out) {
+  if (!value.is_object()) {
+    out.push_back({"", "type", "the fields must be an object"});
+    return;
+  }
+  check_object(schema, value, "", out);
+}
+
+CrossRule required_when(std::string field, std::string other, std::vector<Value> values) {
+  return [=](const Value &obj, const std::string &prefix, std::vector<FieldError> &out) {
+    const Value *o = obj.find(other);
+    if (!o) return;
+    for (const auto &v : values) {
+      if (*o == v && !given(obj.find(field))) {
+        out.push_back({join(prefix, field), "required_if",
+                       "is required when " + other + " is " + to_json(v)});
+        return;
+      }
+    }
+  };
+}
+
+CrossRule format_when(std::string field, std::string other, Value value, Format format) {
+  return [=](const Value &obj, const std::string &prefix, std::vector<FieldError> &out) {
+    const Value *o = obj.find(other);
+    const Value *f = obj.find(field);
+    if (!o || *o != value || !f || !f->is_string()) return;
+    if (const char *problem = format_problem(format, f->as_string()))
+      out.push_back({join(prefix, field), format_rule(format),
+                     std::string(problem) + " when " + other + " is " + to_json(value)});
+  };
+}
+
+CrossRule all_or_none(std::vector<std::string> fields) {
+  return [=](const Value &obj, const std::string &prefix, std::vector<FieldError> &out) {
+    size_t n = 0;
+    for (const auto &f : fields) n += given(obj.find(f)) ? 1 : 0;
+    if (n == 0 || n == fields.size()) return;
+    std::string names;
+    for (size_t i = 0; i < fields.size(); ++i) names += (i ? ", " : "") + fields[i];
+    for (const auto &f : fields)
+      if (!given(obj.find(f)))
+        out.push_back({join(prefix, f), "all_or_none", "is required because " + names +
+                                                           " must be given together or not at all"});
+  };
+}
+
+CrossRule forbidden_when(std::string field, std::string other, Value value) {
+  return [=](const Value &obj, const std::string &prefix, std::vector<FieldError> &out) {
+    const Value *o = obj.find(other);
+    if (o && *o == value && obj.find(field))
+      out.push_back({join(prefix, field), "conflict",
+                     "must not be given when " + other + " is " + to_json(value)});
+  };
+}
+
+}  // namespace ak

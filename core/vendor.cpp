@@ -1,0 +1,78 @@
+#include "core/vendor.hpp"
+
+namespace ak {
+
+const ReasonCode *Operation::reason(int code) const {
+  for (const auto &r : reasons)
+    if (r.code == code) return &r;
+  return nullptr;
+}
+
+const Operation *Vendor::find(std::string_view op) const {
+  for (const auto &o : operations)
+    if (o.name == op) return &o;
+  return nullptr;
+}
+
+std::string Vendor::status_of(const Operation &op, const Value &result) const {
+  if (op.result_status.empty()) return {};
+  const Value *v = result.find(op.result_status);
+  if (!v || v->is_null()) return {};
+  return v->is_string() ? v->as_string() : to_json(*v);
+}
+
+const Vendor *find_vendor(std::string_view name) {
+  for (const Vendor *v : vendors())
+    if (v->name == name) return v;
+  return nullptr;
+}
+
+std::string expand_path(const Operation &op, Value &body) {
+  std::string out;
+  const std::string &p = op.path;
+  size_t i = 0;
+  while (i < p.size()) {
+    size_t open = p.find('{', i);
+    if (open == std::string::npos) {
+      out.append(p, i, std::string::npos);
+      break;
+    }
+    out.append(p, i, open - i);
+    size_t close = p.find('}', open);
+    std::string name = p.substr(open + 1, close - open - 1);
+    const Value *v = body.find(name);
+    if (!v || v->is_null()) {
+      Error e(Status::Validation, name + " is required (it is part of the request path)");
+      e.fields.push_back({name, "required", "is required"});
+      throw e;
+    }
+    // Escaped whatever its content, so a value can never change the path.
+    out += url_encode(v->is_string() ? v->as_string() : to_json(*v));
+    body.erase(name);
+    i = close + 1;
+  }
+  return out;
+}
+
+Status status_for_http(long s) {
+  if (s == 401 || s == 403) return Status::Auth;
+  if (s == 404 || s == 410) return Status::NotFound;
+  if (s == 400 || s == 422) return Status::Validation;
+  if (s == 429) return Status::RateLimited;
+  return Status::Vendor;
+}
+
+Error reason_error(const Operation &op, int code) {
+  const ReasonCode *r = op.reason(code);
+  Error e(r ? r->status : Status::Vendor,
+          r ? r->message + " (reason " + std::to_string(code) + ")"
+            : "the vendor failed with undocumented reason " + std::to_string(code));
+  e.vendor_code = std::to_string(code);
+  if (r) {
+    e.retriable = r->retriable;
+    for (const auto &f : r->fields) e.fields.push_back({f, "vendor", r->message});
+  }
+  return e;
+}
+
+}  // namespace ak

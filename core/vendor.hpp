@@ -1,0 +1,102 @@
+// A vendor is its operations as data plus the few hooks data cannot say:
+// how to authenticate and how to decode its responses. Adding a vendor means
+// one folder under core/vendors and one line in core/vendors/registry.cpp.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/error.hpp"
+#include "core/http.hpp"
+#include "core/json.hpp"
+#include "core/schema.hpp"
+
+namespace ak {
+
+enum class OpKind { Create, Read, List, Update, Delete };
+
+// What a vendor's error code means: its category and, when it names one, the field.
+struct ReasonCode {
+  int code;
+  Status status;
+  std::vector<std::string> fields;  // request fields the code refers to (may be none)
+  std::string message;  // our wording of the vendor's meaning
+  bool retriable = false;
+};
+
+struct Operation {
+  std::string name;  // "create_account"
+  OpKind kind = OpKind::Read;
+  Method method = Method::Get;
+  std::string path;       // "/api/online/createAccount"; "{name}" binds a path_param field
+  Field request;          // Object schema of the request fields
+  std::vector<ReasonCode> reasons;
+  std::string id_field;   // request field naming the target account (bindings take it positionally)
+  std::string result_id;  // response field with the account id
+  std::string result_status;  // response field with the account status
+  std::string list_key;   // list operations: response key of the items
+
+  const ReasonCode *reason(int code) const;
+};
+
+// Options a client was configured with: credential names are the vendor's own.
+using Options = std::map<std::string, std::string>;
+
+// Adds credentials to outgoing requests; holds a client's token cache.
+class Authenticator {
+ public:
+  virtual ~Authenticator() = default;
+  // Adds auth to req (may fetch a token through t first). Thread-safe.
+  virtual void apply(HttpRequest &req, Transport &t) = 0;
+  // The vendor rejected the token used for req: forget it. Returns true when a
+  // new one can be fetched (so the call is worth resending once).
+  virtual bool invalidate(const HttpRequest &req) = 0;
+  // Every secret this authenticator holds or has fetched, for scrubbing text.
+  virtual std::vector<std::string> secrets() const = 0;
+};
+
+class Vendor {
+ public:
+  virtual ~Vendor() = default;
+
+  std::string name;              // "99digital"
+  std::string display_name;      // "99digital Partners API"
+  std::string default_base_url;  // "" when there is none (must be configured)
+  std::vector<std::string> credential_options;  // option names this vendor accepts
+  std::vector<std::string> secret_options;      // the ones never to print
+  std::vector<Operation> operations;
+
+  const Operation *find(std::string_view op) const;
+
+  // Builds the authenticator from the client's options. Throws Error
+  // (InvalidArgument) naming what is missing.
+  virtual std::unique_ptr<Authenticator> authenticator(const Options &opts) const = 0;
+
+  // Turns a response into the result tree (the vendor's fields by their own
+  // names, envelope removed) or throws Error with category, vendor code and fields.
+  virtual Value decode(const Operation &op, const HttpResponse &resp) const = 0;
+
+  // Normalised status string of a result ("active", "suspended", ...); raw
+  // vendor strings are kept when unknown.
+  virtual std::string status_of(const Operation &op, const Value &result) const;
+};
+
+// Every vendor the library knows, in a fixed order.
+const std::vector<const Vendor *> &vendors();
+const Vendor *find_vendor(std::string_view name);
+
+// Request-building helpers shared by vendors.
+// Expands "{field}" placeholders from fields (percent-encoded); those fields
+// are removed from body. Throws Error(Validation) for a missing path field.
+std::string expand_path(const Operation &op, Value &body);
+
+// Maps an HTTP status to a category for vendors whose errors are HTTP statuses.
+Status status_for_http(long http_status);
+
+// The error for a vendor reason code from op's table (or a Vendor error for
+// an unknown code). Field errors use rule "vendor" and the code's meaning.
+Error reason_error(const Operation &op, int code);
+
+}  // namespace ak

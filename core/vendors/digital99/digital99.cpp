@@ -1,0 +1,312 @@
+// 99digital Partners API (seeds 000 and 001; ../shared/VENDORS.md section 1).
+// Errors travel in the body: {"status": "OK"|"FAIL", "reason": N}, HTTP 200.
+#include "core/vendors/digital99/digital99.hpp"
+
+#include <charconv>
+
+#include "core/auth.hpp"
+
+namespace ak {
+
+namespace {
+
+// Reason codes are per endpoint; these are the ones every endpoint shares.
+ReasonCode wrong_credentials() { return {2, Status::Auth, {}, "wrong credentials"}; }
+ReasonCode token_expired() { return {3, Status::Auth, {}, "the access token does not exist or has expired"}; }
+ReasonCode wrong_method() { return {13, Status::Vendor, {}, "the endpoint was called with the wrong HTTP method"}; }
+
+Operation create_account() {
+  Operation op;
+  op.name = "create_account";
+  op.kind = OpKind::Create;
+  op.method = Method::Post;
+  op.path = "/api/online/createAccount";
+  op.result_id = "account_id";
+  op.request = Field::object("", {
+      Field::string("account_name").max(100).req().describe("the business name"),
+      Field::integer("agents").digits(4).req().describe("how many agents the account may create"),
+      Field::integer("inboxes").digits(3).req().describe("how many inboxes the account may create"),
+      Field::string("admin_email").max(50).fmt(Format::Email).req()
+          .describe("first agent's email; an existing one is granted access instead of created"),
+      Field::string("admin_name").max(50).req(),
+      Field::string("admin_displayName").max(50).req(),
+      Field::string("admin_password").max(50).fmt(Format::Password99).hidden().req()
+          .describe(">= 6 characters with an upper-case, a lower-case and a special character"),
+      Field::integer("admin_2fa").values({0, 1, 2}).describe("0 none (default), 1 email, 2 SMS"),
+      Field::string("admin_2fa_value").max(50)
+          .describe("email when admin_2fa is 1, phone digits without '+' when 2"),
+      Field::string("server").max(30).describe("server subdomain (selected partners only)"),
+      Field::string("reference").max(50).fmt(Format::LettersDigits)
+          .describe("your key for this account; returned by list_accounts"),
+  });
+  op.request.rules = {
+      required_when("admin_2fa_value", "admin_2fa", {1, 2}),
+      format_when("admin_2fa_value", "admin_2fa", 1, Format::Email),
+      format_when("admin_2fa_value", "admin_2fa", 2, Format::IntlPhoneDigits),
+  };
+  op.reasons = {
+      wrong_credentials(), token_expired(), wrong_method(),
+      {20, Status::Validation, {"reference"}, "reference is invalid"},
+      {31, Status::Vendor, {}, "the vendor failed to create the account; try again or contact support", true},
+      {34, Status::Validation, {"server"}, "server is invalid or wrong"},
+      {36, Status::Validation, {"account_name"}, "account_name is invalid or wrong"},
+      {37, Status::Validation, {"agents", "inboxes"}, "agents / inboxes number is invalid or wrong"},
+      {38, Status::Validation, {"admin_email"}, "admin_email address is invalid or wrong"},
+      {39, Status::Validation, {"admin_name", "admin_displayName"}, "admin_name or admin_displayName is invalid or wrong"},
+      {40, Status::Validation, {"admin_password"}, "admin_password is invalid or does not meet the policy"},
+      {41, Status::Validation, {"admin_2fa"}, "admin_2fa is invalid or wrong"},
+      {42, Status::Validation, {"admin_2fa_value"}, "admin_2fa_value is wrong"},
+  };
+  return op;
+}
+
+Operation update_account() {
+  Operation op;
+  op.name = "update_account";
+  op.kind = OpKind::Update;
+  op.method = Method::Post;
+  op.path = "/api/online/updateAccount";
+  op.id_field = "account_id";
+  op.result_id = "account_id";
+  op.result_status = "account_status";
+  op.request = Field::object("", {
+      Field::integer("account_id").digits(7).gt0().req(),
+      Field::string("server").max(50).req().describe("the account's server subdomain"),
+      Field::string("account_name").max(100),
+      Field::integer("account_status").values({0, 1}).describe("0 disabled (no one can log in), 1 active"),
+      Field::string("builder_url").max(150).fmt(Format::HttpUrl).describe("the Workflow Builder login URL"),
+  });
+  op.reasons = {
+      wrong_credentials(), token_expired(), wrong_method(),
+      {20, Status::Validation, {"reference"}, "reference is invalid"},
+      {31, Status::Vendor, {}, "the vendor failed to update the account; try again or contact support", true},
+      {33, Status::NotFound, {"account_id"}, "account_id is invalid or wrong"},
+      {34, Status::Validation, {"server"}, "server is invalid or wrong"},
+      {36, Status::Validation, {"account_name"}, "account_name is invalid or wrong"},
+      {46, Status::Validation, {"account_status"}, "account_status is invalid or wrong"},
+      {47, Status::Validation, {"builder_url"}, "builder_url is invalid or wrong"},
+  };
+  return op;
+}
+
+Operation list_accounts() {
+  Operation op;
+  op.name = "list_accounts";
+  op.kind = OpKind::List;
+  op.method = Method::Get;
+  op.path = "/api/online/getAccounts";
+  op.list_key = "list";
+  op.request = Field::object("", {});
+  op.reasons = {wrong_credentials(), token_expired(), wrong_method()};
+  return op;
+}
+
+Operation delete_account() {
+  Operation op;
+  op.name = "delete_account";
+  op.kind = OpKind::Delete;
+  op.method = Method::Delete;
+  op.path = "/api/online/deleteAccount";
+  op.id_field = "accountID";
+  op.request = Field::object("", {
+      Field::integer("accountID").digits(7).gt0().req().describe("the account to delete (irreversible)"),
+      Field::string("server").max(50).req(),
+  });
+  op.reasons = {
+      wrong_credentials(), token_expired(), wrong_method(),
+      {33, Status::NotFound, {"accountID"}, "accountID is invalid or wrong"},
+      {34, Status::Validation, {"server"}, "server is invalid or wrong"},
+  };
+  return op;
+}
+
+bool ieq(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i) {
+    char x = a[i], y = b[i];
+    if (x >= 'a' && x <= 'z') x = static_cast<char>(x - 32);
+    if (y >= 'a' && y <= 'z') y = static_cast<char>(y - 32);
+    if (x != y) return false;
+  }
+  return true;
+}
+
+// Ids arrive as numbers or as strings of digits; results always carry integers.
+void int_id(Value &obj, const char *key) {
+  Value *v = obj.find(key);
+  if (!v || !v->is_string()) return;
+  const auto &s = v->as_string();
+  std::int64_t n = 0;
+  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), n);
+  if (ec == std::errc() && p == s.data() + s.size() && !s.empty()) *v = Value(n);
+}
+
+// The documented spellings differ between endpoints (accountID, account_id).
+void normalise_account(Value &obj) {
+  if (!obj.is_object()) return;
+  if (Value *v = obj.find("accountID"); v && !obj.find("account_id")) {
+    Value id = *v;
+    obj.erase("accountID");
+    obj.set("account_id", std::move(id));
+  }
+  int_id(obj, "account_id");
+  int_id(obj, "agent_id");
+}
+
+Error decode_failure(std::string msg, const HttpResponse &resp) {
+  Error e(Status::Decode, std::move(msg));
+  e.http_status = resp.status;
+  e.raw_body = resp.body;
+  return e;
+}
+
+// Splits the envelope: returns reason, removes status/reason from obj. The
+// docs' updateAccount sample repeats "status" for the account status; a second
+// "status" holding a number is taken as account_status.
+int take_envelope(Value &obj, bool &ok, const HttpResponse &resp) {
+  bool seen_status = false;
+  Object kept;
+  int reason = -1;
+  for (auto &[k, v] : obj.as_object()) {
+    if (k == "status" && !seen_status && v.is_string()) {
+      seen_status = true;
+      ok = ieq(v.as_string(), "OK");
+    } else if (k == "status" && seen_status && !obj.find("account_status")) {
+      kept.emplace_back("account_status", std::move(v));
+    } else if (k == "reason") {
+      if (v.is_int()) reason = static_cast<int>(v.as_int());
+      else if (v.is_string()) std::from_chars(v.as_string().data(), v.as_string().data() + v.as_string().size(), reason);
+    } else {
+      kept.emplace_back(std::move(k), std::move(v));
+    }
+  }
+  if (!seen_status) {
+    // Some answers carry only a reason; 1 is success.
+    if (reason < 0) throw decode_failure("the response has neither status nor reason", resp);
+    ok = reason == 1;
+  }
+  obj = Value(std::move(kept));
+  return reason;
+}
+
+class Digital99 final : public Vendor {
+ public:
+  Digital99() {
+    name = "99digital";
+    display_name = "99digital Partners API";
+    default_base_url = "https://partners.99digital.co.il";
+    credential_options = {"client_id", "client_secret", "access_token"};
+    secret_options = {"client_secret", "access_token"};
+    operations = {create_account(), update_account(), list_accounts(), delete_account()};
+  }
+
+  std::unique_ptr<Authenticator> authenticator(const Options &opts) const override {
+    if (const auto *token = find_option(opts, "access_token")) return std::make_unique<BearerAuth>(*token);
+    if (!find_option(opts, "client_id") && !find_option(opts, "client_secret"))
+      throw Error(Status::InvalidArgument,
+                  "99digital: set client_id and client_secret, or access_token");
+    std::string id = require_option(opts, "client_id", name);
+    std::string secret = require_option(opts, "client_secret", name);
+    std::string url = opts.at("base_url") + kTokenPath;
+    auto fetch = [id, secret, url](Transport &t) { return fetch_token(t, url, id, secret); };
+    return std::make_unique<BearerAuth>(fetch, std::vector<std::string>{secret});
+  }
+
+  Value decode(const Operation &op, const HttpResponse &resp) const override {
+    Value body;
+    try {
+      body = parse_json(resp.body);
+    } catch (const JsonError &) {
+      if (resp.status < 200 || resp.status >= 300) throw http_error(resp);
+      throw decode_failure("the response is not valid JSON", resp);
+    }
+    if (!body.is_object()) throw decode_failure("the response is not a JSON object", resp);
+    bool ok = false;
+    int reason = take_envelope(body, ok, resp);
+    if (!ok) {
+      Error e = reason_error(op, reason);
+      e.raw_body = resp.body;
+      e.token_rejected = reason == 3;
+      throw e;
+    }
+    normalise_account(body);
+    if (!op.list_key.empty()) {
+      Value *items = body.find(op.list_key);
+      if (!items) body.set(op.list_key, Value::array());
+      else if (!items->is_array()) throw decode_failure("\"" + op.list_key + "\" is not a list", resp);
+      else
+        for (auto &item : items->as_array()) normalise_account(item);
+    }
+    return body;
+  }
+
+  // account_status is 1/0 on updateAccount and "active"/"suspended" in lists.
+  std::string status_of(const Operation &op, const Value &result) const override {
+    if (op.result_status.empty()) return {};
+    const Value *v = result.find(op.result_status);
+    if (v && v->is_int()) return v->as_int() == 1 ? "active" : v->as_int() == 0 ? "suspended" : to_json(*v);
+    return Vendor::status_of(op, result);
+  }
+
+ private:
+  static constexpr const char *kTokenPath = "/api/settings/accessToken";
+
+  static Error http_error(const HttpResponse &resp) {
+    Error e(status_for_http(resp.status), "HTTP " + std::to_string(resp.status));
+    e.http_status = resp.status;
+    e.raw_body = resp.body;
+    e.retriable = resp.status >= 500 || resp.status == 429;
+    return e;
+  }
+
+  // Never retried: a wrong secret (reason 2) or a block (reason 3) only gets
+  // worse with more attempts.
+  static Token fetch_token(Transport &t, const std::string &url, const std::string &id,
+                           const std::string &secret) {
+    HttpRequest req;
+    req.method = Method::Post;
+    req.url = url;
+    req.body = to_json(Value(Object{{"client_id", id}, {"client_secret", secret}}));
+    HttpResponse resp = t.perform(req);
+    Value body;
+    try {
+      body = parse_json(resp.body);
+    } catch (const JsonError &) {
+      if (resp.status < 200 || resp.status >= 300) throw http_error(resp);
+      throw decode_failure("the access token response is not valid JSON", resp);
+    }
+    const Value *reason = body.find("reason");
+    int code = reason && reason->is_int() ? static_cast<int>(reason->as_int()) : -1;
+    const Value *token = body.find("access_token");
+    if (code != 1 || !token || !token->is_string() || token->as_string().empty()) {
+      Error e(Status::Auth, code == 2   ? "access token refused: wrong client_id or client_secret (reason 2)"
+                            : code == 3 ? "access token refused: too many failed attempts, this IP is blocked for a while (reason 3)"
+                                        : "access token refused");
+      if (code < 0 && resp.status >= 200 && resp.status < 300) e.status = Status::Decode;
+      e.vendor_code = code >= 0 ? std::to_string(code) : "";
+      e.http_status = resp.status;
+      e.raw_body = resp.body;
+      throw e;
+    }
+    Token out;
+    out.value = token->as_string();
+    // expiration_time is UNIX seconds sent as a string (or a number).
+    std::int64_t exp = 0;
+    if (const Value *t = body.find("expiration_time")) {
+      if (t->is_int()) exp = t->as_int();
+      else if (t->is_string()) std::from_chars(t->as_string().data(), t->as_string().data() + t->as_string().size(), exp);
+    }
+    out.expires_at = exp > 0 ? std::chrono::system_clock::time_point(std::chrono::seconds(exp))
+                             : std::chrono::system_clock::now() + std::chrono::hours(1);  // documented lifetime
+    return out;
+  }
+};
+
+}  // namespace
+
+const Vendor &digital99() {
+  static const Digital99 v;
+  return v;
+}
+
+}  // namespace ak

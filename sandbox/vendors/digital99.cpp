@@ -1,0 +1,261 @@
+// 99digital emulator. Validation reuses the library's own rule tables, so a
+// client that turns local validation off gets the vendor's reason codes.
+// Sandbox choices (documented in docs/sandbox.md):
+//  - credentials: client_id "sandbox-client", client_secret "sandbox-secret";
+//  - servers: "online" (the default) and "eu1"; any other is reason 34;
+//  - a missing or non-Bearer Authorization header is reason 2, an unknown or
+//    expired token reason 3;
+//  - a body that is not a JSON object is reason 31;
+//  - after block_after failed token requests every token request answers
+//    reason 3 for block_seconds.
+#include <chrono>
+#include <map>
+#include <random>
+#include <stdexcept>
+
+#include "core/vendors/digital99/digital99.hpp"
+#include "sandbox/sandbox.hpp"
+
+namespace ak::sandbox {
+
+namespace {
+
+using Clock = std::chrono::system_clock;
+
+struct Account {
+  std::int64_t id;
+  std::string name, server, builder_url, reference;
+  std::int64_t agents = 0, inboxes = 0;
+  int status = 1;
+  std::int64_t create_time = 0;
+};
+
+Value envelope(int reason) {
+  return Value(Object{{"status", reason == 1 ? "OK" : "FAIL"}, {"reason", reason}});
+}
+
+long parse_long_option(const std::string &name, const std::string &value, long min) {
+  try {
+    size_t used = 0;
+    long n = std::stol(value, &used);
+    if (used == value.size() && n >= min) return n;
+  } catch (const std::exception &) {
+  }
+  throw std::invalid_argument("sandbox option \"" + name + "\" must be an integer of at least " + std::to_string(min));
+}
+
+class Digital99Emulator final : public Emulator {
+ public:
+  const char *vendor() const override { return "99digital"; }
+
+  bool set_option(const std::string &name, const std::string &value) override {
+    std::lock_guard lock(mu_);
+    if (name == "token_lifetime_s") token_lifetime_ = std::chrono::seconds(parse_long_option(name, value, 1));
+    else if (name == "block_after") block_after_ = parse_long_option(name, value, 1);
+    else if (name == "block_seconds") block_for_ = std::chrono::seconds(parse_long_option(name, value, 0));
+    else return false;
+    return true;
+  }
+
+  Value credentials() const override {
+    return Value(Object{{"client_id", kClientId}, {"client_secret", kClientSecret}});
+  }
+
+  void expire_tokens() override {
+    std::lock_guard lock(mu_);
+    tokens_.clear();
+  }
+
+  Reply handle(const Request &req) override {
+    if (req.path == "/api/settings/accessToken") return access_token(req);
+    const Operation *op = nullptr;
+    for (const auto &o : digital99().operations)
+      if (o.path == req.path) op = &o;
+    if (!op) return Reply::json(404, Value(Object{{"error", "no such endpoint"}}));
+    if (req.method != method_name(op->method)) return fail(13);
+    std::lock_guard lock(mu_);
+    if (int reason = check_token(req)) return fail(reason);
+    Value body = Value::object();
+    if (!req.body.empty()) {
+      try {
+        body = parse_json(req.body);
+      } catch (const JsonError &) {
+        return fail(31);
+      }
+      if (!body.is_object()) return fail(31);
+    }
+    if (int reason = validation_reason(*op, body)) return fail(reason);
+    if (op->name == "create_account") return create(body);
+    if (op->name == "update_account") return update(body);
+    if (op->name == "list_accounts") return list();
+    return remove(body);
+  }
+
+ private:
+  static constexpr const char *kClientId = "sandbox-client";
+  static constexpr const char *kClientSecret = "sandbox-secret";
+
+  static Reply fail(int reason) { return Reply::json(200, envelope(reason)); }
+
+  // The first problem the library's validator finds, as the vendor's reason
+  // code for that field. Unknown fields are ignored, as the vendor does.
+  static int validation_reason(const Operation &op, const Value &body) {
+    std::vector<FieldError> errors;
+    validate(op.request, body, errors);
+    for (const auto &e : errors) {
+      if (e.rule == "unknown_field") continue;
+      std::string top = e.path.substr(0, e.path.find_first_of(".["));
+      for (const auto &r : op.reasons)
+        for (const auto &f : r.fields)
+          if (f == top) return r.code;
+      return 31;
+    }
+    return 0;
+  }
+
+  Reply access_token(const Request &req) {
+    if (req.method != "POST") return fail(13);
+    std::lock_guard lock(mu_);
+    auto now = Clock::now();
+    if (blocked_until_ > now) return fail(3);
+    bool ok = false;
+    try {
+      Value body = parse_json(req.body);
+      const Value *id = body.find("client_id");
+      const Value *secret = body.find("client_secret");
+      ok = id && secret && id->is_string() && secret->is_string() && id->as_string() == kClientId &&
+           secret->as_string() == kClientSecret;
+    } catch (const JsonError &) {
+    }
+    if (!ok) {
+      if (++failures_ >= block_after_) {
+        blocked_until_ = now + block_for_;
+        failures_ = 0;
+      }
+      return fail(2);
+    }
+    failures_ = 0;
+    std::string token = new_token();
+    auto expires = now + token_lifetime_;
+    tokens_[token] = expires;
+    Value v = envelope(1);
+    v.set("access_token", token);
+    // Documented quirk: UNIX seconds sent as a string.
+    v.set("expiration_time",
+          std::to_string(std::chrono::duration_cast<std::chrono::seconds>(expires.time_since_epoch()).count()));
+    v.set("token_type", "Bearer");
+    return Reply::json(200, v);
+  }
+
+  int check_token(const Request &req) {
+    const std::string *auth = req.header("authorization");
+    if (!auth || !auth->starts_with("Bearer ")) return 2;
+    auto it = tokens_.find(auth->substr(7));
+    if (it == tokens_.end()) return 3;
+    if (it->second <= Clock::now()) {
+      tokens_.erase(it);
+      return 3;
+    }
+    return 0;
+  }
+
+  std::string new_token() {
+    static constexpr char hex[] = "0123456789abcdef";
+    std::string t = "sbx_";
+    for (int i = 0; i < 32; ++i) t.push_back(hex[rng_() & 15]);
+    return t;
+  }
+
+  static std::string str(const Value &body, const char *key, std::string fallback = "") {
+    const Value *v = body.find(key);
+    return v && v->is_string() ? v->as_string() : fallback;
+  }
+  static std::int64_t num(const Value &body, const char *key, std::int64_t fallback = 0) {
+    const Value *v = body.find(key);
+    return v && v->is_int() ? v->as_int() : fallback;
+  }
+  static bool known_server(const std::string &s) { return s == "online" || s == "eu1"; }
+
+  Reply create(const Value &body) {
+    Account a;
+    a.server = str(body, "server", "online");
+    if (!known_server(a.server)) return fail(34);
+    a.id = next_account_++;
+    a.name = str(body, "account_name");
+    a.agents = num(body, "agents");
+    a.inboxes = num(body, "inboxes");
+    a.reference = str(body, "reference");
+    a.create_time = std::chrono::duration_cast<std::chrono::seconds>(Clock::now().time_since_epoch()).count();
+    // An admin_email already known under this partner is granted access to the
+    // new account; its name and password are not used.
+    std::string email = str(body, "admin_email");
+    auto agent = agents_.find(email);
+    std::int64_t agent_id = agent != agents_.end() ? agent->second : (agents_[email] = next_agent_++);
+    accounts_[a.id] = a;
+    Value v = envelope(1);
+    v.set("account_id", a.id);
+    v.set("agent_id", agent_id);
+    v.set("server", a.server);
+    return Reply::json(200, v);
+  }
+
+  Reply update(const Value &body) {
+    auto it = accounts_.find(num(body, "account_id"));
+    if (it == accounts_.end()) return fail(33);
+    Account &a = it->second;
+    if (str(body, "server") != a.server) return fail(34);
+    if (body.find("account_name")) a.name = str(body, "account_name");
+    if (body.find("account_status")) a.status = static_cast<int>(num(body, "account_status"));
+    if (body.find("builder_url")) a.builder_url = str(body, "builder_url");
+    Value v = envelope(1);
+    v.set("account_id", a.id);
+    v.set("server", a.server);
+    v.set("account_name", a.name);
+    v.set("account_status", a.status);
+    v.set("builder_url", a.builder_url);
+    return Reply::json(200, v);
+  }
+
+  Reply list() {
+    Array items;
+    for (const auto &[id, a] : accounts_) {
+      items.push_back(Value(Object{{"create_time", a.create_time},
+                                   {"account_name", a.name},
+                                   {"account_id", std::to_string(id)},  // documented: a string here
+                                   {"server", a.server},
+                                   {"account_status", a.status == 1 ? "active" : "suspended"},
+                                   {"reference", a.reference}}));
+    }
+    Value v = envelope(1);
+    v.set("totalOnline", static_cast<std::int64_t>(items.size()));
+    v.set("list", Value(std::move(items)));
+    return Reply::json(200, v);
+  }
+
+  Reply remove(const Value &body) {
+    auto it = accounts_.find(num(body, "accountID"));
+    if (it == accounts_.end()) return fail(33);
+    if (str(body, "server") != it->second.server) return fail(34);
+    accounts_.erase(it);
+    return Reply::json(200, envelope(1));
+  }
+
+  std::mutex mu_;
+  std::mt19937_64 rng_{std::random_device{}()};
+  std::chrono::seconds token_lifetime_{3600};
+  long block_after_ = 5;
+  std::chrono::seconds block_for_{60};
+  long failures_ = 0;
+  Clock::time_point blocked_until_{};
+  std::map<std::string, Clock::time_point> tokens_;
+  std::map<std::int64_t, Account> accounts_;
+  std::map<std::string, std::int64_t> agents_;
+  std::int64_t next_account_ = 1000;
+  std::int64_t next_agent_ = 100;
+};
+
+}  // namespace
+
+std::unique_ptr<Emulator> make_digital99() { return std::make_unique<Digital99Emulator>(); }
+
+}  // namespace ak::sandbox
