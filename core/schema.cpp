@@ -54,10 +54,10 @@ const char *format_message(Format f) {
   return "";
 }
 
-const char *format_problem(Format f, std::string_view s) {
+std::string format_problem(Format f, std::string_view s) {
   bool ok = true;
   switch (f) {
-    case Format::None: return nullptr;
+    case Format::None: return {};
     case Format::Email: ok = formats::is_email(s); break;
     case Format::HttpUrl: ok = formats::is_http_url(s); break;
     case Format::IntlPhoneDigits: ok = formats::is_intl_phone_digits(s); break;
@@ -66,15 +66,12 @@ const char *format_problem(Format f, std::string_view s) {
     case Format::LettersDigits: ok = formats::is_letters_digits(s); break;
     case Format::Uuid: ok = formats::is_uuid(s); break;
     case Format::Password99: {
-      // The policy's sentence plus the missing class; the password itself never appears.
+      // The policy plus the missing class; the password itself never appears.
       const char *problem = formats::password_problem(s);
-      if (!problem) return nullptr;
-      thread_local std::string msg;
-      msg = std::string("does not meet the password policy: ") + problem;
-      return msg.c_str();
+      return problem ? std::string("does not meet the password policy: ") + problem : std::string();
     }
   }
-  return ok ? nullptr : format_message(f);
+  return ok ? std::string() : format_message(f);
 }
 
 namespace {
@@ -164,8 +161,8 @@ void check_value(const Field &f, const Value &v, const std::string &path, std::v
         out.push_back({path, "min_length", "must be at least " + std::to_string(f.min_length) +
                                                " characters (has " + std::to_string(len) + ")"});
       }
-      if (const char *problem = format_problem(f.format, s))
-        out.push_back({path, format_rule(f.format), problem});
+      if (auto problem = format_problem(f.format, s); !problem.empty())
+        out.push_back({path, format_rule(f.format), std::move(problem)});
       break;
     }
     case Type::Integer: {
@@ -230,9 +227,8 @@ CrossRule format_when(std::string field, std::string other, Value value, Format 
     const Value *o = obj.find(other);
     const Value *f = obj.find(field);
     if (!o || *o != value || !f || !f->is_string()) return;
-    if (const char *problem = format_problem(format, f->as_string()))
-      out.push_back({join(prefix, field), format_rule(format),
-                     std::string(problem) + " when " + other + " is " + to_json(value)});
+    if (auto problem = format_problem(format, f->as_string()); !problem.empty())
+      out.push_back({join(prefix, field), format_rule(format), problem + " when " + other + " is " + to_json(value)});
   };
 }
 

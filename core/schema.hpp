@@ -109,7 +109,7 @@ const char *type_name(Type t);
 // The rule name and the sentence used for a format failure.
 const char *format_rule(Format f);
 const char *format_message(Format f);
-// nullptr when s matches f, else the problem (for Password99, the missing class).
-const char *format_problem(Format f, std::string_view s);
+// "" when s matches f, else the problem (for Password99, the missing class).
+std::string format_problem(Format f, std::string_view s);
 
 }  // namespace ak

@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Installs the build into a scratch prefix, then compiles a C99 program against
+# the installed header with pkg-config and strict warnings, and runs it.
+set -euo pipefail
+build=$1 source=$2 cc=$3
+stage=$(mktemp -d)
+trap 'rm -rf "$stage"' EXIT
+cmake --install "$build" --prefix "$stage" >/dev/null
+libdir=$(dirname "$(find "$stage" -name accountkit.pc -print -quit)")/..
+export PKG_CONFIG_PATH="$libdir/pkgconfig"
+flags=$(pkg-config --define-variable=prefix="$stage" --cflags --libs accountkit)
+"$cc" -std=c99 -Wall -Wextra -pedantic -Werror "$source" -o "$stage/c99_client" $flags
+LD_LIBRARY_PATH="$libdir" "$stage/c99_client"
