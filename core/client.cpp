@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <charconv>
 
+#include <thread>
+
 #include "core/auth.hpp"
 
 namespace ak {
@@ -11,7 +13,7 @@ namespace {
 
 const std::vector<std::string> kGenericOptions = {
     "base_url", "timeout_ms", "connect_timeout_ms", "verify_tls", "validate",
-    "max_response_bytes", "ca_file", "user_agent"};
+    "max_response_bytes", "ca_file", "user_agent", "poll_initial_ms", "poll_max_ms"};
 
 bool parse_bool(const std::string &name, const std::string &v) {
   if (v == "1" || v == "true" || v == "yes" || v == "on") return true;
@@ -101,6 +103,7 @@ void validate_fields(const Vendor &vendor, std::string_view op, const Value &fie
 struct Client::State {
   std::string base_url;
   bool validate = true;
+  std::chrono::milliseconds poll_initial{1000}, poll_max{15000};
   std::unique_ptr<Transport> transport;
   std::unique_ptr<Authenticator> auth;
   std::vector<std::string> option_secrets;
@@ -123,7 +126,8 @@ void Client::set_option(const std::string &name, const std::string &value) {
   }
   // Check typed values now, so a bad value fails where it was set.
   if (name == "verify_tls" || name == "validate") parse_bool(name, value);
-  if (name == "timeout_ms" || name == "connect_timeout_ms") parse_long(name, value, 1);
+  if (name == "timeout_ms" || name == "connect_timeout_ms" || name == "poll_initial_ms" || name == "poll_max_ms")
+    parse_long(name, value, 1);
   if (name == "max_response_bytes") parse_long(name, value, 1024);
   if (name == "base_url" && !value.empty() && url_origin(value).empty())
     throw Error(Status::InvalidArgument, "option \"base_url\" must be an absolute http(s) URL");
@@ -145,6 +149,8 @@ std::shared_ptr<Client::State> Client::state() {
     throw Error(Status::InvalidArgument, vendor_.name + ": option \"base_url\" is required (the vendor has no global host)");
   while (s->base_url.ends_with('/')) s->base_url.pop_back();
   s->validate = get("validate") ? parse_bool("validate", *get("validate")) : true;
+  if (get("poll_initial_ms")) s->poll_initial = std::chrono::milliseconds(parse_long("poll_initial_ms", *get("poll_initial_ms"), 1));
+  if (get("poll_max_ms")) s->poll_max = std::chrono::milliseconds(parse_long("poll_max_ms", *get("poll_max_ms"), 1));
   TransportOptions t;
   if (get("timeout_ms")) t.timeout_ms = parse_long("timeout_ms", *get("timeout_ms"), 1);
   if (get("connect_timeout_ms")) t.connect_timeout_ms = parse_long("connect_timeout_ms", *get("connect_timeout_ms"), 1);
@@ -222,17 +228,9 @@ Result Client::call_once(State &s, const Operation &op, const Value &fields) {
       throw;
     }
     try {
-      Result r;
-      r.data = vendor_.decode(op, resp);
-      r.vendor = vendor_.name;
-      r.operation = op.name;
+      Result r = item_result(op, vendor_.decode(op, resp));
       r.http_status = resp.status;
       r.request_id = resp.request_id;
-      if (!op.result_id.empty()) {
-        if (const Value *id = r.data.find(op.result_id))
-          r.id = id->is_string() ? id->as_string() : to_json(*id);
-      }
-      r.status = vendor_.status_of(op, r.data);
       return r;
     } catch (Error &e) {
       e.attempts = attempt;
@@ -243,6 +241,124 @@ Result Client::call_once(State &s, const Operation &op, const Value &fields) {
       throw;
     }
   }
+}
+
+Result Client::item_result(const Operation &op, Value item) const {
+  Result r;
+  r.data = std::move(item);
+  r.vendor = vendor_.name;
+  r.operation = op.name;
+  if (!op.result_id.empty()) {
+    if (const Value *id = r.data.find(op.result_id); id && !id->is_null())
+      r.id = id->is_string() ? id->as_string() : to_json(*id);
+  }
+  r.status = vendor_.status_of(op, r.data);
+  return r;
+}
+
+Result Client::wait(const std::string &id, std::chrono::milliseconds timeout) {
+  using Clock = std::chrono::steady_clock;
+  const Settling &settling = vendor_.settling;
+  if (settling.read_op.empty()) {
+    Error e(Status::UnknownOperation, vendor_.name + ": wait: the vendor has no asynchronous operations");
+    e.vendor = vendor_.name;
+    e.operation = "wait";
+    throw e;
+  }
+  const Operation &read = find_op(vendor_, settling.read_op);
+  Value fields = Value::object();
+  fields.set(read.id_field, id);
+  auto s = state();
+  auto deadline = Clock::now() + timeout;
+  auto delay = s->poll_initial;
+  auto in = [](const std::vector<std::string> &set, const std::string &v) {
+    return std::find(set.begin(), set.end(), v) != set.end();
+  };
+  std::string last_status = "unknown";
+  for (int polls = 1;; ++polls) {
+    auto wait_for = delay;
+    try {
+      Result r = call(read.name, fields);
+      if (in(settling.failed, r.status)) {
+        Error e(Status::OperationFailed,
+                vendor_.name + " wait: account " + id + " settled in status \"" + r.status + "\"");
+        e.vendor = vendor_.name;
+        e.operation = "wait";
+        e.raw_body = to_json(r.data);
+        e.attempts = polls;
+        throw e;
+      }
+      if (!in(settling.pending, r.status)) return r;
+      last_status = r.status;
+    } catch (Error &e) {
+      // Rate limits and passing failures are waited out; anything else ends the wait.
+      if (e.status == Status::OperationFailed || !(e.status == Status::RateLimited || e.retriable)) throw;
+      if (e.retry_after >= 0)
+        wait_for = std::max<std::chrono::milliseconds>(wait_for, std::chrono::milliseconds(static_cast<long>(e.retry_after * 1000)));
+      last_status = std::string("unknown (") + status_name(e.status) + ")";
+    }
+    if (Clock::now() + wait_for > deadline) {
+      Error e(Status::Timeout, vendor_.name + " wait: account " + id + " still " + last_status + " after " +
+                                   std::to_string(polls) + " polls; the wait timed out");
+      e.vendor = vendor_.name;
+      e.operation = "wait";
+      e.attempts = polls;
+      e.retriable = true;
+      throw e;
+    }
+    std::this_thread::sleep_for(wait_for);
+    delay = std::min(delay * 2, s->poll_max);
+  }
+}
+
+Pager::Pager(std::shared_ptr<Client> client, std::string_view op, Value filters)
+    : client_(std::move(client)), op_(&find_op(client_->vendor(), op)), filters_(std::move(filters)) {
+  if (op_->kind != OpKind::List) {
+    Error e(Status::UnknownOperation, client_->vendor().name + ": " + op_->name + " is not a list operation");
+    e.vendor = client_->vendor().name;
+    e.operation = op_->name;
+    throw e;
+  }
+  if (!filters_.is_object()) filters_ = Value::object();
+  const Paging &p = op_->paging;
+  if (!p.page_param.empty()) {
+    // The caller may start at a later page or choose the page size.
+    const Value *page = filters_.find(p.page_param);
+    page_ = page && page->is_int() ? page->as_int() : p.first_page;
+    const Value *size = filters_.find(p.size_param);
+    page_size_ = size && size->is_int() ? size->as_int() : p.page_size;
+  }
+}
+
+void Pager::fetch_page() {
+  const Paging &p = op_->paging;
+  Value fields = filters_;
+  if (!p.page_param.empty()) {
+    fields.set(p.page_param, page_);
+    fields.set(p.size_param, page_size_);
+  }
+  Result page = client_->call(op_->name, fields);
+  items_.clear();
+  pos_ = 0;
+  if (const Value *list = get_path(page.data, op_->list_key); list && list->is_array()) items_ = list->as_array();
+  seen_ += static_cast<std::int64_t>(items_.size());
+  if (p.page_param.empty() || items_.empty()) {
+    done_ = true;
+  } else if (const Value *total = p.total_path.empty() ? nullptr : get_path(page.data, p.total_path);
+             total && total->is_int()) {
+    done_ = seen_ >= total->as_int();
+  } else {
+    done_ = static_cast<std::int64_t>(items_.size()) < page_size_;
+  }
+  ++page_;
+}
+
+std::optional<Result> Pager::next() {
+  while (pos_ >= items_.size()) {
+    if (done_) return std::nullopt;
+    fetch_page();
+  }
+  return client_->item_result(*op_, std::move(items_[pos_++]));
 }
 
 }  // namespace ak

@@ -3,8 +3,10 @@
 // A Client may be used from many threads at once.
 #pragma once
 
+#include <chrono>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -36,6 +38,16 @@ class Client {
 
   Result call(std::string_view op, const Value &fields);
 
+  // For asynchronous vendors: polls the vendor's read operation for account id
+  // with exponential backoff (options poll_initial_ms, poll_max_ms), waiting
+  // out 429 Retry-After, until the status leaves the pending set. Returns the
+  // settled account; throws OperationFailed for a failure status and Timeout
+  // when timeout passes first.
+  Result wait(const std::string &id, std::chrono::milliseconds timeout);
+
+  // The result for one item of a list operation (id and status filled in).
+  Result item_result(const Operation &op, Value item) const;
+
   const Vendor &vendor() const { return vendor_; }
 
  private:
@@ -48,6 +60,29 @@ class Client {
   std::mutex mu_;
   Options options_;
   std::shared_ptr<State> state_;
+};
+
+// Walks every page of a list operation lazily, one item at a time.
+class Pager {
+ public:
+  // Throws Error(UnknownOperation) if op is not a list operation.
+  Pager(std::shared_ptr<Client> client, std::string_view op, Value filters);
+  // The next item, or nullopt after the last one. Throws Error; after an error
+  // the same page is fetched again on the next call.
+  std::optional<Result> next();
+
+ private:
+  void fetch_page();
+
+  std::shared_ptr<Client> client_;
+  const Operation *op_;
+  Value filters_;
+  std::vector<Value> items_;
+  size_t pos_ = 0;
+  std::int64_t page_ = 0;
+  std::int64_t page_size_ = 0;
+  std::int64_t seen_ = 0;
+  bool done_ = false;
 };
 
 // Replaces every occurrence of each secret in text with "***".

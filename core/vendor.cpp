@@ -62,6 +62,16 @@ Status status_for_http(long s) {
   return Status::Vendor;
 }
 
+Error http_error(const HttpResponse &resp, std::string message) {
+  Error e(status_for_http(resp.status), std::move(message));
+  e.http_status = resp.status;
+  e.raw_body = resp.body;
+  e.retry_after = resp.retry_after;
+  e.request_id = resp.request_id;
+  e.retriable = resp.status == 429 || resp.status >= 500;
+  return e;
+}
+
 Error reason_error(const Operation &op, int code) {
   const ReasonCode *r = op.reason(code);
   Error e(r ? r->status : Status::Vendor,

@@ -26,6 +26,22 @@ struct ReasonCode {
   bool retriable = false;
 };
 
+// How a list operation pages (empty page_param = one page holds everything).
+struct Paging {
+  std::string page_param;   // "page", "pageNumber"
+  std::string size_param;   // "per_page", "pageSize"
+  int first_page = 1;
+  int page_size = 100;      // sent when the caller did not choose one
+  std::string total_path;   // result path of the total count; "" = a short page is the last
+};
+
+// How an asynchronous vendor settles: poll read_op until the status leaves pending.
+struct Settling {
+  std::string read_op;                 // "get_account"
+  std::vector<std::string> pending;    // statuses that mean "not yet"
+  std::vector<std::string> failed;     // statuses that mean the operation failed
+};
+
 struct Operation {
   std::string name;  // "create_account"
   OpKind kind = OpKind::Read;
@@ -36,7 +52,8 @@ struct Operation {
   std::string id_field;   // request field naming the target account (bindings take it positionally)
   std::string result_id;  // response field with the account id
   std::string result_status;  // response field with the account status
-  std::string list_key;   // list operations: response key of the items
+  std::string list_key;   // list operations: result path of the items
+  Paging paging;          // list operations
 
   const ReasonCode *reason(int code) const;
 };
@@ -67,6 +84,7 @@ class Vendor {
   std::vector<std::string> credential_options;  // option names this vendor accepts
   std::vector<std::string> secret_options;      // the ones never to print
   std::vector<Operation> operations;
+  Settling settling;  // read_op empty: the vendor is synchronous
 
   const Operation *find(std::string_view op) const;
 
@@ -94,6 +112,10 @@ std::string expand_path(const Operation &op, Value &body);
 
 // Maps an HTTP status to a category for vendors whose errors are HTTP statuses.
 Status status_for_http(long http_status);
+
+// The error for a non-2xx answer of a vendor that signals errors by HTTP
+// status: category from the status, raw body, Retry-After, retriable for 429/5xx.
+Error http_error(const HttpResponse &resp, std::string message);
 
 // The error for a vendor reason code from op's table (or a Vendor error for
 // an unknown code). Field errors use rule "vendor" and the code's meaning.

@@ -83,8 +83,14 @@ std::string Server::vendor_url(std::string_view vendor) const {
 }
 
 void Server::set_option(const std::string &name, const std::string &value) {
+  // "99digital.token_lifetime_s" goes to that vendor only; a bare name goes to
+  // every emulator that knows it.
   bool known = false;
-  for (const auto &e : emulators_) known = e->set_option(name, value) || known;
+  for (const auto &e : emulators_) {
+    std::string prefix = std::string(e->vendor()) + ".";
+    if (name.starts_with(prefix)) known = e->set_option(name.substr(prefix.size()), value) || known;
+    else if (name.find('.') == std::string::npos) known = e->set_option(name, value) || known;
+  }
   if (!known) throw std::invalid_argument("unknown sandbox option \"" + name + "\"");
 }
 

@@ -19,7 +19,10 @@ struct ak_fields {
   ak::Value v = ak::Value::object();
 };
 struct ak_client {
-  std::unique_ptr<ak::Client> client;
+  std::shared_ptr<ak::Client> client;  // shared with pagers, which may outlive the handle
+};
+struct ak_pager {
+  ak::Pager pager;
 };
 struct ak_result {
   ak::Result r;
@@ -287,7 +290,7 @@ ak_status ak_client_new(ak_client **out, const char *vendor, ak_error **err) {
       for (const auto *known : ak::vendors()) names += (names.empty() ? "" : ", ") + known->name;
       throw std::invalid_argument("unknown vendor \"" + std::string(vendor) + "\" (known: " + names + ")");
     }
-    *out = new ak_client{std::make_unique<ak::Client>(*v)};
+    *out = new ak_client{std::make_shared<ak::Client>(*v)};
   });
 }
 
@@ -319,6 +322,46 @@ ak_status ak_call(ak_client *c, const char *operation, const ak_fields *fields, 
     *out = result.release();
   });
 }
+
+ak_status ak_wait(ak_client *c, const char *id, double timeout_s, ak_result **out, ak_error **err) {
+  return guard(err, [&] {
+    need(out, "out");
+    *out = nullptr;
+    need(c, "client");
+    need(id, "id");
+    if (!(timeout_s > 0) || timeout_s > 86400) throw std::invalid_argument("timeout_s must be between 0 and 86400 seconds");
+    auto result = std::make_unique<ak_result>();
+    result->r = c->client->wait(id, std::chrono::milliseconds(static_cast<long>(timeout_s * 1000)));
+    result->json = ak::to_json(result->r.data);
+    *out = result.release();
+  });
+}
+
+ak_status ak_list(ak_client *c, const char *operation, const ak_fields *filters, ak_pager **out, ak_error **err) {
+  return guard(err, [&] {
+    need(out, "out");
+    *out = nullptr;
+    need(c, "client");
+    need(operation, "operation");
+    *out = new ak_pager{ak::Pager(c->client, operation, filters ? filters->v : ak::Value::object())};
+  });
+}
+
+ak_status ak_pager_next(ak_pager *p, ak_result **item, ak_error **err) {
+  return guard(err, [&] {
+    need(item, "item");
+    *item = nullptr;
+    need(p, "pager");
+    std::optional<ak::Result> next = p->pager.next();
+    if (!next) return;
+    auto result = std::make_unique<ak_result>();
+    result->r = std::move(*next);
+    result->json = ak::to_json(result->r.data);
+    *item = result.release();
+  });
+}
+
+void ak_pager_free(ak_pager *p) { delete p; }
 
 ak_status ak_validate(const char *vendor, const char *operation, const ak_fields *fields, ak_error **err) {
   return guard(err, [&] {

@@ -1,12 +1,12 @@
 // The one list of vendors. A new vendor adds its folder and one line here.
-#include "core/vendor.hpp"
+#include "core/vendors/activeplatform/activeplatform.hpp"
+#include "core/vendors/commvault/commvault.hpp"
+#include "core/vendors/digital99/digital99.hpp"
 
 namespace ak {
 
-const Vendor &digital99();  // core/vendors/digital99
-
 const std::vector<const Vendor *> &vendors() {
-  static const std::vector<const Vendor *> all = {&digital99()};
+  static const std::vector<const Vendor *> all = {&digital99(), &activeplatform(), &commvault()};
   return all;
 }
 

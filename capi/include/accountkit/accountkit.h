@@ -21,7 +21,8 @@
  *  - Threads: an ak_client may be used from many threads at once. ak_fields,
  *    ak_result and ak_error objects belong to one thread at a time (they may
  *    move between threads). ak_sandbox functions are thread-safe.
- *  - A result keeps what it needs alive: handles may be freed in any order.
+ *  - Children keep what they need alive: results and pagers may outlive the
+ *    client that made them, so handles may be freed in any order.
  *
  * The header compiles as C99 and as C++.
  */
@@ -180,8 +181,12 @@ AK_API const char *ak_client_vendor(const ak_client *c);
  *  max_response_bytes  responses larger than this are refused (default 16 MiB)
  *  ca_file             PEM bundle to trust instead of the system store
  *  user_agent          User-Agent header (default "accountkit/VERSION")
+ *  poll_initial_ms     ak_wait's first polling interval (default 1000)
+ *  poll_max_ms         ak_wait's longest polling interval (default 15000)
  *  credentials, named as the vendor names them:
- *    99digital: client_id + client_secret (token fetched and refreshed), or access_token
+ *    99digital:      client_id + client_secret (token fetched and refreshed), or access_token
+ *    activeplatform: api_token (sent as a query parameter; base_url is required)
+ *    commvault:      username + password (token fetched, re-fetched once on 401), or access_token
  */
 AK_API ak_status ak_client_set_option(ak_client *c, const char *name, const char *value, ak_error **err);
 
@@ -223,6 +228,36 @@ AK_API size_t ak_result_size(const ak_result *r, const char *path);
 AK_API ak_status ak_call(ak_client *c, const char *operation, const ak_fields *fields,
                          ak_result **out, ak_error **err);
 
+/* For asynchronous vendors (see docs/vendors.md): polls the account named by
+ * id until its status leaves the vendor's pending states ("updating"), with
+ * exponential backoff (client options poll_initial_ms, default 1000, and
+ * poll_max_ms, default 15000) and waiting out 429 Retry-After. On success *out
+ * receives the settled account (caller frees). A failure status
+ * ("update_failure") returns AK_E_OPERATION_FAILED; AK_E_TIMEOUT when
+ * timeout_s passes first; AK_E_UNKNOWN_OPERATION for a synchronous vendor.
+ * Blocks the calling thread. Thread-safe on one client. */
+AK_API ak_status ak_wait(ak_client *c, const char *id, double timeout_s, ak_result **out, ak_error **err);
+
+/* ---- pagers: every item of a list operation ------------------------------ */
+
+/* Walks every page of a list operation lazily, one item at a time. */
+typedef struct ak_pager ak_pager;
+
+/* Starts a walk over operation ("list_accounts") with filters (NULL = none;
+ * the vendor's page-number and page-size fields may be given to choose where
+ * to start and how many items each request fetches). No request is made until
+ * the first ak_pager_next. The pager keeps the client alive: the client handle
+ * may be freed first. Fails with AK_E_UNKNOWN_OPERATION for a non-list operation. */
+AK_API ak_status ak_list(ak_client *c, const char *operation, const ak_fields *filters, ak_pager **out,
+                         ak_error **err);
+/* Fetches pages as needed and returns the next item in *item (caller frees
+ * with ak_result_free; ak_result_id and ak_result_status work on it). At the
+ * end it returns AK_OK with *item set to NULL. After an error the same page is
+ * requested again on the next call. A pager belongs to one thread at a time. */
+AK_API ak_status ak_pager_next(ak_pager *p, ak_result **item, ak_error **err);
+/* Releases a pager. NULL is a no-op. */
+AK_API void ak_pager_free(ak_pager *p);
+
 /* Validates fields for vendor/operation without any network access. Returns
  * AK_OK, or AK_E_VALIDATION with every field problem in *err. */
 AK_API ak_status ak_validate(const char *vendor, const char *operation, const ak_fields *fields,
@@ -243,7 +278,9 @@ AK_API ak_status ak_vendors_json(char **out, ak_error **err);
 /* An HTTP server on 127.0.0.1 that behaves like the vendors (in-memory state,
  * the vendors' validation and error codes, expiring tokens) and records every
  * request it receives in a journal with secrets masked. Sandbox credentials:
- *   99digital: client_id "sandbox-client", client_secret "sandbox-secret".
+ *   99digital:      client_id "sandbox-client", client_secret "sandbox-secret"
+ *   activeplatform: api_token "sandbox-api-token"
+ *   commvault:      username "sandbox-partner", password "sandbox-password"
  * Each vendor is served under its own path prefix (see ak_sandbox_vendor_url). */
 typedef struct ak_sandbox ak_sandbox;
 
@@ -251,10 +288,13 @@ typedef struct ak_sandbox ak_sandbox;
 AK_API ak_status ak_sandbox_new(ak_sandbox **out, ak_error **err);
 /* Stops (if running) and releases. NULL is a no-op. */
 AK_API void ak_sandbox_free(ak_sandbox *sb);
-/* Knobs (set before or after start):
- *  token_lifetime_s  99digital access token lifetime in seconds (default 3600)
- *  block_after       failed token requests before the caller is blocked (default 5)
- *  block_seconds     how long a block lasts (default 60)                          */
+/* Knobs, named "VENDOR.NAME" ("99digital.token_lifetime_s"); a bare NAME goes
+ * to every vendor that has it. Set before or after start. docs/sandbox.md
+ * lists them all; for example:
+ *  99digital.token_lifetime_s  access token lifetime in seconds (default 3600)
+ *  99digital.block_after       failed token requests before the caller is blocked (default 5)
+ *  99digital.block_seconds     how long a block lasts (default 60)
+ * Unknown names and malformed values fail with AK_E_INVALID_ARGUMENT. */
 AK_API ak_status ak_sandbox_set_option(ak_sandbox *sb, const char *name, const char *value, ak_error **err);
 /* Starts serving on 127.0.0.1:port in background threads (port 0 = pick a free one). */
 AK_API ak_status ak_sandbox_start(ak_sandbox *sb, int port, ak_error **err);

@@ -96,6 +96,8 @@ Operation list_accounts() {
   op.method = Method::Get;
   op.path = "/api/online/getAccounts";
   op.list_key = "list";
+  op.result_id = "account_id";  // of each item
+  op.result_status = "account_status";
   op.request = Field::object("", {});
   op.reasons = {wrong_credentials(), token_expired(), wrong_method()};
   return op;
@@ -217,7 +219,7 @@ class Digital99 final : public Vendor {
     try {
       body = parse_json(resp.body);
     } catch (const JsonError &) {
-      if (resp.status < 200 || resp.status >= 300) throw http_error(resp);
+      if (resp.status < 200 || resp.status >= 300) throw http_error(resp, "HTTP " + std::to_string(resp.status));
       throw decode_failure("the response is not valid JSON", resp);
     }
     if (!body.is_object()) throw decode_failure("the response is not a JSON object", resp);
@@ -251,14 +253,6 @@ class Digital99 final : public Vendor {
  private:
   static constexpr const char *kTokenPath = "/api/settings/accessToken";
 
-  static Error http_error(const HttpResponse &resp) {
-    Error e(status_for_http(resp.status), "HTTP " + std::to_string(resp.status));
-    e.http_status = resp.status;
-    e.raw_body = resp.body;
-    e.retriable = resp.status >= 500 || resp.status == 429;
-    return e;
-  }
-
   // Never retried: a wrong secret (reason 2) or a block (reason 3) only gets
   // worse with more attempts.
   static Token fetch_token(Transport &t, const std::string &url, const std::string &id,
@@ -272,7 +266,7 @@ class Digital99 final : public Vendor {
     try {
       body = parse_json(resp.body);
     } catch (const JsonError &) {
-      if (resp.status < 200 || resp.status >= 300) throw http_error(resp);
+      if (resp.status < 200 || resp.status >= 300) throw http_error(resp, "HTTP " + std::to_string(resp.status));
       throw decode_failure("the access token response is not valid JSON", resp);
     }
     const Value *reason = body.find("reason");
