@@ -18,6 +18,7 @@ const char *type_name(Type t) {
     case Type::Boolean: return "a boolean";
     case Type::Object: return "an object";
     case Type::Array: return "an array";
+    case Type::Scalar: return "a string, number or boolean";
   }
   return "?";
 }
@@ -98,6 +99,7 @@ bool type_matches(Type t, const Value &v) {
     case Type::Boolean: return v.is_bool();
     case Type::Object: return v.is_object();
     case Type::Array: return v.is_array();
+    case Type::Scalar: return v.is_string() || v.is_number() || v.is_bool();
   }
   return false;
 }
@@ -116,13 +118,15 @@ void check_value(const Field &f, const Value &v, const std::string &path, std::v
 void check_object(const Field &schema, const Value &obj, const std::string &prefix,
                   std::vector<FieldError> &out) {
   for (const auto &m : schema.members) {
-    const Value *v = obj.find(m.name);
     std::string path = join(prefix, m.name);
-    if (!v) {
-      if (m.required) out.push_back({path, "required", "is required"});
-      continue;
+    // Every occurrence: parsed JSON may repeat a key, and the body is sent as is.
+    bool present = false;
+    for (const auto &[key, v] : obj.as_object()) {
+      if (key != m.name) continue;
+      present = true;
+      check_value(m, v, path, out);
     }
-    check_value(m, *v, path, out);
+    if (!present && m.required) out.push_back({path, "required", "is required"});
   }
   if (!schema.allow_unknown) {
     for (const auto &[key, _] : obj.as_object())
@@ -187,7 +191,8 @@ void check_value(const Field &f, const Value &v, const std::string &path, std::v
       }
       break;
     case Type::Number:
-    case Type::Boolean: break;
+    case Type::Boolean:
+    case Type::Scalar: break;
   }
   if (!f.one_of.empty()) {
     bool found = false;

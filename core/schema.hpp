@@ -12,7 +12,9 @@
 
 namespace ak {
 
-enum class Type { String, Integer, Number, Boolean, Object, Array };
+// Scalar: a string, number or boolean, for values whose type depends on
+// vendor configuration the library cannot see (custom attribute values).
+enum class Type { String, Integer, Number, Boolean, Object, Array, Scalar };
 
 enum class Format {
   None,
@@ -56,6 +58,7 @@ struct Field {
   static Field integer(std::string n) { return make(std::move(n), Type::Integer); }
   static Field number(std::string n) { return make(std::move(n), Type::Number); }
   static Field boolean(std::string n) { return make(std::move(n), Type::Boolean); }
+  static Field scalar(std::string n) { return make(std::move(n), Type::Scalar); }
   static Field object(std::string n, std::vector<Field> m) {
     Field f = make(std::move(n), Type::Object);
     f.members = std::move(m);

@@ -2,6 +2,7 @@
 
 #include <httplib.h>
 
+#include <chrono>
 #include <stdexcept>
 
 namespace ak::sandbox {
@@ -52,6 +53,12 @@ void Server::start(int port) {
   port_ = bound;
   httplib::Server *raw = http.get();
   thread_ = std::thread([raw] { raw->listen_after_bind(); });
+  // httplib's stop() does nothing until the accept loop has started, so a
+  // stop() right after start() left the loop running and stop() blocked in
+  // join() forever: return only once the loop runs.
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  while (!raw->is_running() && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
   http_ = std::move(http);
 }
 

@@ -141,6 +141,7 @@ const char *type_word(ak::Type t) {
     case ak::Type::Boolean: return "boolean";
     case ak::Type::Object: return "object";
     case ak::Type::Array: return "array";
+    case ak::Type::Scalar: return "scalar";
   }
   return "string";
 }

@@ -169,12 +169,16 @@ int take_envelope(Value &obj, bool &ok, const HttpResponse &resp) {
   bool seen_status = false;
   Object kept;
   int reason = -1;
+  // Decided before the loop moves keys out of obj (a later find() would miss
+  // moved keys). A repeated "status" never stays in the result.
+  bool status_is_account_status = !obj.find("account_status");
   for (auto &[k, v] : obj.as_object()) {
     if (k == "status" && !seen_status && v.is_string()) {
       seen_status = true;
       ok = ieq(v.as_string(), "OK");
-    } else if (k == "status" && seen_status && !obj.find("account_status")) {
-      kept.emplace_back("account_status", std::move(v));
+    } else if (k == "status" && seen_status) {
+      if (status_is_account_status) kept.emplace_back("account_status", std::move(v));
+      status_is_account_status = false;
     } else if (k == "reason") {
       if (v.is_int()) reason = static_cast<int>(v.as_int());
       else if (v.is_string()) std::from_chars(v.as_string().data(), v.as_string().data() + v.as_string().size(), reason);
@@ -227,6 +231,10 @@ class Digital99 final : public Vendor {
     int reason = take_envelope(body, ok, resp);
     if (!ok) {
       Error e = reason_error(op, reason);
+      if (reason < 0) {  // no numeric reason: there is no vendor code to report
+        e.vendor_code.clear();
+        e.message = "the vendor reported a failure without a reason code";
+      }
       e.raw_body = resp.body;
       e.token_rejected = reason == 3;
       throw e;
