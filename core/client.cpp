@@ -219,9 +219,9 @@ Result Client::call_once(State &s, const Operation &op, const Value &fields) {
   }
   for (int attempt = 1;; ++attempt) {
     HttpRequest sent = req;
-    s.auth->apply(sent, *s.transport);
     HttpResponse resp;
     try {
+      s.auth->apply(sent, *s.transport);  // may fetch a token: an HTTP attempt too
       resp = s.transport->perform(sent);
     } catch (Error &e) {
       e.attempts = attempt;

@@ -125,6 +125,25 @@ ak_status read_result(const ak_result *r, const char *path, Check check, Read re
   }
 }
 
+// A request must say what it means: a key given twice is ambiguous (vendors
+// disagree on which copy wins), so it is refused before anything else.
+void reject_repeated_keys(const ak::Value &v, const std::string &path) {
+  if (v.is_array()) {
+    for (size_t i = 0; i < v.as_array().size(); ++i)
+      reject_repeated_keys(v.as_array()[i], path + "[" + std::to_string(i) + "]");
+    return;
+  }
+  if (!v.is_object()) return;
+  const auto &members = v.as_object();
+  for (size_t i = 0; i < members.size(); ++i) {
+    std::string child = path.empty() ? members[i].first : path + "." + members[i].first;
+    for (size_t j = 0; j < i; ++j)
+      if (members[j].first == members[i].first)
+        throw std::invalid_argument("fields JSON gives the key \"" + child + "\" more than once");
+    reject_repeated_keys(members[i].second, child);
+  }
+}
+
 ak::Value describe_field(const ak::Field &f);
 
 ak::Value describe_fields(const std::vector<ak::Field> &members) {
@@ -235,6 +254,7 @@ ak_status ak_fields_from_json(ak_fields **out, const char *json, size_t len, ak_
     need(json, "json");
     ak::Value v = ak::parse_json(std::string_view(json, len));
     if (!v.is_object()) throw std::invalid_argument("fields JSON must be an object, got " + std::string(ak::kind_name(v.kind())));
+    reject_repeated_keys(v, "");
     *out = new ak_fields{std::move(v)};
   });
 }

@@ -404,6 +404,7 @@ TEST(Digital99Tokens, WrongClientSecretIsAuthAndNeverRetried) {
   EXPECT_EQ(o.error.vendor, "99digital");
   EXPECT_EQ(o.error.operation, "list_accounts");
   EXPECT_FALSE(o.error.retriable);
+  EXPECT_EQ(o.error.attempts, 1);  // the token request is the one HTTP attempt
   EXPECT_EQ(sb.paths(), (Strings{kTokenPath})) << sb.journal_json();
 
   // Each later call tries once more, still without retrying.

@@ -367,6 +367,22 @@ TEST(Digital99Decode, NonJsonErrorPagesAreCategorisedByHttpStatus) {
   }
 }
 
+TEST(Digital99Decode, JsonErrorPagesWithoutEnvelopeAreCategorisedByHttpStatus) {
+  // A wrong base_url or a proxy answers JSON of its own: the HTTP status decides.
+  ak::Error not_found = decode_error("list_accounts", R"({"error":"no such endpoint"})", 404);
+  EXPECT_EQ(not_found.status, Status::NotFound);
+  EXPECT_EQ(not_found.http_status, 404);
+  ak::Error gateway = decode_error("list_accounts", R"({"message":"upstream down"})", 502);
+  EXPECT_EQ(gateway.status, Status::Vendor);
+  EXPECT_TRUE(gateway.retriable);
+}
+
+TEST(Digital99Decode, OkEnvelopeOnAnErrorStatusIsNotASuccess) {
+  ak::Error e = decode_error("list_accounts", R"({"status":"OK","reason":1,"list":[]})", 503);
+  EXPECT_EQ(e.status, Status::Vendor);
+  EXPECT_EQ(e.http_status, 503);
+}
+
 TEST(Digital99Decode, JsonFailOnAnErrorStatusStillUsesTheReason) {
   ak::Error e = decode_error("update_account", fail_body(33), 500);
   EXPECT_EQ(e.status, Status::NotFound);

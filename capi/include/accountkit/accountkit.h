@@ -138,7 +138,7 @@ typedef struct ak_fields ak_fields;
 AK_API ak_status ak_fields_new(ak_fields **out, ak_error **err);
 /* Parses a JSON object into a new field set (null stays null; keys left out
  * stay absent). Fails with AK_E_INVALID_ARGUMENT if the text is not a JSON
- * object. len is the text's length in bytes. */
+ * object or gives a key twice in one object. len is the text's length in bytes. */
 AK_API ak_status ak_fields_from_json(ak_fields **out, const char *json, size_t len, ak_error **err);
 /* Releases a field set. NULL is a no-op. */
 AK_API void ak_fields_free(ak_fields *f);

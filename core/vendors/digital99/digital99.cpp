@@ -219,14 +219,7 @@ class Digital99 final : public Vendor {
   }
 
   Value decode(const Operation &op, const HttpResponse &resp) const override {
-    Value body;
-    try {
-      body = parse_json(resp.body);
-    } catch (const JsonError &) {
-      if (resp.status < 200 || resp.status >= 300) throw http_error(resp, "HTTP " + std::to_string(resp.status));
-      throw decode_failure("the response is not valid JSON", resp);
-    }
-    if (!body.is_object()) throw decode_failure("the response is not a JSON object", resp);
+    Value body = parse_answer(resp);
     bool ok = false;
     int reason = take_envelope(body, ok, resp);
     if (!ok) {
@@ -236,9 +229,11 @@ class Digital99 final : public Vendor {
         e.message = "the vendor reported a failure without a reason code";
       }
       e.raw_body = resp.body;
+      e.http_status = resp.status;
       e.token_rejected = reason == 3;
       throw e;
     }
+    if (!http_ok(resp)) throw http_error(resp, "HTTP " + std::to_string(resp.status));
     normalise_account(body);
     if (!op.list_key.empty()) {
       Value *items = body.find(op.list_key);
@@ -261,6 +256,24 @@ class Digital99 final : public Vendor {
  private:
   static constexpr const char *kTokenPath = "/api/settings/accessToken";
 
+  static bool http_ok(const HttpResponse &resp) { return resp.status >= 200 && resp.status < 300; }
+
+  // The vendor answers HTTP 200 with a status/reason envelope. Anything else
+  // (a proxy's 502, a wrong base_url's 404) is judged by its HTTP status.
+  static Value parse_answer(const HttpResponse &resp) {
+    Value body;
+    try {
+      body = parse_json(resp.body);
+    } catch (const JsonError &) {
+      if (!http_ok(resp)) throw http_error(resp, "HTTP " + std::to_string(resp.status));
+      throw decode_failure("the response is not valid JSON", resp);
+    }
+    bool envelope = body.is_object() && (body.find("status") || body.find("reason"));
+    if (!http_ok(resp) && !envelope) throw http_error(resp, "HTTP " + std::to_string(resp.status));
+    if (!body.is_object()) throw decode_failure("the response is not a JSON object", resp);
+    return body;
+  }
+
   // Never retried: a wrong secret (reason 2) or a block (reason 3) only gets
   // worse with more attempts.
   static Token fetch_token(Transport &t, const std::string &url, const std::string &id,
@@ -270,13 +283,7 @@ class Digital99 final : public Vendor {
     req.url = url;
     req.body = to_json(Value(Object{{"client_id", id}, {"client_secret", secret}}));
     HttpResponse resp = t.perform(req);
-    Value body;
-    try {
-      body = parse_json(resp.body);
-    } catch (const JsonError &) {
-      if (resp.status < 200 || resp.status >= 300) throw http_error(resp, "HTTP " + std::to_string(resp.status));
-      throw decode_failure("the access token response is not valid JSON", resp);
-    }
+    Value body = parse_answer(resp);
     const Value *reason = body.find("reason");
     int code = reason && reason->is_int() ? static_cast<int>(reason->as_int()) : -1;
     const Value *token = body.find("access_token");
