@@ -10,6 +10,7 @@
 #include <stdexcept>
 
 #include "core/client.hpp"
+#include "core/describe.hpp"
 #include "sandbox/sandbox.hpp"
 
 struct ak_error {
@@ -142,56 +143,6 @@ void reject_repeated_keys(const ak::Value &v, const std::string &path) {
         throw std::invalid_argument("fields JSON gives the key \"" + child + "\" more than once");
     reject_repeated_keys(members[i].second, child);
   }
-}
-
-ak::Value describe_field(const ak::Field &f);
-
-ak::Value describe_fields(const std::vector<ak::Field> &members) {
-  ak::Array out;
-  for (const auto &m : members) out.push_back(describe_field(m));
-  return ak::Value(std::move(out));
-}
-
-const char *type_word(ak::Type t) {
-  switch (t) {
-    case ak::Type::String: return "string";
-    case ak::Type::Integer: return "integer";
-    case ak::Type::Number: return "number";
-    case ak::Type::Boolean: return "boolean";
-    case ak::Type::Object: return "object";
-    case ak::Type::Array: return "array";
-    case ak::Type::Scalar: return "scalar";
-  }
-  return "string";
-}
-
-ak::Value describe_field(const ak::Field &f) {
-  ak::Value d = ak::Value::object();
-  d.set("name", f.name);
-  d.set("type", type_word(f.type));
-  d.set("required", f.required);
-  if (f.nullable) d.set("nullable", true);
-  if (f.secret) d.set("secret", true);
-  if (f.max_length) d.set("max_length", f.max_length);
-  if (f.min_length) d.set("min_length", f.min_length);
-  if (f.max_digits) d.set("max_digits", f.max_digits);
-  if (f.format != ak::Format::None) d.set("format", ak::format_rule(f.format));
-  if (!f.one_of.empty()) d.set("one_of", ak::Value(ak::Array(f.one_of)));
-  if (!f.members.empty()) d.set("fields", describe_fields(f.members));
-  if (f.element) d.set("element", describe_field(*f.element));
-  if (!f.doc.empty()) d.set("doc", f.doc);
-  return d;
-}
-
-const char *kind_word(ak::OpKind k) {
-  switch (k) {
-    case ak::OpKind::Create: return "create";
-    case ak::OpKind::Read: return "read";
-    case ak::OpKind::List: return "list";
-    case ak::OpKind::Update: return "update";
-    case ak::OpKind::Delete: return "delete";
-  }
-  return "read";
 }
 
 }  // namespace
@@ -455,27 +406,7 @@ const char *ak_vendor_name(size_t i) { return i < ak::vendors().size() ? ak::ven
 ak_status ak_vendors_json(char **out, ak_error **err) {
   return guard(err, [&] {
     need(out, "out");
-    ak::Array all;
-    for (const ak::Vendor *v : ak::vendors()) {
-      ak::Array ops;
-      for (const auto &op : v->operations) {
-        ops.push_back(ak::Value(ak::Object{{"name", op.name},
-                                           {"kind", kind_word(op.kind)},
-                                           {"method", ak::method_name(op.method)},
-                                           {"path", op.path},
-                                           {"id_field", op.id_field},
-                                           {"fields", describe_fields(op.request.members)}}));
-      }
-      ak::Array creds(v->credential_options.begin(), v->credential_options.end());
-      ak::Array secrets(v->secret_options.begin(), v->secret_options.end());
-      all.push_back(ak::Value(ak::Object{{"name", v->name},
-                                         {"display_name", v->display_name},
-                                         {"default_base_url", v->default_base_url},
-                                         {"credentials", ak::Value(std::move(creds))},
-                                         {"secret_options", ak::Value(std::move(secrets))},
-                                         {"operations", ak::Value(std::move(ops))}}));
-    }
-    *out = dup_string(ak::to_json(ak::Value(std::move(all))));
+    *out = dup_string(ak::to_json(ak::describe_vendors()));
   });
 }
 

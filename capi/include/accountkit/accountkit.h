@@ -268,9 +268,11 @@ AK_API ak_status ak_validate(const char *vendor, const char *operation, const ak
 /* Number of vendors, and the name of vendor i (static storage; NULL if out of range). */
 AK_API size_t ak_vendor_count(void);
 AK_API const char *ak_vendor_name(size_t i);
-/* A JSON description of every vendor: name, default_base_url, credential
- * options, and each operation with its kind, method, path, id field and field
- * rules. *out: caller frees with ak_string_free. */
+/* A JSON description of every vendor: name, display_name, default_base_url,
+ * credentials (option names), secret_options, asynchronous (ak_wait applies),
+ * and each operation with its kind (create/read/list/update/delete), method,
+ * path, id_field (the field bindings take positionally) and field rules.
+ * *out: caller frees with ak_string_free. */
 AK_API ak_status ak_vendors_json(char **out, ak_error **err);
 
 /* ---- sandbox: every vendor emulated on loopback --------------------------- */
