@@ -1,15 +1,431 @@
-// commvault emulator: being written (issue 3).
+// Commvault Cloud partner API emulator. Validation reuses the library's rule
+// tables, so a client with validate=false gets the vendor's 400 answers.
+// Sandbox choices (documented in docs/vendors/commvault.md, "Sandbox"):
+//  - credentials: username "sandbox-partner", password "sandbox-password";
+//    tokens are random, never expire by themselves (expire_tokens drops them);
+//  - three fixed accounts, plus seed_accounts generated ones for paging;
+//  - updates show "updating" for update_delay_ms, then "active"; an update
+//    whose name starts with "FAIL" settles in "update_failure" and is undone;
+//  - sliding-window budgets of read_budget GETs and write_budget PUTs per
+//    budget_window_s, past them 429 with Retry-After;
+//  - error codes: 1006 as documented, the others ours (see the doc page).
+#include <algorithm>
+#include <chrono>
+#include <ctime>
+#include <deque>
+#include <map>
+#include <optional>
+#include <random>
+#include <set>
+#include <stdexcept>
+
+#include "core/vendors/commvault/commvault.hpp"
 #include "sandbox/sandbox.hpp"
 
 namespace ak::sandbox {
+
 namespace {
-class Emu final : public Emulator {
- public:
-  const char *vendor() const override { return "commvault"; }
-  Reply handle(const Request &) override { return Reply::json(501, Value(Object{{"error", "not emulated yet"}})); }
-  bool set_option(const std::string &, const std::string &) override { return false; }
-  Value credentials() const override { return Value::object(); }
+
+using Steady = std::chrono::steady_clock;
+using std::chrono::milliseconds;
+
+constexpr const char *kUsername = "sandbox-partner";
+constexpr const char *kPassword = "sandbox-password";
+constexpr const char *kAuthenticate = "/api/v1/authenticate";
+constexpr const char *kAccounts = "/api/v1/partner/accounts";
+constexpr const char *kGeneratedIdPrefix = "00000000-0000-4000-8000-";  // + 12 digits
+constexpr int kMaxPageSize = 100;
+constexpr long kMaxGenerated = 10000;
+
+// {"error": {"code": N, "message": "..."}} codes: 1006 is the vendor's, the rest ours.
+enum Code : int {
+  kMalformed = 1000,       // 400: the body is not a JSON object
+  kInvalid = 1001,         // 400: a field breaks a rule (the message names the first)
+  kBadToken = 1002,        // 401: no bearer token, or not one we issued
+  kBadCredentials = 1003,  // 401: wrong username or password
+  kNoEndpoint = 1004,      // 404 / 405: no such path or method
+  kNotFound = 1006,        // 404: "Record not found" [doc]
+  kTooMany = 1029,         // 429: past the read or write budget
 };
+
+Reply error(int http, int code, std::string message) {
+  return Reply::json(http, Value(Object{{"error", Value(Object{{"code", code}, {"message", std::move(message)}})}}));
+}
+
+Reply data(Value v) { return Reply::json(200, Value(Object{{"data", std::move(v)}})); }
+
+std::string lower(std::string s) {
+  for (auto &c : s)
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  return s;
+}
+
+bool contains_ci(const std::string &haystack, const std::string &needle) {
+  return lower(haystack).find(lower(needle)) != std::string::npos;
+}
+
+bool given(const Value *v) { return v && !v->is_null(); }
+
+// "2021-06-07T21:16:48": the vendor's timestamps carry no zone; they are UTC.
+std::string utc(std::time_t t) {
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
+  return buf;
+}
+
+std::string now_utc() { return utc(std::chrono::system_clock::to_time_t(std::chrono::system_clock::now())); }
+
+std::string zero_pad(long n, int width) {
+  std::string s = std::to_string(n);
+  return std::string(s.size() < static_cast<size_t>(width) ? width - s.size() : 0, '0') + s;
+}
+
+long parse_long(const std::string &name, const std::string &value, long min, long max) {
+  try {
+    size_t used = 0;
+    long n = std::stol(value, &used);
+    if (used == value.size() && n >= min && n <= max) return n;
+  } catch (const std::exception &) {
+  }
+  throw std::invalid_argument("sandbox option \"commvault." + name + "\" must be an integer from " +
+                              std::to_string(min) + " to " + std::to_string(max));
+}
+
+// ---- seeded data ------------------------------------------------------------------
+
+Value address(const char *line1, const char *line2, const char *city, const char *state, const char *country,
+              const char *postal) {
+  auto text = [](const char *s) { return s ? Value(s) : Value(); };
+  return Value(Object{{"addressLine1", text(line1)}, {"addressLine2", text(line2)}, {"city", text(city)},
+                      {"state", text(state)}, {"country", text(country)}, {"postalCode", text(postal)}});
+}
+
+struct Seed {
+  std::string id, external_id, name;
+  Value website;
+  std::string country, type, inserted, updated;
+  std::string first, last, email;
+  Value phone;  // null: the contact has no phone
+  Value address;
+};
+
+// The full account object, members in the order the seed's example shows.
+Value account(Seed s) {
+  Object contact{{"type", "admin"}, {"email", s.email}, {"firstName", s.first}, {"lastName", s.last}};
+  if (!s.phone.is_null()) contact.emplace_back("phone", std::move(s.phone));
+  contact.emplace_back("address", std::move(s.address));
+  return Value(Object{{"id", s.id},
+                      {"status", "active"},
+                      {"insertTs", s.inserted},
+                      {"updateTs", s.updated},
+                      {"externalId", s.external_id},
+                      {"name", s.name},
+                      {"website", std::move(s.website)},
+                      {"provisionCountry", s.country},
+                      {"contacts", Value(Array{Value(std::move(contact))})},
+                      {"type", s.type}});
+}
+
+// The fixed accounts every sandbox starts with (docs/vendors/commvault.md).
+std::vector<Value> fixed_accounts() {
+  return {
+      account({"7194af6f-1285-4295-94aa-ceed7ea2d792", "XSP1234", "Acme ltd", "www.acme.com", "United States",
+               "Production", "2021-06-07T21:16:48", "2021-06-07T21:16:48", "John", "Doe", "john.doe@acme.com",
+               Value(), address("1 Ave", "Suite 204", "Sunnyvale", "California", "United States", "94086")}),
+      account({"3f2b8c1e-5d4a-4e6f-9a7b-2c1d0e9f8a76", "XSP2001", "Globex Corporation", "www.globex.example",
+               "Germany", "POC", "2022-11-02T08:00:00", "2023-03-14T09:26:53", "Erika", "Mustermann",
+               "erika.mustermann@globex.example", Value(),
+               address("Friedrichstrasse 100", nullptr, "Berlin", "Berlin", "Germany", "10117")}),
+      account({"C0FFEE00-1234-4ABC-8DEF-0123456789AB", "XSP3003", "Initech", Value(), "United Kingdom", "Internal",
+               "2023-05-01T12:00:00", "2024-02-29T12:00:00", "Peter", "Gibbons", "peter.gibbons@initech.example",
+               "+441234567890", address("4120 Freidrich Lane", nullptr, "London", nullptr, "United Kingdom", "EC1A 1BB")}),
+  };
+}
+
+// Generated account n (1-based), for paging: ids 00000000-0000-4000-8000-00000000000n.
+Value generated_account(long n) {
+  std::string num = zero_pad(n, 5);
+  std::string ts = utc(1640995200 + n * 60);  // 2022-01-01T00:00:00 UTC plus n minutes
+  return account({kGeneratedIdPrefix + zero_pad(n, 12), "SBX" + num, "Sandbox Account " + num,
+                  "www.sbx" + num + ".example", "United States", "Production", ts, ts, "Sandbox", "User " + num,
+                  "user" + num + "@sandbox.example", Value(),
+                  address("1 Sandbox Way", nullptr, "Sunnyvale", "California", "United States", "94086")});
+}
+
+// ---- budgets ----------------------------------------------------------------------
+
+// A sliding window of admitted requests.
+class Budget {
+ public:
+  // Admits one request now, or returns the whole seconds until one would be.
+  std::optional<long> admit(Steady::time_point now, long limit, milliseconds window) {
+    while (!times_.empty() && times_.front() + window <= now) times_.pop_front();
+    if (static_cast<long>(times_.size()) < limit) {
+      times_.push_back(now);
+      return std::nullopt;
+    }
+    // A slot frees when the request limit places from the end leaves the window.
+    auto frees = limit <= 0 ? now + window : times_[times_.size() - static_cast<size_t>(limit)] + window;
+    auto ms = std::chrono::duration_cast<milliseconds>(frees - now).count();
+    return std::max<long>(1, static_cast<long>((ms + 999) / 1000));
+  }
+
+ private:
+  std::deque<Steady::time_point> times_;
+};
+
+// ---- the emulator -----------------------------------------------------------------
+
+struct Account {
+  Value data;                 // the account object as the vendor returns it
+  Value before;               // the account as it was when the pending update arrived
+  bool pending = false;       // an update is in progress
+  bool fails = false;         // ...and will settle in update_failure
+  Steady::time_point settles_at{};
+};
+
+class CommvaultEmulator final : public Emulator {
+ public:
+  CommvaultEmulator() {
+    for (auto &a : fixed_accounts()) add(std::move(a));
+  }
+
+  const char *vendor() const override { return "commvault"; }
+
+  bool set_option(const std::string &name, const std::string &value) override {
+    std::lock_guard lock(mu_);
+    if (name == "update_delay_ms") update_delay_ = milliseconds(parse_long(name, value, 0, 86'400'000));
+    else if (name == "read_budget") read_budget_ = parse_long(name, value, 0, 1'000'000'000);
+    else if (name == "write_budget") write_budget_ = parse_long(name, value, 0, 1'000'000'000);
+    else if (name == "budget_window_s") window_ = std::chrono::seconds(parse_long(name, value, 1, 86'400));
+    else if (name == "seed_accounts") seed_generated(parse_long(name, value, 0, kMaxGenerated));
+    else return false;
+    return true;
+  }
+
+  Value credentials() const override { return Value(Object{{"username", kUsername}, {"password", kPassword}}); }
+
+  void expire_tokens() override {
+    std::lock_guard lock(mu_);
+    tokens_.clear();
+  }
+
+  Reply handle(const Request &req) override {
+    std::lock_guard lock(mu_);
+    if (req.path == kAuthenticate)
+      return req.method == "POST" ? authenticate(req) : error(405, kNoEndpoint, "method not allowed");
+    // /api/v1/partner/accounts (GET) or /api/v1/partner/accounts/{id} (GET, PUT).
+    const std::string collection = kAccounts, item = collection + "/";
+    bool is_list = req.path == collection;
+    bool is_item = req.path.starts_with(item) && req.path.size() > item.size() &&
+                   req.path.find('/', item.size()) == std::string::npos;
+    if (!is_list && !is_item) return error(404, kNoEndpoint, "no such endpoint");
+    bool read = req.method == "GET";
+    if (!read && !(is_item && req.method == "PUT")) return error(405, kNoEndpoint, "method not allowed");
+    if (!authorized(req)) return error(401, kBadToken, "invalid or expired token");
+    auto now = Steady::now();
+    if (auto retry = (read ? reads_ : writes_).admit(now, read ? read_budget_ : write_budget_, window_))
+      return too_many(read, *retry);
+    if (is_list) return list(req, now);
+    std::string id = req.path.substr(item.size());
+    auto it = accounts_.find(lower(id));  // ids are compared case-insensitively
+    if (it == accounts_.end()) return error(404, kNotFound, "Record not found");
+    settle(it->second, now);
+    return read ? data(it->second.data) : update(it->second, id, req.body, now);
+  }
+
+ private:
+  void add(Value a) {
+    std::string key = lower(a.find("id")->as_string());
+    accounts_[key].data = std::move(a);
+  }
+
+  void seed_generated(long n) {
+    std::erase_if(accounts_, [](const auto &kv) { return kv.first.starts_with(kGeneratedIdPrefix); });
+    for (long i = 1; i <= n; ++i) add(generated_account(i));
+  }
+
+  Reply authenticate(const Request &req) {
+    Value body;
+    try {
+      body = parse_json(req.body);
+    } catch (const JsonError &) {
+      return error(400, kMalformed, "the body must be a JSON object");
+    }
+    const Value *user = body.find("username");
+    const Value *pass = body.find("password");
+    bool ok = user && pass && user->is_string() && pass->is_string() && user->as_string() == kUsername &&
+              pass->as_string() == kPassword;
+    if (!ok) return error(401, kBadCredentials, "invalid username or password");
+    std::string token = new_token();
+    tokens_.insert(token);
+    return data(Value(Object{{"authToken", token}}));
+  }
+
+  bool authorized(const Request &req) const {
+    const std::string *auth = req.header("authorization");
+    if (!auth || !auth->starts_with("Bearer ")) return false;
+    return tokens_.count(auth->substr(7)) > 0;
+  }
+
+  std::string new_token() {
+    static constexpr char hex[] = "0123456789abcdef";
+    std::string t = "sbxcv_";
+    for (int i = 0; i < 40; ++i) t.push_back(hex[rng_() & 15]);
+    return t;
+  }
+
+  Reply too_many(bool read, long retry_after) const {
+    long limit = read ? read_budget_ : write_budget_;
+    Reply r = error(429, kTooMany,
+                    std::string("rate limit exceeded: at most ") + std::to_string(limit) + (read ? " reads" : " writes") +
+                        " per " + std::to_string(window_.count()) + " s; retry in " + std::to_string(retry_after) + " s");
+    r.headers.emplace_back("Retry-After", std::to_string(retry_after));
+    return r;
+  }
+
+  // Updates settle when read after their delay: no background thread needed.
+  void settle(Account &a, Steady::time_point now) {
+    if (!a.pending || now < a.settles_at) return;
+    a.pending = false;
+    if (a.fails) a.data = std::move(a.before);
+    a.before = Value();
+    a.data.set("status", a.fails ? "update_failure" : "active");
+  }
+
+  Reply list(const Request &req, Steady::time_point now) {
+    std::string filter, sort = "desc:updateTs";
+    long page = 0, size = 25;
+    for (const auto &[k, v] : req.query) {
+      if (k == "filter") filter = v;
+      else if (k == "sort") sort = v;
+      else if (k == "pageNumber" || k == "pageSize") {
+        long min = k == "pageNumber" ? 0 : 1, max = k == "pageNumber" ? 1'000'000'000 : kMaxPageSize;
+        try {
+          (k == "pageNumber" ? page : size) = parse_long(k, v, min, max);
+        } catch (const std::invalid_argument &) {
+          return error(400, kInvalid, k + " must be an integer from " + std::to_string(min) + " to " + std::to_string(max));
+        }
+      }
+    }
+    auto colon = sort.find(':');
+    std::string dir = sort.substr(0, colon), key = colon == std::string::npos ? "" : sort.substr(colon + 1);
+    if ((dir != "asc" && dir != "desc") || key.empty())
+      return error(400, kInvalid, "sort must be asc:<field> or desc:<field>");
+
+    std::vector<const Value *> hits;
+    for (auto &[id, a] : accounts_) {
+      settle(a, now);
+      auto text = [&](const char *k) {
+        const Value *v = a.data.find(k);
+        return v && v->is_string() ? v->as_string() : std::string();
+      };
+      if (filter.empty() || contains_ci(text("name"), filter) || contains_ci(text("externalId"), filter))
+        hits.push_back(&a.data);
+    }
+    auto sort_key = [&](const Value *a) {
+      const Value *v = a->find(key);
+      return !v || v->is_null() ? std::string() : v->is_string() ? v->as_string() : to_json(*v);
+    };
+    // Ties keep id order (the map's), so pages never overlap.
+    std::stable_sort(hits.begin(), hits.end(), [&](const Value *a, const Value *b) {
+      return dir == "asc" ? sort_key(a) < sort_key(b) : sort_key(b) < sort_key(a);
+    });
+    Array items;
+    auto first = static_cast<size_t>(page) * static_cast<size_t>(size);
+    for (size_t i = first; i < hits.size() && i < first + static_cast<size_t>(size); ++i) items.push_back(*hits[i]);
+    Value pagination(Object{{"pageNumber", static_cast<std::int64_t>(page)},
+                            {"pageSize", static_cast<std::int64_t>(size)},
+                            {"totalRecords", static_cast<std::int64_t>(hits.size())}});
+    return Reply::json(200, Value(Object{{"data", Value(std::move(items))},
+                                         {"metadata", Value(Object{{"pagination", std::move(pagination)}})}}));
+  }
+
+  Reply update(Account &a, const std::string &id, const std::string &text, Steady::time_point now) {
+    Value body;
+    try {
+      body = parse_json(text);
+    } catch (const JsonError &) {
+      body = Value();
+    }
+    if (!body.is_object()) return error(400, kMalformed, "the body must be a JSON object");
+    if (auto problem = first_problem(body, id)) return error(400, kInvalid, *problem);
+    const Array &contacts = body.find("contacts")->as_array();
+    if (contacts.size() > 1) return error(400, kInvalid, "contacts: only the admin contact can be updated (one element)");
+
+    a.before = a.data;
+    apply(a.data, body);
+    a.data.set("status", "updating");
+    a.data.set("updateTs", now_utc());
+    a.pending = true;
+    a.fails = body.find("name")->as_string().starts_with("FAIL");
+    a.settles_at = now + update_delay_;
+    return data(a.data);
+  }
+
+  // The first problem the library's validator finds; unknown fields are ignored.
+  static std::optional<std::string> first_problem(const Value &body, const std::string &id) {
+    Value checked = body;
+    checked.set("id", id);  // the path parameter, validated like the rest
+    std::vector<FieldError> errors;
+    validate(update_op().request, checked, errors);
+    for (const auto &e : errors)
+      if (e.rule != "unknown_field") return e.path + " " + e.message;
+    return std::nullopt;
+  }
+
+  static const Operation &update_op() { return *commvault().find("update_account"); }
+
+  // Tri-state: a member left out is unchanged, one set to null is cleared.
+  static void apply(Value &account, const Value &body) {
+    for (const char *key : {"externalId", "name", "website"})
+      if (const Value *v = body.find(key)) account.set(key, *v);
+    const Array &contacts = body.find("contacts")->as_array();
+    if (!contacts.empty()) apply_contact(admin_contact(account), contacts.front());
+  }
+
+  static Value &admin_contact(Value &account) {
+    Value *contacts = account.find("contacts");
+    if (!contacts || !contacts->is_array()) contacts = &account.set("contacts", Value::array());
+    for (auto &c : contacts->as_array())
+      if (const Value *type = c.find("type"); type && *type == Value("admin")) return c;
+    contacts->as_array().push_back(Value(Object{{"type", "admin"}}));
+    return contacts->as_array().back();
+  }
+
+  static void apply_contact(Value &contact, const Value &change) {
+    // The admin contact's identity changes only when all three are given.
+    static const char *const identity[] = {"firstName", "lastName", "email"};
+    if (std::all_of(std::begin(identity), std::end(identity), [&](const char *k) { return given(change.find(k)); }))
+      for (const char *k : identity) contact.set(k, *change.find(k));
+    if (const Value *phone = change.find("phone")) contact.set("phone", *phone);
+    const Value *addr = change.find("address");
+    if (!addr) return;
+    if (addr->is_null()) {
+      contact.set("address", Value());
+      return;
+    }
+    Value *stored = contact.find("address");
+    if (!stored || !stored->is_object()) stored = &contact.set("address", Value::object());
+    static const Field &schema = *update_op().request.member("contacts")->element->member("address");
+    for (const auto &m : schema.members)
+      if (const Value *v = addr->find(m.name)) stored->set(m.name, *v);
+  }
+
+  std::mutex mu_;
+  std::mt19937_64 rng_{std::random_device{}()};
+  std::set<std::string> tokens_;
+  std::map<std::string, Account> accounts_;  // by lower-case id
+  milliseconds update_delay_{2000};
+  long read_budget_ = 1000, write_budget_ = 100;
+  std::chrono::seconds window_{3600};
+  Budget reads_, writes_;
+};
+
 }  // namespace
-std::unique_ptr<Emulator> make_commvault() { return std::make_unique<Emu>(); }
+
+std::unique_ptr<Emulator> make_commvault() { return std::make_unique<CommvaultEmulator>(); }
+
 }  // namespace ak::sandbox

@@ -1,20 +1,225 @@
-// Commvault Cloud partner API: being written (issue 3). Registered with no
-// operations until then.
+// Commvault Cloud (formerly Metallic) partner API (seed 003; ../shared/VENDORS.md
+// section 3; docs/vendors/commvault.md). Username/password buy a bearer token of
+// undocumented lifetime; success is {"data": ...}; errors are an HTTP status
+// plus {"error": {"code": N, "message": "..."}}. Updates are asynchronous: the
+// account shows "updating" until it settles in "active" or "update_failure".
 #include "core/vendors/commvault/commvault.hpp"
 
+#include <charconv>
+
+#include "core/auth.hpp"
+
 namespace ak {
+
 namespace {
+
+constexpr const char *kAuthenticatePath = "/api/v1/authenticate";
+constexpr const char *kAccounts = "/api/v1/partner/accounts";
+constexpr const char *kAccount = "/api/v1/partner/accounts/{id}";
+
+// The one error code the vendor documents [doc].
+ReasonCode record_not_found() { return {1006, Status::NotFound, {}, "Record not found"}; }
+
+Field account_id() {
+  return Field::string("id").fmt(Format::Uuid).path_param().req().describe("the account's UUID (either case)");
+}
+
+// Seed 003, "Address Object": every member optional; null clears it.
+Field address() {
+  auto line = [](const char *name, const char *doc) { return Field::string(name).null_ok().describe(doc); };
+  return Field::object("address", {
+      line("addressLine1", "address line 1"),
+      line("addressLine2", "address line 2"),
+      line("city", "city"),
+      line("state", "state"),
+      line("country", "country"),
+      line("postalCode", "postal code"),
+  }).null_ok().describe("left out: unchanged; null: removed; a member set to null: cleared");
+}
+
+// Seed 003, "Contact Object". The admin contact changes only when firstName,
+// lastName and email are all given; all three left out leaves it unchanged.
+Field contact() {
+  return Field::object("", {
+      Field::string("email").fmt(Format::Email).describe("admin contact email (with firstName and lastName)"),
+      Field::string("firstName").describe("admin contact first name (with lastName and email)"),
+      Field::string("lastName").describe("admin contact last name (with firstName and email)"),
+      address(),
+      Field::string("phone").null_ok().describe("contact phone; null removes it"),
+  }).cross(all_or_none({"firstName", "lastName", "email"}));
+}
+
+Operation get_account() {
+  Operation op;
+  op.name = "get_account";
+  op.kind = OpKind::Read;
+  op.method = Method::Get;
+  op.path = kAccount;
+  op.request = Field::object("", {account_id()});
+  op.id_field = "id";
+  op.result_id = "id";
+  op.result_status = "status";
+  op.reasons = {record_not_found()};
+  return op;
+}
+
+Operation list_accounts() {
+  Operation op;
+  op.name = "list_accounts";
+  op.kind = OpKind::List;
+  op.method = Method::Get;
+  op.path = kAccounts;
+  op.request = Field::object("", {
+      Field::string("filter").describe("search text"),
+      Field::string("sort").describe("\"asc:<field>\" or \"desc:<field>\"; the vendor's default is desc:updateTs"),
+      Field::integer("pageNumber").digits(9).describe("zero-based page"),
+      Field::integer("pageSize").gt0().describe("accounts per page (the vendor's default is 25)"),
+  });
+  // The result keeps the vendor's shape: {"data": [...], "metadata": {"pagination": {...}}}.
+  op.list_key = "data";
+  op.result_id = "id";  // of each item
+  op.result_status = "status";
+  op.paging = {"pageNumber", "pageSize", 0, 25, "metadata.pagination.totalRecords"};
+  return op;
+}
+
+Operation update_account() {
+  Operation op;
+  op.name = "update_account";
+  op.kind = OpKind::Update;
+  op.method = Method::Put;  // [ours] the docs show neither method nor path
+  op.path = kAccount;
+  op.request = Field::object("", {
+      account_id(),
+      Field::string("externalId").req().describe("the account's id in the partner system (unique there)"),
+      Field::string("name").req().describe("account name (unique in the partner system)"),
+      Field::string("website").null_ok().describe("left out: unchanged; null: removed"),
+      Field::array("contacts", contact()).req().describe("the admin contact; see the contact object"),
+  });
+  op.id_field = "id";
+  op.result_id = "id";
+  op.result_status = "status";
+  op.reasons = {record_not_found()};
+  return op;
+}
+
+bool is_2xx(long status) { return status >= 200 && status < 300; }
+
+Error decode_failure(std::string msg, const HttpResponse &resp) {
+  Error e(Status::Decode, std::move(msg));
+  e.http_status = resp.status;
+  e.raw_body = resp.body;
+  return e;
+}
+
+// The error for a non-2xx answer: category from the HTTP status (or from op's
+// table for a documented code), message and code from {"error": {...}}.
+Error vendor_error(const Operation *op, const HttpResponse &resp, std::string_view context = {}) {
+  std::string text, code;
+  try {
+    Value body = parse_json(resp.body);
+    const Value *err = body.is_object() ? body.find("error") : nullptr;
+    if (err && err->is_string()) text = err->as_string();
+    if (err && err->is_object()) {
+      if (const Value *m = err->find("message"); m && m->is_string()) text = m->as_string();
+      if (const Value *c = err->find("code"); c && (c->is_int() || c->is_string()))
+        code = c->is_int() ? std::to_string(c->as_int()) : c->as_string();
+    }
+  } catch (const JsonError &) {
+    // Not JSON (a proxy's page, say): the HTTP status is all there is.
+  }
+  if (text.empty()) text = "the vendor answered HTTP " + std::to_string(resp.status);
+  std::string detail = code.empty() ? "HTTP " + std::to_string(resp.status)
+                                    : "error " + code + ", HTTP " + std::to_string(resp.status);
+  Error e = http_error(resp, std::string(context) + text + " (" + detail + ")");
+  e.vendor_code = code;
+  int n = 0;
+  auto [end, ec] = std::from_chars(code.data(), code.data() + code.size(), n);
+  if (op && !code.empty() && ec == std::errc() && end == code.data() + code.size())
+    if (const ReasonCode *r = op->reason(n)) e.status = r->status;
+  return e;
+}
+
+// Never retried: wrong credentials stay wrong.
+Token fetch_token(Transport &t, const std::string &url, const std::string &username, const std::string &password) {
+  HttpRequest req;
+  req.method = Method::Post;
+  req.url = url;
+  req.body = to_json(Value(Object{{"username", username}, {"password", password}}));
+  HttpResponse resp = t.perform(req);
+  if (!is_2xx(resp.status)) throw vendor_error(nullptr, resp, "authentication refused: ");
+  const Value *token = nullptr;
+  Value body;
+  try {
+    body = parse_json(resp.body);
+    token = get_path(body, "data.authToken");
+  } catch (const JsonError &) {
+  }
+  if (!token || !token->is_string() || token->as_string().empty()) {
+    Error e = decode_failure("the authenticate response has no data.authToken", resp);
+    e.raw_body.clear();  // a success body we cannot read may still hold a live token
+    throw e;
+  }
+  // The lifetime is undocumented: no expiry, re-authenticate when a call gets 401.
+  return Token{token->as_string(), {}};
+}
+
 class Commvault final : public Vendor {
  public:
-  Commvault() { name = "commvault"; display_name = "Commvault Cloud partner API"; }
-  std::unique_ptr<Authenticator> authenticator(const Options &) const override {
-    throw Error(Status::InvalidArgument, "commvault: no operations yet");
+  Commvault() {
+    name = "commvault";
+    display_name = "Commvault Cloud partner API";
+    default_base_url = "https://api.metallic.io";
+    credential_options = {"username", "password", "access_token"};
+    secret_options = {"password", "access_token"};
+    operations = {get_account(), list_accounts(), update_account()};
+    // [ours] provisioning is not settled either: a wait on a new account lasts until it is usable.
+    settling = {"get_account", {"updating", "provisioning"}, {"update_failure"}};
   }
-  Value decode(const Operation &, const HttpResponse &) const override { return Value(); }
+
+  std::unique_ptr<Authenticator> authenticator(const Options &opts) const override {
+    if (const auto *token = find_option(opts, "access_token")) return std::make_unique<BearerAuth>(*token);
+    if (!find_option(opts, "username") && !find_option(opts, "password"))
+      throw Error(Status::InvalidArgument, "commvault: set username and password, or access_token");
+    std::string username = require_option(opts, "username", name);
+    std::string password = require_option(opts, "password", name);
+    std::string url = opts.at("base_url") + kAuthenticatePath;
+    auto fetch = [url, username, password](Transport &t) { return fetch_token(t, url, username, password); };
+    return std::make_unique<BearerAuth>(fetch, std::vector<std::string>{password});
+  }
+
+  Value decode(const Operation &op, const HttpResponse &resp) const override {
+    if (!is_2xx(resp.status)) {
+      Error e = vendor_error(&op, resp);
+      // The token lifetime is undocumented: a 401 means "fetch a new one and resend once".
+      e.token_rejected = resp.status == 401;
+      throw e;
+    }
+    Value body;
+    try {
+      body = parse_json(resp.body);
+    } catch (const JsonError &) {
+      throw decode_failure("the response is not valid JSON", resp);
+    }
+    if (!body.is_object()) throw decode_failure("the response is not a JSON object", resp);
+    if (!op.list_key.empty()) {
+      // Lists keep the envelope: the pagination metadata lives beside "data".
+      Value *items = body.find(op.list_key);
+      if (!items) body.set(op.list_key, Value::array());
+      else if (!items->is_array()) throw decode_failure("\"" + op.list_key + "\" is not a list", resp);
+      return body;
+    }
+    Value *data = body.find("data");
+    if (!data || !data->is_object()) throw decode_failure("the response has no \"data\" object", resp);
+    return std::move(*data);
+  }
 };
+
 }  // namespace
+
 const Vendor &commvault() {
   static const Commvault v;
   return v;
 }
+
 }  // namespace ak
