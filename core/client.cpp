@@ -210,6 +210,7 @@ Result Client::call_once(State &s, const Operation &op, const Value &fields) {
   Value body = fields.is_object() ? fields : Value::object();
   HttpRequest req;
   req.method = op.method;
+  req.resend_safe = op.kind != OpKind::Create;
   req.url = s.base_url + expand_path(op, body);
   if (op.method == Method::Get) {
     std::string q = encode_query(body);

@@ -48,6 +48,7 @@ struct Error : std::exception {
   int attempts = 0;
   double retry_after = -1;  // seconds, when the vendor said
   bool token_rejected = false;  // internal: the vendor rejected our token (refresh and resend)
+  bool maybe_applied = false;   // the request left but no answer came back: it may have been applied
   std::vector<FieldError> fields;
 
   Error() = default;

@@ -2,7 +2,9 @@
 
 #include <curl/curl.h>
 
+#include <algorithm>
 #include <charconv>
+#include <cstring>
 #include <ctime>
 #include <mutex>
 
@@ -53,6 +55,22 @@ struct Sink {
   std::size_t cap;
   bool overflow = false;
 };
+
+// A request body that can be read once and never rewound. libcurl resends a
+// request by itself when a reused connection dies before any answer; it must
+// rewind the body to do so, and without a seek callback it cannot.
+struct OneShotBody {
+  const std::string *body;
+  size_t pos = 0;
+};
+
+size_t read_once(char *buf, size_t size, size_t n, void *user) {
+  auto *b = static_cast<OneShotBody *>(user);
+  size_t len = std::min(size * n, b->body->size() - b->pos);
+  std::memcpy(buf, b->body->data() + b->pos, len);
+  b->pos += len;
+  return len;
+}
 
 size_t on_body(char *data, size_t size, size_t n, void *user) {
   auto *sink = static_cast<Sink *>(user);
@@ -226,15 +244,19 @@ HttpResponse Transport::perform_once(CURL *h, const HttpRequest &req) {
   curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header);
   curl_easy_setopt(h, CURLOPT_HEADERDATA, &resp);
 
-  switch (req.method) {
-    case Method::Get: curl_easy_setopt(h, CURLOPT_HTTPGET, 1L); break;
-    case Method::Post: curl_easy_setopt(h, CURLOPT_POST, 1L); break;
-    case Method::Put:
-    case Method::Delete: curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, method_name(req.method)); break;
-  }
-  if (req.method != Method::Get && (!req.body.empty() || req.method != Method::Delete)) {
+  OneShotBody once{&req.body};
+  bool has_body = req.method != Method::Get && (!req.body.empty() || req.method != Method::Delete);
+  if (req.method == Method::Get) curl_easy_setopt(h, CURLOPT_HTTPGET, 1L);
+  else if (req.method != Method::Post) curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, method_name(req.method));
+  if (has_body) {
+    curl_easy_setopt(h, CURLOPT_POST, 1L);
     curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(req.body.size()));
-    curl_easy_setopt(h, CURLOPT_POSTFIELDS, req.body.c_str());
+    if (req.resend_safe) {
+      curl_easy_setopt(h, CURLOPT_POSTFIELDS, req.body.c_str());
+    } else {
+      curl_easy_setopt(h, CURLOPT_READFUNCTION, read_once);
+      curl_easy_setopt(h, CURLOPT_READDATA, &once);
+    }
   }
 
   CURLcode rc = curl_easy_perform(h);
@@ -243,11 +265,17 @@ HttpResponse Transport::perform_once(CURL *h, const HttpRequest &req) {
       throw Error(Status::Transport, "the response is larger than max_response_bytes (" +
                                          std::to_string(opts_.max_response_bytes) + ") and was refused");
     }
+    // Once any byte of the request left, the vendor may have acted on it.
+    curl_off_t sent = 0;
+    curl_easy_getinfo(h, CURLINFO_REQUEST_SIZE, &sent);
+    bool unanswered = rc == CURLE_SEND_FAIL_REWIND || rc == CURLE_GOT_NOTHING;
     Error e(rc == CURLE_OPERATION_TIMEDOUT ? Status::Timeout : Status::Transport,
-            std::string("HTTP request failed: ") + curl_easy_strerror(rc));
+            unanswered ? std::string("the connection closed before the server answered")
+                       : std::string("HTTP request failed: ") + curl_easy_strerror(rc));
+    e.maybe_applied = unanswered || (sent > 0 && rc != CURLE_COULDNT_CONNECT && rc != CURLE_COULDNT_RESOLVE_HOST);
     e.retriable = rc == CURLE_OPERATION_TIMEDOUT || rc == CURLE_COULDNT_CONNECT ||
-                  rc == CURLE_COULDNT_RESOLVE_HOST || rc == CURLE_RECV_ERROR ||
-                  rc == CURLE_SEND_ERROR || rc == CURLE_GOT_NOTHING || rc == CURLE_PARTIAL_FILE;
+                  rc == CURLE_COULDNT_RESOLVE_HOST || rc == CURLE_RECV_ERROR || rc == CURLE_SEND_ERROR ||
+                  rc == CURLE_GOT_NOTHING || rc == CURLE_PARTIAL_FILE || rc == CURLE_SEND_FAIL_REWIND;
     throw e;
   }
   curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &resp.status);

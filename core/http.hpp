@@ -26,6 +26,9 @@ struct HttpRequest {
   std::string url;
   std::vector<std::pair<std::string, std::string>> headers;
   std::string body;  // sent when non-empty, or always for POST/PUT
+  // False for requests that must never be sent twice (creates): libcurl then
+  // cannot silently resend them when a reused connection dies unanswered.
+  bool resend_safe = true;
 };
 
 struct HttpResponse {

@@ -47,7 +47,7 @@ Value masked_header(const std::string &name, const std::string &value) {
 
 }  // namespace
 
-void Journal::record(const std::string &vendor, const Request &req, int status) {
+void Journal::record(const std::string &vendor, const Request &req, int status, const char *fault) {
   Value query = Value::object();
   for (const auto &[k, v] : req.query) query.set(k, secret_keys().count(k) ? Value("***") : Value(v));
   Value headers = Value::object();
@@ -71,6 +71,7 @@ void Journal::record(const std::string &vendor, const Request &req, int status) 
                      {"headers", std::move(headers)},
                      {"body", std::move(body)},
                      {"status", status}});
+  if (fault) entry.set("fault", fault);
   std::lock_guard lock(mu_);
   entries_.push_back(std::move(entry));
 }

@@ -2,7 +2,12 @@
 
 #include <httplib.h>
 
+#include <dirent.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+
 #include <chrono>
+#include <cstdlib>
 #include <stdexcept>
 
 namespace ak::sandbox {
@@ -12,6 +17,54 @@ const std::string *Request::header(std::string_view lower_name) const {
     if (k == lower_name) return &v;
   return nullptr;
 }
+
+namespace {
+
+// Closes the server side of the connection from peer_port on local_port
+// without an answer. cpp-httplib gives handlers no socket, so the socket is
+// found by its addresses; httplib's own later write then fails and it closes.
+void drop_connection(int local_port, int peer_port) {
+  DIR *dir = opendir("/proc/self/fd");
+  if (!dir) return;
+  while (dirent *e = readdir(dir)) {
+    int fd = std::atoi(e->d_name);
+    if (fd <= 2) continue;
+    sockaddr_in local{}, peer{};
+    socklen_t len = sizeof local;
+    if (getsockname(fd, reinterpret_cast<sockaddr *>(&local), &len) != 0 || local.sin_family != AF_INET) continue;
+    len = sizeof peer;
+    if (getpeername(fd, reinterpret_cast<sockaddr *>(&peer), &len) != 0) continue;
+    if (ntohs(local.sin_port) != local_port || ntohs(peer.sin_port) != peer_port) continue;
+    linger hard{1, 0};  // the eventual close sends RST, like a crashed peer
+    setsockopt(fd, SOL_SOCKET, SO_LINGER, &hard, sizeof hard);
+    shutdown(fd, SHUT_RDWR);
+    break;
+  }
+  closedir(dir);
+}
+
+// Sends the body in pieces: half then a broken connection, or slowly.
+void deliver(const Reply &reply, httplib::Response &res) {
+  auto body = std::make_shared<std::string>(reply.body);
+  if (reply.delivery == Reply::Delivery::Truncate) {
+    res.set_content_provider(body->size(), "application/json",
+                             [body](size_t, size_t, httplib::DataSink &sink) {
+                               sink.write(body->data(), body->size() / 2);
+                               return false;  // abort: the client sees a short body
+                             });
+  } else {
+    int pieces = 10, pause = reply.slow_ms / pieces;
+    res.set_content_provider(body->size(), "application/json",
+                             [body, pieces, pause](size_t offset, size_t length, httplib::DataSink &sink) {
+                               size_t chunk = std::max<size_t>(1, body->size() / pieces);
+                               std::this_thread::sleep_for(std::chrono::milliseconds(pause));
+                               sink.write(body->data() + offset, std::min(chunk, length));
+                               return true;
+                             });
+  }
+}
+
+}  // namespace
 
 Server::Server() : emulators_(make_emulators()) {}
 
@@ -44,10 +97,15 @@ void Server::start(int port) {
       req.headers.emplace_back(std::move(name), v);
     }
     req.body = hr.body;
-    Reply reply = dispatch(req);
+    Reply reply = req.path.starts_with("/_admin/") ? admin(req) : dispatch(req);
+    if (reply.delivery == Reply::Delivery::Drop) {
+      drop_connection(hr.local_port, hr.remote_port);
+      return;
+    }
     res.status = reply.status;
     for (const auto &[k, v] : reply.headers) res.set_header(k, v);
-    res.set_content(reply.body, "application/json");
+    if (reply.delivery == Reply::Delivery::Normal) res.set_content(reply.body, "application/json");
+    else deliver(reply, res);
   };
   for (auto reg : {&httplib::Server::Get, &httplib::Server::Post, &httplib::Server::Put,
                    &httplib::Server::Delete, &httplib::Server::Patch})
@@ -115,6 +173,20 @@ void Server::expire_tokens() {
   for (const auto &e : emulators_) e->expire_tokens();
 }
 
+// The admin endpoint lets programs in any language inject faults:
+// POST /_admin/faults {spec or [specs]}, GET /_admin/faults, DELETE /_admin/faults.
+Reply Server::admin(const Request &req) {
+  if (req.path != "/_admin/faults") return Reply::json(404, Value(Object{{"error", "unknown admin endpoint"}}));
+  try {
+    if (req.method == "POST") faults_.add(parse_json(req.body));
+    else if (req.method == "DELETE") faults_.clear();
+    else if (req.method != "GET") return Reply::json(405, Value(Object{{"error", "use GET, POST or DELETE"}}));
+  } catch (const std::exception &e) {
+    return Reply::json(400, Value(Object{{"error", e.what()}}));
+  }
+  return Reply::json(200, faults_.to_json());
+}
+
 Reply Server::dispatch(Request &req) {
   // "/99digital/api/online/createAccount" -> vendor "99digital", path "/api/online/createAccount"
   auto slash = req.path.find('/', 1);
@@ -122,13 +194,37 @@ Reply Server::dispatch(Request &req) {
   for (const auto &e : emulators_) {
     if (prefix != e->vendor()) continue;
     req.path = slash == std::string::npos ? "/" : req.path.substr(slash);
+    std::optional<Fault> fault = faults_.take(prefix, req.method, req.path);
+    const char *fault_kind = fault ? fault_name(fault->kind) : nullptr;
+    // Faults that stop the request before the vendor sees it.
+    if (fault && fault->kind == FaultKind::Delay) std::this_thread::sleep_for(std::chrono::milliseconds(fault->delay_ms));
+    if (fault && (fault->kind == FaultKind::Status || fault->kind == FaultKind::Reset)) {
+      Reply reply = Reply::json(fault->status, Value(Object{{"error", "injected fault"}}));
+      if (fault->retry_after >= 0) reply.headers.emplace_back("Retry-After", std::to_string(static_cast<long>(fault->retry_after)));
+      if (fault->kind == FaultKind::Reset) reply.delivery = Reply::Delivery::Drop;
+      journal_.record(prefix, req, fault->kind == FaultKind::Reset ? 0 : reply.status, fault_kind);
+      return reply;
+    }
     Reply reply;
     try {
       reply = e->handle(req);
     } catch (const std::exception &ex) {
       reply = Reply::json(500, Value(Object{{"error", std::string("sandbox failure: ") + ex.what()}}));
     }
-    journal_.record(prefix, req, reply.status);
+    // Faults that strike after the vendor applied the request.
+    if (fault) {
+      switch (fault->kind) {
+        case FaultKind::DropAfterCommit: reply.delivery = Reply::Delivery::Drop; break;
+        case FaultKind::Malformed: reply.body = reply.body.substr(0, reply.body.size() / 2) + "<html>"; break;
+        case FaultKind::Truncated: reply.delivery = Reply::Delivery::Truncate; break;
+        case FaultKind::SlowBody:
+          reply.delivery = Reply::Delivery::Slow;
+          reply.slow_ms = fault->delay_ms;
+          break;
+        default: break;
+      }
+    }
+    journal_.record(prefix, req, reply.status, fault_kind);
     return reply;
   }
   Reply reply = Reply::json(404, Value(Object{{"error", "no vendor is served under /" + prefix}}));

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "core/json.hpp"
+#include "sandbox/faults.hpp"
 
 namespace httplib {
 class Server;
@@ -30,9 +31,13 @@ struct Request {
 };
 
 struct Reply {
+  // How the answer leaves the server (faults other than Normal).
+  enum class Delivery { Normal, Drop, Truncate, Slow };
   int status = 200;
   std::string body;
   Pairs headers;
+  Delivery delivery = Delivery::Normal;
+  int slow_ms = 0;
   static Reply json(int status, const Value &v) { return {status, to_json(v), {}}; }
 };
 
@@ -55,7 +60,8 @@ std::vector<std::unique_ptr<Emulator>> make_emulators();
 
 class Journal {
  public:
-  void record(const std::string &vendor, const Request &req, int status);
+  // fault: the injected fault's name, or nullptr.
+  void record(const std::string &vendor, const Request &req, int status, const char *fault = nullptr);
   std::string to_json() const;
   void clear();
   size_t size() const;
@@ -80,12 +86,15 @@ class Server {
   Value credentials(std::string_view vendor) const;  // throws std::invalid_argument
   void expire_tokens();
   Journal &journal() { return journal_; }
+  Faults &faults() { return faults_; }
 
  private:
   Reply dispatch(Request &req);
+  Reply admin(const Request &req);
 
   std::vector<std::unique_ptr<Emulator>> emulators_;
   Journal journal_;
+  Faults faults_;
   mutable std::mutex mu_;
   std::unique_ptr<httplib::Server> http_;
   std::thread thread_;

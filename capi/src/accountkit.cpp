@@ -504,4 +504,16 @@ void ak_sandbox_expire_tokens(ak_sandbox *sb) {
   if (sb) sb->server.expire_tokens();
 }
 
+ak_status ak_sandbox_add_faults(ak_sandbox *sb, const char *json, ak_error **err) {
+  return guard(err, [&] {
+    need(sb, "sandbox");
+    need(json, "json");
+    sb->server.faults().add(ak::parse_json(json));
+  });
+}
+
+void ak_sandbox_clear_faults(ak_sandbox *sb) {
+  if (sb) sb->server.faults().clear();
+}
+
 }  // extern "C"

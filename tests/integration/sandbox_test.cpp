@@ -276,6 +276,21 @@ TEST(Sandbox, ExpireTokensInvalidatesIssuedTokens) {
 
 // ---- routing and journal ---------------------------------------------------------------
 
+// The admin endpoint gives every language the fault API over plain HTTP.
+TEST(SandboxRaw, AdminEndpointAddsListsAndClearsFaults) {
+  Sandbox sb;
+  RawReply added = raw_http(sb.port(), "POST", "/_admin/faults",
+                            R"({"vendor":"99digital","path":"/api/online/*","kind":"status","status":502})");
+  ASSERT_EQ(added.status, 200) << added.body;
+  EXPECT_NE(added.body.find("\"kind\":\"status\""), std::string::npos) << added.body;
+  ClientPtr c = sb.client();
+  EXPECT_EQ(call(c.get(), "list_accounts", "{}").error.http_status, 502);
+  EXPECT_EQ(raw_http(sb.port(), "POST", "/_admin/faults", R"({"kind":"nope"})").status, 400);
+  EXPECT_EQ(raw_http(sb.port(), "DELETE", "/_admin/faults", "").status, 200);
+  EXPECT_EQ(raw_http(sb.port(), "GET", "/_admin/faults", "").body, "[]");
+  EXPECT_TRUE(call(c.get(), "list_accounts", "{}").ok());
+}
+
 TEST(Sandbox, UnknownVendorPrefixIs404) {
   Sandbox sb;
   std::string base = "http://127.0.0.1:" + std::to_string(sb.port()) + "/nope";

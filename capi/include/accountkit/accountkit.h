@@ -324,6 +324,25 @@ AK_API void ak_sandbox_journal_clear(ak_sandbox *sb);
 /* Makes every token issued so far invalid (tests of refresh-and-resend). */
 AK_API void ak_sandbox_expire_tokens(ak_sandbox *sb);
 
+/* Injects faults, given as a JSON object or an array of them:
+ *   {"vendor": "99digital", "method": "POST", "path": "/api/online/createAccount",
+ *    "kind": "drop_after_commit", "count": 3, "probability": 0.2, "seed": 7}
+ * kind: "status" (answer "status", default 503, with "retry_after" seconds if
+ * given; nothing applied), "delay" ("delay_ms" before answering), "reset"
+ * (connection closed before any answer; nothing applied), "drop_after_commit"
+ * (applied, then the connection closes without an answer), "malformed"
+ * (applied, answer body not valid JSON), "truncated" (applied, half the body
+ * then the connection closes), "slow_body" (applied, body sent over
+ * "delay_ms"). vendor, method and path filter (path is below the vendor
+ * prefix and may end with '*'); count (default unlimited) and probability
+ * (default 1, drawn from a generator seeded with "seed") say how often.
+ * The same specs can be POSTed to http://127.0.0.1:PORT/_admin/faults (GET
+ * lists them, DELETE clears them). Journal entries of faulted requests carry
+ * "fault": kind. Malformed specs fail with AK_E_INVALID_ARGUMENT. */
+AK_API ak_status ak_sandbox_add_faults(ak_sandbox *sb, const char *json, ak_error **err);
+/* Removes every fault. */
+AK_API void ak_sandbox_clear_faults(ak_sandbox *sb);
+
 #ifdef __cplusplus
 }
 #endif
