@@ -19,24 +19,35 @@ bool BearerAuth::fresh(Clock::time_point now) const {
   return now + margin < token_.expires_at;
 }
 
+std::string BearerAuth::current(bool &stale) const {
+  std::lock_guard lock(token_mu_);
+  stale = fetch_ && !fresh(Clock::now());
+  return token_.value;
+}
+
 void BearerAuth::apply(HttpRequest &req, Transport &t) {
-  std::string value;
-  {
-    // Holding the lock across the fetch makes refresh single-flight: threads
-    // that find the token stale wait for the one fetch in progress.
-    std::lock_guard lock(mu_);
-    if (fetch_ && !fresh(Clock::now())) {
-      fetched_at_ = Clock::now();
-      token_ = fetch_(t);
+  bool stale = false;
+  std::string value = current(stale);
+  if (stale) {
+    // Holding fetch_mu_ across the fetch makes refresh single-flight: threads
+    // that find the token stale wait for the one fetch in progress, then use it.
+    std::lock_guard flight(fetch_mu_);
+    value = current(stale);
+    if (stale) {
+      auto started = Clock::now();
+      Token fetched = fetch_(t);
+      std::lock_guard lock(token_mu_);
+      fetched_at_ = started;
+      token_ = std::move(fetched);
+      value = token_.value;
     }
-    value = token_.value;
   }
   req.headers.emplace_back("Authorization", "Bearer " + value);
 }
 
 bool BearerAuth::invalidate(const HttpRequest &req) {
   if (!fetch_) return false;
-  std::lock_guard lock(mu_);
+  std::lock_guard lock(token_mu_);
   // Only drop the token if it is the one that was rejected: another thread
   // may already have replaced it.
   for (const auto &[k, v] : req.headers)
@@ -45,7 +56,7 @@ bool BearerAuth::invalidate(const HttpRequest &req) {
 }
 
 std::vector<std::string> BearerAuth::secrets() const {
-  std::lock_guard lock(mu_);
+  std::lock_guard lock(token_mu_);
   auto out = fetch_secrets_;
   if (!token_.value.empty()) out.push_back(token_.value);
   return out;

@@ -31,11 +31,13 @@ class BearerAuth : public Authenticator {
   std::vector<std::string> secrets() const override;
 
  private:
-  bool fresh(std::chrono::system_clock::time_point now) const;
+  bool fresh(std::chrono::system_clock::time_point now) const;  // token_mu_ held
+  std::string current(bool &stale) const;
 
   Fetch fetch_;
   std::vector<std::string> fetch_secrets_;
-  mutable std::mutex mu_;
+  std::mutex fetch_mu_;        // one fetch at a time (single flight)
+  mutable std::mutex token_mu_;  // guards token_; never held across a fetch
   Token token_;
   std::chrono::system_clock::time_point fetched_at_{};
 };

@@ -2,7 +2,7 @@
 
 #include <algorithm>
 #include <charconv>
-
+#include <random>
 #include <thread>
 
 #include "core/auth.hpp"
@@ -13,7 +13,15 @@ namespace {
 
 const std::vector<std::string> kGenericOptions = {
     "base_url", "timeout_ms", "connect_timeout_ms", "verify_tls", "validate",
-    "max_response_bytes", "ca_file", "user_agent", "poll_initial_ms", "poll_max_ms"};
+    "max_response_bytes", "ca_file", "user_agent", "poll_initial_ms", "poll_max_ms",
+    "max_attempts", "retry_base_ms", "retry_max_ms", "retry_time_budget_ms",
+    "retry_after_max_ms", "retry_quota", "retry_seed"};
+
+// Options holding a non-negative integer, with their smallest value.
+const std::vector<std::pair<std::string, long>> kIntegerOptions = {
+    {"timeout_ms", 1}, {"connect_timeout_ms", 1}, {"poll_initial_ms", 1}, {"poll_max_ms", 1},
+    {"max_response_bytes", 1024}, {"max_attempts", 1}, {"retry_base_ms", 0}, {"retry_max_ms", 0},
+    {"retry_time_budget_ms", 0}, {"retry_after_max_ms", 0}, {"retry_quota", 0}, {"retry_seed", 0}};
 
 bool parse_bool(const std::string &name, const std::string &v) {
   if (v == "1" || v == "true" || v == "yes" || v == "on") return true;
@@ -100,10 +108,40 @@ void validate_fields(const Vendor &vendor, std::string_view op, const Value &fie
   if (!errors.empty()) throw validation_error(vendor, op, std::move(errors));
 }
 
+// Retries spend from a per-client quota that successes slowly refill, so a
+// vendor outage stops retries instead of multiplying the load (a token bucket).
+class RetryQuota {
+ public:
+  explicit RetryQuota(double capacity) : capacity_(capacity), tokens_(capacity) {}
+  bool take() {
+    std::lock_guard lock(mu_);
+    if (tokens_ < 1) return false;
+    tokens_ -= 1;
+    return true;
+  }
+  void refill() {
+    std::lock_guard lock(mu_);
+    tokens_ = std::min(capacity_, tokens_ + 0.1);
+  }
+
+ private:
+  std::mutex mu_;
+  double capacity_, tokens_;
+};
+
+struct RetryPolicy {
+  int max_attempts = 3;
+  std::chrono::milliseconds base{200}, max{5000}, time_budget{30000}, retry_after_max{60000};
+};
+
 struct Client::State {
   std::string base_url;
   bool validate = true;
   std::chrono::milliseconds poll_initial{1000}, poll_max{15000};
+  RetryPolicy retry;
+  std::unique_ptr<RetryQuota> quota;
+  std::mutex rng_mu;
+  std::mt19937_64 rng;
   std::unique_ptr<Transport> transport;
   std::unique_ptr<Authenticator> auth;
   std::vector<std::string> option_secrets;
@@ -126,9 +164,10 @@ void Client::set_option(const std::string &name, const std::string &value) {
   }
   // Check typed values now, so a bad value fails where it was set.
   if (name == "verify_tls" || name == "validate") parse_bool(name, value);
-  if (name == "timeout_ms" || name == "connect_timeout_ms" || name == "poll_initial_ms" || name == "poll_max_ms")
-    parse_long(name, value, 1);
-  if (name == "max_response_bytes") parse_long(name, value, 1024);
+  for (const auto &[n, min] : kIntegerOptions)
+    if (name == n) parse_long(name, value, min);
+  if (name == "verify_tls" && !parse_bool(name, value))
+    log(LogLevel::Warning, vendor_.name + ": TLS verification is turned off; use this only against test servers");
   if (name == "base_url" && !value.empty() && url_origin(value).empty())
     throw Error(Status::InvalidArgument, "option \"base_url\" must be an absolute http(s) URL");
   if (name == "base_url" && !value.empty() && !value.starts_with("http://") && !value.starts_with("https://"))
@@ -151,6 +190,17 @@ std::shared_ptr<Client::State> Client::state() {
   s->validate = get("validate") ? parse_bool("validate", *get("validate")) : true;
   if (get("poll_initial_ms")) s->poll_initial = std::chrono::milliseconds(parse_long("poll_initial_ms", *get("poll_initial_ms"), 1));
   if (get("poll_max_ms")) s->poll_max = std::chrono::milliseconds(parse_long("poll_max_ms", *get("poll_max_ms"), 1));
+  auto ms = [&](const char *n, std::chrono::milliseconds fallback) {
+    return get(n) ? std::chrono::milliseconds(parse_long(n, *get(n), 0)) : fallback;
+  };
+  if (get("max_attempts")) s->retry.max_attempts = static_cast<int>(parse_long("max_attempts", *get("max_attempts"), 1));
+  s->retry.base = ms("retry_base_ms", s->retry.base);
+  s->retry.max = ms("retry_max_ms", s->retry.max);
+  s->retry.time_budget = ms("retry_time_budget_ms", s->retry.time_budget);
+  s->retry.retry_after_max = ms("retry_after_max_ms", s->retry.retry_after_max);
+  s->quota = std::make_unique<RetryQuota>(get("retry_quota") ? parse_long("retry_quota", *get("retry_quota"), 0) : 10);
+  s->rng.seed(get("retry_seed") ? static_cast<std::uint64_t>(parse_long("retry_seed", *get("retry_seed"), 0))
+                                : std::random_device{}());
   TransportOptions t;
   if (get("timeout_ms")) t.timeout_ms = parse_long("timeout_ms", *get("timeout_ms"), 1);
   if (get("connect_timeout_ms")) t.connect_timeout_ms = parse_long("connect_timeout_ms", *get("connect_timeout_ms"), 1);
@@ -158,6 +208,14 @@ std::shared_ptr<Client::State> Client::state() {
   if (get("max_response_bytes")) t.max_response_bytes = parse_long("max_response_bytes", *get("max_response_bytes"), 1024);
   if (get("ca_file")) t.ca_file = *get("ca_file");
   t.user_agent = get("user_agent") ? *get("user_agent") : std::string("accountkit/") + AK_VERSION_STRING;
+  // Every exchange, the token requests included, is logged redacted.
+  std::weak_ptr<State> weak = s;
+  t.log = [this, weak](const std::string &line) {
+    if (!logs(LogLevel::Debug)) return;
+    std::string text = line;
+    if (auto st = weak.lock()) scrub_text(text, secrets(*st));
+    log(LogLevel::Debug, text);
+  };
   s->transport = std::make_unique<Transport>(std::move(t));
   Options with_base = o;
   with_base["base_url"] = s->base_url;
@@ -168,15 +226,41 @@ std::shared_ptr<Client::State> Client::state() {
   return s;
 }
 
-void Client::scrub(State &s, Error &e) const {
-  auto secrets = s.option_secrets;
+std::vector<std::string> Client::secrets(const State &s) const {
+  auto out = s.option_secrets;
   if (s.auth) {
     auto more = s.auth->secrets();
-    secrets.insert(secrets.end(), more.begin(), more.end());
+    out.insert(out.end(), more.begin(), more.end());
   }
-  scrub_text(e.message, secrets);
-  scrub_text(e.raw_body, secrets);
-  for (auto &f : e.fields) scrub_text(f.message, secrets);
+  return out;
+}
+
+void Client::scrub(State &s, Error &e) const {
+  auto all = secrets(s);
+  scrub_text(e.message, all);
+  scrub_text(e.raw_body, all);
+  for (auto &f : e.fields) scrub_text(f.message, all);
+}
+
+void Client::set_logger(Logger logger, LogLevel min_level) {
+  std::lock_guard lock(log_mu_);
+  logger_ = std::move(logger);
+  log_level_ = min_level;
+}
+
+bool Client::logs(LogLevel level) const {
+  std::lock_guard lock(log_mu_);
+  return logger_ && level >= log_level_;
+}
+
+void Client::log(LogLevel level, const std::string &message) const {
+  Logger logger;
+  {
+    std::lock_guard lock(log_mu_);
+    if (!logger_ || level < log_level_) return;
+    logger = logger_;
+  }
+  logger(level, message);
 }
 
 Result Client::call(std::string_view op_name, const Value &fields) {
@@ -194,8 +278,16 @@ Result Client::call(std::string_view op_name, const Value &fields) {
     validate(op.request, fields, errors);
     if (!errors.empty()) throw validation_error(vendor_, op.name, std::move(errors));
   }
+  Value body = fields.is_object() ? fields : Value::object();
+  // The natural key lets a lost create be found again: make one if the caller gave none.
+  if (op.kind == OpKind::Create && !op.natural_key.empty()) {
+    const Value *key = body.find(op.natural_key);
+    if (!key || key->is_null()) body.set(op.natural_key, generate_key(*s));
+  }
   try {
-    return call_once(*s, op, fields);
+    Result r = call_with_retries(*s, op, body);
+    if (!op.natural_key.empty() && !r.data.find(op.natural_key)) r.data.set(op.natural_key, *body.find(op.natural_key));
+    return r;
   } catch (Error &e) {
     e.vendor = vendor_.name;
     e.operation = op.name;
@@ -206,8 +298,120 @@ Result Client::call(std::string_view op_name, const Value &fields) {
   }
 }
 
-Result Client::call_once(State &s, const Operation &op, const Value &fields) {
-  Value body = fields.is_object() ? fields : Value::object();
+std::string Client::generate_key(State &s) const {
+  static constexpr char alphabet[] = "abcdefghijklmnopqrstuvwxyz0123456789";
+  std::string key = "ak";
+  std::lock_guard lock(s.rng_mu);
+  for (int i = 0; i < 22; ++i) key.push_back(alphabet[s.rng() % 36]);
+  return key;
+}
+
+namespace {
+
+// The request may have been applied although no success was seen: it left,
+// and the answer was lost, garbled, or a server error.
+bool ambiguous(const Error &e) {
+  return e.maybe_applied || e.status == Status::Timeout || e.status == Status::Decode ||
+         (e.status == Status::Vendor && e.http_status >= 500);
+}
+
+}  // namespace
+
+// Looks a create up by its natural key. Returns the account when the create
+// landed, nullopt when it certainly did not; throws OutcomeUnknown otherwise.
+std::optional<Result> Client::find_created(const Operation &op, const Value &body, const Error &cause) {
+  const std::string key = body.find(op.natural_key)->as_string();
+  auto unknown = [&](const std::string &why) {
+    Error e(Status::OutcomeUnknown, op.name + " may or may not have been applied (" + cause.message + "), and " +
+                                        why + ": look for " + op.natural_key + " \"" + key +
+                                        "\" with list_accounts before creating it again");
+    e.attempts = cause.attempts;
+    e.http_status = cause.http_status;
+    return e;
+  };
+  try {
+    Pager pager(shared_from_this(), "list_accounts", Value::object());
+    while (auto item = pager.next()) {
+      const Value *v = item->data.find(op.natural_key);
+      if (v && v->is_string() && v->as_string() == key) {
+        log(LogLevel::Info, vendor_.name + " " + op.name + ": the lost answer's account exists (" + op.natural_key +
+                                " " + key + "); returning it");
+        return item;
+      }
+    }
+    return std::nullopt;
+  } catch (const Error &e) {
+    throw unknown("looking it up failed: " + e.message);
+  }
+}
+
+Result Client::call_with_retries(State &s, const Operation &op, const Value &body) {
+  using Clock = std::chrono::steady_clock;
+  auto started = Clock::now();
+  bool delete_maybe_applied = false;
+  int attempts = 0;
+  for (;;) {
+    try {
+      Result r = call_once(s, op, body, attempts);
+      s.quota->refill();
+      return r;
+    } catch (Error &e) {
+      e.attempts = attempts;
+      if (op.kind == OpKind::Create && ambiguous(e)) {
+        // Never resent blindly: find out whether the first attempt landed.
+        if (op.natural_key.empty()) {
+          Error u(Status::OutcomeUnknown,
+                  op.name + " may or may not have been applied (" + e.message + "); " + vendor_.name +
+                      " has no key to look the account up by: list accounts (for example by email) "
+                      "before creating it again");
+          u.attempts = e.attempts;
+          u.http_status = e.http_status;
+          u.raw_body = e.raw_body;
+          throw u;
+        }
+        if (auto found = find_created(op, body, e)) return *found;
+        e.retriable = true;  // certainly not applied: resending is safe
+      }
+      // A delete resent after an unanswered attempt finds the account gone: that attempt did it.
+      if (op.kind == OpKind::Delete && delete_maybe_applied && e.status == Status::NotFound) return item_result(op, Value::object());
+      if (!e.retriable) throw;
+      if (attempts >= s.retry.max_attempts) {
+        e.message += " (gave up after " + std::to_string(attempts) + " attempts)";
+        throw;
+      }
+      auto delay = backoff(s, attempts);
+      if (e.retry_after >= 0) {
+        auto asked = std::chrono::milliseconds(static_cast<long>(e.retry_after * 1000));
+        if (asked > s.retry.retry_after_max) throw;  // longer than we may wait: the caller decides
+        delay = std::max(delay, asked);
+      }
+      if (Clock::now() + delay - started > s.retry.time_budget) {
+        e.message += " (retry time budget exhausted after " + std::to_string(attempts) + " attempts)";
+        throw;
+      }
+      if (!s.quota->take()) {
+        e.message += " (retry quota exhausted: the vendor keeps failing, not retrying)";
+        throw;
+      }
+      delete_maybe_applied = delete_maybe_applied || (op.kind == OpKind::Delete && ambiguous(e));
+      log(LogLevel::Warning, vendor_.name + " " + op.name + ": attempt " + std::to_string(attempts) + " failed (" +
+                                 e.message + "); retrying in " + std::to_string(delay.count()) + " ms");
+      std::this_thread::sleep_for(delay);
+    }
+  }
+}
+
+// Exponential backoff with full jitter: uniform in [0, min(max, base * 2^(n-1))].
+std::chrono::milliseconds Client::backoff(State &s, int attempt) const {
+  long ceiling = s.retry.base.count();
+  for (int i = 1; i < attempt && ceiling < s.retry.max.count(); ++i) ceiling *= 2;
+  ceiling = std::min(ceiling, static_cast<long>(s.retry.max.count()));
+  std::lock_guard lock(s.rng_mu);
+  return std::chrono::milliseconds(ceiling ? static_cast<long>(s.rng() % (ceiling + 1)) : 0);
+}
+
+Result Client::call_once(State &s, const Operation &op, const Value &fields, int &attempts) {
+  Value body = fields;
   HttpRequest req;
   req.method = op.method;
   req.resend_safe = op.kind != OpKind::Create;
@@ -218,27 +422,22 @@ Result Client::call_once(State &s, const Operation &op, const Value &fields) {
   } else if (op.method != Method::Delete || !body.as_object().empty()) {
     req.body = to_json(body);
   }
-  for (int attempt = 1;; ++attempt) {
+  for (bool refreshed = false;; refreshed = true) {
     HttpRequest sent = req;
-    HttpResponse resp;
-    try {
-      s.auth->apply(sent, *s.transport);  // may fetch a token: an HTTP attempt too
-      resp = s.transport->perform(sent);
-    } catch (Error &e) {
-      e.attempts = attempt;
-      throw;
-    }
+    ++attempts;
+    s.auth->apply(sent, *s.transport);  // may fetch a token: an HTTP attempt too
+    HttpResponse resp = s.transport->perform(sent);
     try {
       Result r = item_result(op, vendor_.decode(op, resp));
       r.http_status = resp.status;
       r.request_id = resp.request_id;
       return r;
     } catch (Error &e) {
-      e.attempts = attempt;
       if (e.http_status == 0) e.http_status = resp.status;
       if (e.request_id.empty()) e.request_id = resp.request_id;
-      // The vendor said our token is no longer valid: refresh once and resend.
-      if (e.token_rejected && attempt == 1 && s.auth->invalidate(sent)) continue;
+      // The vendor said our token is no longer valid (so it did nothing):
+      // refresh once and resend.
+      if (e.token_rejected && !refreshed && s.auth->invalidate(sent)) continue;
       throw;
     }
   }

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -26,16 +27,25 @@ struct Result {
 // Validates fields for vendor/op without any network; throws Error.
 void validate_fields(const Vendor &vendor, std::string_view op, const Value &fields);
 
-class Client {
+enum class LogLevel { Debug = 10, Info = 20, Warning = 30, Error = 40 };
+// Receives redacted log lines; called on the thread making the call.
+using Logger = std::function<void(LogLevel, const std::string &)>;
+
+class Client : public std::enable_shared_from_this<Client> {
  public:
   explicit Client(const Vendor &vendor);
   ~Client();
 
-  // Sets an option by name (generic: base_url, timeout_ms, connect_timeout_ms,
-  // verify_tls, validate, max_response_bytes, ca_file, user_agent; plus the
+  // Sets an option by name (the generic ones listed in accountkit.h, plus the
   // vendor's credential names). Takes effect for calls that start afterwards.
   void set_option(const std::string &name, const std::string &value);
+  void set_logger(Logger logger, LogLevel min_level);
 
+  // Validates, then sends with retries where safe: reads, updates and deletes
+  // on retriable errors; a create only when it certainly did not land (it is
+  // looked up by its natural key after an ambiguous failure, or fails with
+  // OutcomeUnknown where the vendor has none). Clients must be made with
+  // std::make_shared (list lookups need shared ownership).
   Result call(std::string_view op, const Value &fields);
 
   // For asynchronous vendors: polls the vendor's read operation for account id
@@ -53,13 +63,24 @@ class Client {
  private:
   struct State;  // built lazily from the options; replaced when they change
   std::shared_ptr<State> state();
-  Result call_once(State &s, const Operation &op, const Value &fields);
+  Result call_with_retries(State &s, const Operation &op, const Value &body);
+  // One send (plus one resend after a token refresh); counts sends in attempts.
+  Result call_once(State &s, const Operation &op, const Value &fields, int &attempts);
+  std::optional<Result> find_created(const Operation &op, const Value &body, const Error &cause);
+  std::chrono::milliseconds backoff(State &s, int attempt) const;
+  std::string generate_key(State &s) const;
+  std::vector<std::string> secrets(const State &s) const;
   void scrub(State &s, Error &e) const;
+  bool logs(LogLevel level) const;
+  void log(LogLevel level, const std::string &message) const;
 
   const Vendor &vendor_;
   std::mutex mu_;
   Options options_;
   std::shared_ptr<State> state_;
+  mutable std::mutex log_mu_;
+  Logger logger_;
+  LogLevel log_level_ = LogLevel::Info;
 };
 
 // Walks every page of a list operation lazily, one item at a time.

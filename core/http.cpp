@@ -4,6 +4,8 @@
 
 #include <algorithm>
 #include <charconv>
+#include <chrono>
+#include <cstdio>
 #include <cstring>
 #include <ctime>
 #include <mutex>
@@ -188,7 +190,7 @@ HttpResponse Transport::perform(const HttpRequest &req) {
 
   HttpRequest current = req;
   for (int hop = 0;; ++hop) {
-    HttpResponse resp = perform_once(handle.h, current);
+    HttpResponse resp = logged(handle.h, current);
     if (resp.status < 300 || resp.status >= 400 || resp.location.empty()) return resp;
     // Credentials travel with the request, so a redirect to another origin is
     // never followed; same-origin redirects are followed for reads only.
@@ -204,6 +206,26 @@ HttpResponse Transport::perform(const HttpRequest &req) {
     }
     curl_easy_reset(handle.h);
     current.url = resp.location;
+  }
+}
+
+HttpResponse Transport::logged(CURL *h, const HttpRequest &req) {
+  if (!opts_.log) return perform_once(h, req);
+  auto started = std::chrono::steady_clock::now();
+  auto took = [&] {
+    auto us = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started);
+    char buf[32];
+    std::snprintf(buf, sizeof buf, " (%.1f ms)", static_cast<double>(us.count()) / 1000.0);
+    return std::string(buf);
+  };
+  std::string line = std::string(method_name(req.method)) + " " + req.url;
+  try {
+    HttpResponse resp = perform_once(h, req);
+    opts_.log(line + " -> " + std::to_string(resp.status) + took());
+    return resp;
+  } catch (const Error &e) {
+    opts_.log(line + " failed: " + e.message + took());
+    throw;
   }
 }
 

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstddef>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -47,6 +48,8 @@ struct TransportOptions {
   std::size_t max_response_bytes = 16u << 20;
   std::string ca_file;        // empty = system store
   std::string user_agent;
+  // Receives one line per exchange: method, URL (the caller redacts), status, time.
+  std::function<void(const std::string &)> log;
 };
 
 class Transport {
@@ -67,6 +70,7 @@ class Transport {
   CURL *acquire();
   void release(CURL *h);
   HttpResponse perform_once(CURL *h, const HttpRequest &req);
+  HttpResponse logged(CURL *h, const HttpRequest &req);
 
   TransportOptions opts_;
   CURLSH *share_ = nullptr;

@@ -52,6 +52,7 @@ struct Operation {
   std::string id_field;   // request field naming the target account (bindings take it positionally)
   std::string result_id;  // response field with the account id
   std::string result_status;  // response field with the account status
+  std::string natural_key;  // creates: a caller field that list_accounts returns, to find a lost create
   std::string list_key;   // list operations: result path of the items
   Paging paging;          // list operations
 

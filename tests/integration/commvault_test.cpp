@@ -414,6 +414,7 @@ TEST_F(Commvault, WaitOnASettledAccountReturnsAtOnce) {
 TEST_F(Commvault, ReadsPastTheBudgetAreRateLimited) {
   knob("commvault.read_budget", "2");
   knob("commvault.budget_window_s", "1");
+  ASSERT_EQ(set_option(c(), "max_attempts", "1").code, AK_OK);  // see the 429 itself
   ASSERT_TRUE(call(c(), "get_account", get_json(kAcme)).ok());
   ASSERT_TRUE(call(c(), "list_accounts", "{}").ok());
 
@@ -436,6 +437,16 @@ TEST_F(Commvault, ReadsPastTheBudgetAreRateLimited) {
   Outcome second = call(c(), "update_account", update_json());
   EXPECT_EQ(second.status, AK_E_RATE_LIMITED) << second.describe();
   EXPECT_EQ(sb.journal().back().status(), 429);
+}
+
+// With retries on (the default), a read past the budget waits out Retry-After and succeeds.
+TEST_F(Commvault, ReadsPastTheBudgetWaitOutRetryAfter) {
+  knob("commvault.read_budget", "1");
+  knob("commvault.budget_window_s", "1");
+  ASSERT_TRUE(call(c(), "get_account", get_json(kAcme)).ok());
+  Outcome again = call(c(), "get_account", get_json(kAcme));
+  ASSERT_TRUE(again.ok()) << again.describe();
+  EXPECT_EQ(sb.journal().back().status(), 200);
 }
 
 TEST_F(Commvault, WaitWaitsOutARateLimit) {

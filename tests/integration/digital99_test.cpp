@@ -791,10 +791,14 @@ TEST(Digital99Client, NoServerListeningIsTransport) {
   EXPECT_EQ(o.error.http_status, 0);
   EXPECT_FALSE(contains(o.error.all_text(), "sandbox-secret"));
 
-  ClientPtr t = new_client({{"base_url", "http://127.0.0.1:1"}, {"access_token", "tok"}});
+  // A refused connection is retried (up to max_attempts, default 3).
+  ClientPtr t = new_client({{"base_url", "http://127.0.0.1:1"}, {"access_token", "tok"}, {"retry_base_ms", "1"}});
   Outcome o2 = call(t.get(), "list_accounts", "{}");
   ASSERT_EQ(o2.status, AK_E_TRANSPORT) << o2.describe();
-  EXPECT_EQ(o2.error.attempts, 1);
+  EXPECT_EQ(o2.error.attempts, 3);
+  EXPECT_TRUE(o2.error.retriable);
+  ClientPtr once = new_client({{"base_url", "http://127.0.0.1:1"}, {"access_token", "tok"}, {"max_attempts", "1"}});
+  EXPECT_EQ(call(once.get(), "list_accounts", "{}").error.attempts, 1);
 }
 
 TEST(Digital99Client, UnknownOperation) {
