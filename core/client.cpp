@@ -414,7 +414,9 @@ Result Client::call_once(State &s, const Operation &op, const Value &fields, int
   Value body = fields;
   HttpRequest req;
   req.method = op.method;
-  req.resend_safe = op.kind != OpKind::Create;
+  // libcurl may resend a request whose reused connection died unanswered;
+  // creates and deletes must not be resent behind our back (see call_with_retries).
+  req.resend_safe = op.kind != OpKind::Create && op.kind != OpKind::Delete;
   req.url = s.base_url + expand_path(op, body);
   if (op.method == Method::Get) {
     std::string q = encode_query(body);

@@ -27,8 +27,9 @@ struct HttpRequest {
   std::string url;
   std::vector<std::pair<std::string, std::string>> headers;
   std::string body;  // sent when non-empty, or always for POST/PUT
-  // False for requests that must never be sent twice (creates): libcurl then
-  // cannot silently resend them when a reused connection dies unanswered.
+  // False for requests that must not be resent blindly (creates, deletes):
+  // libcurl then cannot silently resend them when a reused connection dies
+  // unanswered, and the caller sees the ambiguity.
   bool resend_safe = true;
 };
 

@@ -346,6 +346,22 @@ ak_status ak_validate(const char *vendor, const char *operation, const ak_fields
   });
 }
 
+ak_status ak_client_set_log_callback(ak_client *c, ak_log_level min_level, ak_log_fn fn, void *user_data,
+                                     ak_error **err) {
+  return guard(err, [&] {
+    need(c, "client");
+    if (!fn) {
+      c->client->set_logger(nullptr, ak::LogLevel::Error);
+      return;
+    }
+    c->client->set_logger(
+        [fn, user_data](ak::LogLevel level, const std::string &message) {
+          fn(user_data, static_cast<ak_log_level>(level), message.c_str());
+        },
+        static_cast<ak::LogLevel>(min_level));
+  });
+}
+
 // ---- results ------------------------------------------------------------------
 
 void ak_result_free(ak_result *r) { delete r; }

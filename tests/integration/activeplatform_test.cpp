@@ -20,21 +20,10 @@ constexpr const char *kAccountsPath = "/api/vendor/v1/accounts.json";
 
 std::string account_path(const std::string &id) { return "/api/vendor/v1/accounts/" + id + ".json"; }
 
-bool contains(const std::string &haystack, const std::string &needle) {
-  return haystack.find(needle) != std::string::npos;
-}
 
 // An activeplatform client pointed at the sandbox, then extra options.
 ClientPtr ap_client(const Sandbox &sb, const std::vector<std::pair<std::string, std::string>> &extra = {}) {
-  ClientPtr c = new_client({}, "activeplatform");
-  ak_error *err = nullptr;
-  ak_status s = ak_sandbox_configure_client(sb.get(), c.get(), &err);
-  EXPECT_EQ(s, AK_OK) << copy_error(s, err).message;
-  for (const auto &[name, value] : extra) {
-    ErrorInfo e = set_option(c.get(), name.c_str(), value.c_str());
-    EXPECT_EQ(e.code, AK_OK) << name << ": " << e.message;
-  }
-  return c;
+  return sb.client(extra, "activeplatform");
 }
 
 // Every required create_account field, valid; overrides change or remove some.

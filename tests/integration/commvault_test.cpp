@@ -36,9 +36,6 @@ std::string upper(std::string s) {
   return s;
 }
 
-bool contains(const std::string &haystack, const std::string &needle) {
-  return haystack.find(needle) != std::string::npos;
-}
 
 std::string get_json(const std::string &id) { return "{\"id\":\"" + id + "\"}"; }
 

@@ -42,9 +42,6 @@ std::optional<std::string> list_string(const Outcome &list, int i, const char *k
   return list.get_string(path.c_str());
 }
 
-bool contains(const std::string &haystack, const std::string &needle) {
-  return haystack.find(needle) != std::string::npos;
-}
 
 const std::string kEveryCreateField =
     "{\"account_name\":\"Acme Inc\",\"agents\":10,\"inboxes\":5,\"admin_email\":\"owner@acme.example\","

@@ -21,9 +21,6 @@ namespace {
 
 using Strings = std::vector<std::string>;
 
-bool contains(const std::string &haystack, const std::string &needle) {
-  return haystack.find(needle) != std::string::npos;
-}
 
 // ---- a minimal HTTP/1.1 client for requests the library would never send -----------
 

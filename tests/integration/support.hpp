@@ -46,6 +46,10 @@ using StringPtr = std::unique_ptr<char, StringFree>;
 
 // ---- errors, copied out of an ak_error -----------------------------------------
 
+inline bool contains(const std::string &haystack, const std::string &needle) {
+  return haystack.find(needle) != std::string::npos;
+}
+
 struct FieldProblem {
   std::string path, rule, message;
 };
@@ -302,8 +306,9 @@ class Sandbox {
   }
 
   // A client configured for this sandbox (base_url + credentials), then extra options.
-  ClientPtr client(const std::vector<std::pair<std::string, std::string>> &extra = {}) const {
-    ClientPtr c = new_client();
+  ClientPtr client(const std::vector<std::pair<std::string, std::string>> &extra = {},
+                   const char *vendor = "99digital") const {
+    ClientPtr c = new_client({}, vendor);
     ak_error *err = nullptr;
     ak_status s = ak_sandbox_configure_client(sb_.get(), c.get(), &err);
     if (s != AK_OK) fatal("ak_sandbox_configure_client", s, err);

@@ -183,12 +183,45 @@ AK_API const char *ak_client_vendor(const ak_client *c);
  *  user_agent          User-Agent header (default "accountkit/VERSION")
  *  poll_initial_ms     ak_wait's first polling interval (default 1000)
  *  poll_max_ms         ak_wait's longest polling interval (default 15000)
+ *
+ *  Retries (reads, updates and deletes on connection errors, timeouts, 5xx and
+ *  429; a create only once it is known not to have landed, see ak_call):
+ *  max_attempts          attempts per call, the first included (default 3; 1 = no retries)
+ *  retry_base_ms         backoff base: attempt n waits a random time in
+ *                        [0, min(retry_max_ms, retry_base_ms * 2^(n-1))] (default 200)
+ *  retry_max_ms          longest backoff (default 5000)
+ *  retry_time_budget_ms  no retry starts after this much time in one call (default 30000)
+ *  retry_after_max_ms    a Retry-After longer than this is not waited for: the
+ *                        error is returned with ak_error_retry_after (default 60000)
+ *  retry_quota           retries this client may spend while the vendor keeps
+ *                        failing; each success refills a tenth (default 10; 0 = none)
+ *  retry_seed            seeds the backoff jitter and generated keys (tests)
  *  credentials, named as the vendor names them:
  *    99digital:      client_id + client_secret (token fetched and refreshed), or access_token
  *    activeplatform: api_token (sent as a query parameter; base_url is required)
  *    commvault:      username + password (token fetched, re-fetched once on 401), or access_token
  */
 AK_API ak_status ak_client_set_option(ak_client *c, const char *name, const char *value, ak_error **err);
+
+/* Log levels (the same numbers as Python's logging module). */
+typedef enum ak_log_level {
+  AK_LOG_DEBUG = 10,   /* every HTTP exchange: method, URL, status, time */
+  AK_LOG_INFO = 20,    /* notable events: a lost create found again */
+  AK_LOG_WARNING = 30, /* retries, TLS verification turned off */
+  AK_LOG_ERROR = 40
+} ak_log_level;
+
+/* Receives one log line (NUL-terminated, valid during the call only). Secrets
+ * are replaced by "***" before the callback sees the line. */
+typedef void (*ak_log_fn)(void *user_data, ak_log_level level, const char *message);
+
+/* Sends the client's log lines at min_level and above to fn (NULL turns
+ * logging off). fn is called on the thread that makes the call being logged,
+ * possibly from several threads at once; it must not call back into this
+ * client. user_data is passed through untouched and must outlive the client
+ * (or the next ak_client_set_log_callback). */
+AK_API ak_status ak_client_set_log_callback(ak_client *c, ak_log_level min_level, ak_log_fn fn, void *user_data,
+                                            ak_error **err);
 
 /* ---- results ------------------------------------------------------------ */
 
@@ -224,7 +257,15 @@ AK_API size_t ak_result_size(const ak_result *r, const char *path);
  * first unless the "validate" option is off: invalid fields fail with
  * AK_E_VALIDATION listing every problem, and nothing is sent. On success *out
  * receives a new result (caller frees with ak_result_free). Blocks the
- * calling thread for the network exchange. Thread-safe on one client. */
+ * calling thread for the network exchange. Thread-safe on one client.
+ *
+ * Retries follow the client's retry options. A create is never resent
+ * blindly: when its answer is lost (timeout, dropped connection, garbled body
+ * or a 5xx), 99digital's create is looked up by its "reference" (the
+ * caller's, or one accountkit generates and returns in the result) and the
+ * existing account is returned, or the create is sent again only when it is
+ * certainly absent; vendors without such a key (ActivePlatform) fail with
+ * AK_E_OUTCOME_UNKNOWN and a message saying how to check. */
 AK_API ak_status ak_call(ak_client *c, const char *operation, const ak_fields *fields,
                          ak_result **out, ak_error **err);
 

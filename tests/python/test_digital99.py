@@ -1,0 +1,130 @@
+"""99digital through the sandbox: every operation, ids, tokens, vendor errors."""
+
+from __future__ import annotations
+
+import pytest
+
+import accountkit as ak
+
+from conftest import nn_account
+
+
+def test_lifecycle(sandbox: ak.Sandbox) -> None:
+    client = ak.Client("99digital", **sandbox.credentials("99digital"))
+    created = client.create_account(**nn_account(reference="lifecycle1"))
+    assert created.operation == "create_account"
+    assert created.vendor == "99digital"
+    account_id = created["account_id"]
+    assert isinstance(account_id, int)
+    assert created.id == str(account_id)
+    assert created.data["reference"] == "lifecycle1"
+
+    # The id positionally (as Result.id's text) or by the vendor's own name.
+    renamed = client.update_account(created.id, server="online", account_name="Acme Holdings")
+    assert renamed["account_name"] == "Acme Holdings"
+    assert renamed.status == "active"
+    suspended = client.update_account(account_id=account_id, server="online", account_status=0)
+    assert suspended.status == "suspended"
+
+    listed = {a["account_id"]: a for a in client.list_accounts()}
+    assert listed[account_id]["account_name"] == "Acme Holdings"
+    assert listed[account_id]["reference"] == "lifecycle1"
+    item = next(a for a in client.list_accounts() if a["account_id"] == account_id)
+    assert item.id == created.id and item.status == "suspended"
+
+    deleted = client.delete_account(account_id, server="online")
+    assert deleted.operation == "delete_account"
+    assert account_id not in {a["account_id"] for a in client.list_accounts()}
+
+    with pytest.raises(ak.NotFoundError) as info:
+        client.delete_account(account_id, server="online")
+    e = info.value
+    assert e.vendor_code == "33" and e.http_status == 200
+    assert e.vendor == "99digital" and e.operation == "delete_account"
+    assert [f.path for f in e.errors] == ["accountID"]
+
+
+def test_request_bodies_use_the_vendors_names(fresh_sandbox: ak.Sandbox) -> None:
+    client = fresh_sandbox.client("99digital")
+    created = client.create_account(**nn_account(reference="bodies1"))
+    client.delete_account(created.id, server="online")
+    sent = [r for r in fresh_sandbox.requests("99digital") if r["path"] != "/api/settings/accessToken"]
+    assert [(r["method"], r["path"]) for r in sent] == [
+        ("POST", "/api/online/createAccount"),
+        ("DELETE", "/api/online/deleteAccount"),
+    ]
+    assert sent[1]["json"] == {"accountID": int(created.id or 0), "server": "online"}
+    # The password travelled but the journal masks it.
+    assert sent[0]["json"]["admin_password"] == "***"
+    assert sent[0]["headers"]["authorization"] == "Bearer ***"
+
+
+def test_id_given_twice_is_an_error(sandbox: ak.Sandbox) -> None:
+    client = sandbox.client("99digital")
+    with pytest.raises(ak.InvalidArgumentError, match="given twice"):
+        client.update_account(1000, account_id=1000, server="online")
+    with pytest.raises(ak.UnknownOperationError, match="get_account"):
+        client.get_account(1000)
+
+
+def test_token_is_fetched_once_and_refreshed_when_expired(fresh_sandbox: ak.Sandbox) -> None:
+    client = fresh_sandbox.client("99digital")
+    for _ in range(3):
+        list(client.list_accounts())
+    fresh_sandbox.expire_tokens()
+    list(client.list_accounts())  # reason 3: fetch a new token once, resend
+    paths = [r["path"] for r in fresh_sandbox.requests("99digital")]
+    assert paths.count("/api/settings/accessToken") == 2
+    assert paths.count("/api/online/getAccounts") == 5  # 3 + the rejected one + its resend
+
+
+def test_short_lived_tokens_are_refreshed_ahead_of_expiry() -> None:
+    with ak.Sandbox(token_lifetime=1) as sb:
+        client = sb.client("99digital")
+        list(client.list_accounts())
+        list(client.list_accounts())
+        tokens = [r for r in sb.requests() if r["path"] == "/api/settings/accessToken"]
+        # A 1 s token is refreshed a quarter of its life early: each call fetches one.
+        assert len(tokens) >= 1
+        assert all(r["status"] == 200 for r in sb.requests())
+
+
+def test_wrong_credentials(sandbox: ak.Sandbox) -> None:
+    client = ak.Client("99digital", base_url=sandbox.base_url("99digital"),
+                       client_id="sandbox-client", client_secret="Hunter2-very-secret")
+    with pytest.raises(ak.AuthError) as info:
+        client.create_account(**nn_account())
+    e = info.value
+    assert e.vendor_code == "2"
+    assert not e.is_retriable
+    for text in (str(e), repr(e), e.raw_body or "", repr(client)):
+        assert "Hunter2-very-secret" not in text
+
+
+def test_missing_credentials_name_what_is_missing(sandbox: ak.Sandbox) -> None:
+    client = ak.Client("99digital", base_url=sandbox.base_url("99digital"), client_id="sandbox-client")
+    with pytest.raises(ak.InvalidArgumentError, match="client_secret") as info:
+        list(client.list_accounts())
+    assert info.value.vendor == "99digital"
+    assert info.value.operation == "list_accounts"
+
+
+def test_vendor_reason_codes_without_local_validation(sandbox: ak.Sandbox) -> None:
+    client = sandbox.client("99digital", validate=False)
+    with pytest.raises(ak.ValidationError) as info:
+        client.create_account(**nn_account(admin_email="not-an-email"))
+    e = info.value
+    assert e.vendor_code == "38"
+    assert [(f.path, f.rule) for f in e.errors] == [("admin_email", "vendor")]
+    with pytest.raises(ak.ValidationError) as info:
+        client.update_account(1000, server="mars")
+    assert info.value.vendor_code in {"33", "34"}
+
+
+def test_access_token_option(fresh_sandbox: ak.Sandbox) -> None:
+    # A caller-given token that the vendor does not know: reason 3, never refreshed.
+    client = ak.Client("99digital", base_url=fresh_sandbox.base_url("99digital"), access_token="tok-not-issued")
+    with pytest.raises(ak.AuthError) as info:
+        list(client.list_accounts())
+    assert "tok-not-issued" not in str(info.value)
+    assert [r["path"] for r in fresh_sandbox.requests()].count("/api/settings/accessToken") == 0

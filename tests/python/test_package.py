@@ -1,0 +1,69 @@
+"""The installed package: where it comes from, what it exports, its metadata."""
+
+from __future__ import annotations
+
+import importlib.metadata
+import re
+from pathlib import Path
+
+import accountkit as ak
+from accountkit import _core
+
+from conftest import REPO
+
+
+def test_runs_the_installed_package_not_the_source_tree() -> None:
+    location = Path(ak.__file__).resolve()
+    assert "site-packages" in location.parts, location
+    assert REPO / "python" not in location.parents
+
+
+def test_extension_is_private_and_self_contained() -> None:
+    so = Path(_core.__file__)
+    assert so.parent == Path(ak.__file__).parent
+    assert so.name.startswith("_core.")
+    # No libaccountkit.so is needed next to it: the core is linked in.
+    assert not list(so.parent.glob("libaccountkit*"))
+
+
+def test_version_is_the_headers() -> None:
+    header = (REPO / "capi/include/accountkit/accountkit.h").read_text()
+    parts = [re.search(rf"#define AK_VERSION_{p} (\d+)", header).group(1) for p in ("MAJOR", "MINOR", "PATCH")]  # type: ignore[union-attr]
+    assert ak.__version__ == ".".join(parts)
+    assert importlib.metadata.version("accountkit") == ak.__version__
+
+
+def test_typed_package() -> None:
+    root = Path(ak.__file__).parent
+    assert (root / "py.typed").exists()
+    assert (root / "_core.pyi").exists()
+
+
+def test_vendors() -> None:
+    assert ak.VENDORS == ("99digital", "activeplatform", "commvault")
+    described = ak.describe_vendors()
+    assert [v["name"] for v in described] == list(ak.VENDORS)
+    ops = {v["name"]: {op["name"]: op for op in v["operations"]} for v in described}
+    assert set(ops["99digital"]) == {"create_account", "update_account", "list_accounts", "delete_account"}
+    assert set(ops["activeplatform"]) == {"create_account", "get_account", "list_accounts", "update_account"}
+    assert set(ops["commvault"]) == {"get_account", "list_accounts", "update_account"}
+    assert ops["99digital"]["delete_account"]["id_field"] == "accountID"
+    assert ops["commvault"]["update_account"]["id_field"] == "id"
+    assert [v["asynchronous"] for v in described] == [False, False, True]
+    # A copy: changing it changes nothing inside the package.
+    described[0]["name"] = "changed"
+    assert ak.describe_vendors()[0]["name"] == "99digital"
+
+
+def test_public_names() -> None:
+    for name in ak.__all__:
+        assert hasattr(ak, name), name
+    for name in ("Client", "Result", "Sandbox", "validate", "VENDORS", "__version__", "Error", "ValidationError",
+                 "AuthError", "NotFoundError", "RateLimitError", "VendorError", "TransportError", "FieldError"):
+        assert name in ak.__all__
+    # ak.TimeoutError exists but `import *` must not shadow the builtin.
+    assert issubclass(ak.TimeoutError, TimeoutError)
+    assert "TimeoutError" not in ak.__all__
+    namespace: dict[str, object] = {}
+    exec("from accountkit import *", namespace)
+    assert "TimeoutError" not in namespace
