@@ -542,7 +542,8 @@ void Pager::fetch_page() {
   Result page = client_->call(op_->name, fields);
   items_.clear();
   pos_ = 0;
-  if (const Value *list = get_path(page.data, op_->list_key); list && list->is_array()) items_ = list->as_array();
+  if (const Value *list = get_path(page.data, op_->list_key); list && list->is_array())
+    items_ = std::move(const_cast<Value *>(list)->as_array());  // page.data is ours and discarded
   seen_ += static_cast<std::int64_t>(items_.size());
   if (p.page_param.empty() || items_.empty()) {
     done_ = true;

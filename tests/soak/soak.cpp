@@ -1,0 +1,133 @@
+// Soak: thousands of 99digital creates from several threads on one client,
+// through a sandbox that injects ~20% mixed faults on creates (server errors,
+// resets, drops after commit, garbled and truncated answers) and a few on the
+// lookups. Afterwards every reference must exist at most once, every success
+// must exist exactly once, and every failure must be a clear error.
+//
+// Usage: ak_soak [RECORDS] [THREADS]   (defaults: 3000 records, 8 threads;
+// CTest runs AK_SOAK_RECORDS, 10000 unless configured otherwise)
+#include <accountkit/accountkit.h>
+
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <map>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace {
+
+const char *kFaults = R"([
+  {"vendor":"99digital","path":"/api/online/createAccount","kind":"status","status":503,"probability":0.05,"seed":11},
+  {"vendor":"99digital","path":"/api/online/createAccount","kind":"reset","probability":0.04,"seed":12},
+  {"vendor":"99digital","path":"/api/online/createAccount","kind":"drop_after_commit","probability":0.05,"seed":13},
+  {"vendor":"99digital","path":"/api/online/createAccount","kind":"malformed","probability":0.03,"seed":14},
+  {"vendor":"99digital","path":"/api/online/createAccount","kind":"truncated","probability":0.03,"seed":15},
+  {"vendor":"99digital","path":"/api/online/getAccounts","kind":"status","status":502,"probability":0.03,"seed":16}
+])";
+
+int fail(const char *what, ak_error *err) {
+  std::fprintf(stderr, "soak: %s: %s\n", what, err ? ak_error_message(err) : "?");
+  ak_error_free(err);
+  return 2;
+}
+
+std::string fields_for(int i) {
+  return "{\"account_name\":\"Soak " + std::to_string(i) +
+         "\",\"agents\":5,\"inboxes\":2,\"admin_email\":\"soak" + std::to_string(i) +
+         "@example.com\",\"admin_name\":\"Soak\",\"admin_displayName\":\"Soak\",\"admin_password\":\"Str0ng!pass\","
+         "\"reference\":\"soak" + std::to_string(i) + "\"}";
+}
+
+// How often each text occurs in the journal (e.g. "\"fault\":\"reset\"").
+size_t occurrences(const std::string &hay, const std::string &needle) {
+  size_t n = 0;
+  for (size_t p = hay.find(needle); p != std::string::npos; p = hay.find(needle, p + 1)) ++n;
+  return n;
+}
+
+}  // namespace
+
+int main(int argc, char **argv) {
+  const int records = argc > 1 ? std::atoi(argv[1]) : 3000;
+  const int threads = argc > 2 ? std::atoi(argv[2]) : 8;
+  ak_sandbox *sb = nullptr;
+  ak_client *c = nullptr;
+  ak_error *err = nullptr;
+  if (ak_sandbox_new(&sb, &err) || ak_sandbox_start(sb, 0, &err)) return fail("sandbox", err);
+  if (ak_client_new(&c, "99digital", &err) || ak_sandbox_configure_client(sb, c, &err)) return fail("client", err);
+  for (auto [name, value] : {std::pair{"retry_base_ms", "1"}, {"retry_max_ms", "20"}, {"max_attempts", "4"},
+                             {"retry_quota", "1000000"}})
+    if (ak_client_set_option(c, name, value, &err)) return fail(name, err);
+  if (ak_sandbox_add_faults(sb, kFaults, &err)) return fail("faults", err);
+
+  auto started = std::chrono::steady_clock::now();
+  std::atomic<int> next{0};
+  std::mutex mu;
+  std::map<std::string, std::string> outcome;  // reference -> "ok" or error category
+  std::vector<std::thread> pool;
+  for (int t = 0; t < threads; ++t)
+    pool.emplace_back([&] {
+      for (int i; (i = next++) < records;) {
+        std::string json = fields_for(i);
+        ak_fields *f = nullptr;
+        ak_result *r = nullptr;
+        ak_error *e = nullptr;
+        ak_fields_from_json(&f, json.data(), json.size(), nullptr);
+        ak_status s = ak_call(c, "create_account", f, &r, &e);
+        std::lock_guard lock(mu);
+        outcome["soak" + std::to_string(i)] = s == AK_OK ? "ok" : ak_error_category(e);
+        ak_result_free(r);
+        ak_error_free(e);
+        ak_fields_free(f);
+      }
+    });
+  for (auto &t : pool) t.join();
+  double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+
+  char *journal = nullptr;
+  ak_sandbox_journal_json(sb, &journal, nullptr);
+  std::string log = journal ? journal : "";
+  ak_string_free(journal);
+  ak_sandbox_clear_faults(sb);
+
+  // What the vendor holds, per reference.
+  std::map<std::string, int> held;
+  ak_pager *pager = nullptr;
+  if (ak_list(c, "list_accounts", nullptr, &pager, &err)) return fail("list", err);
+  for (ak_result *item; ak_pager_next(pager, &item, &err) == AK_OK && item; ak_result_free(item)) {
+    const char *ref = nullptr;
+    if (ak_result_get_string(item, "reference", &ref) == AK_OK) ++held[ref];
+  }
+  ak_pager_free(pager);
+
+  std::map<std::string, int> by_outcome;
+  int duplicates = 0, lost_successes = 0, unclear = 0;
+  for (const auto &[ref, result] : outcome) {
+    ++by_outcome[result];
+    int n = held.count(ref) ? held[ref] : 0;
+    if (n > 1) ++duplicates;
+    if (result == "ok" && n != 1) ++lost_successes;
+    // A failure must say what happened: either it certainly did not land, or it is "outcome_unknown".
+    if (result != "ok" && result != "outcome_unknown" && n != 0) ++unclear;
+  }
+
+  std::printf("soak: %d creates on %d threads in %.1f s (%.0f/s)\n", records, threads, seconds, records / seconds);
+  std::printf("soak: faults fired:");
+  for (const char *kind : {"status", "reset", "drop_after_commit", "malformed", "truncated"})
+    std::printf(" %s=%zu", kind, occurrences(log, std::string("\"fault\":\"") + kind + "\""));
+  std::printf("; lookups by reference=%zu\n", occurrences(log, "\"path\":\"/api/online/getAccounts\""));
+  std::printf("soak: outcomes:");
+  for (const auto &[name, n] : by_outcome) std::printf(" %s=%d", name.c_str(), n);
+  std::printf("\nsoak: accounts held=%zu duplicates=%d lost successes=%d failures that landed unannounced=%d\n",
+              held.size(), duplicates, lost_successes, unclear);
+  bool ok = duplicates == 0 && lost_successes == 0 && unclear == 0 && by_outcome["ok"] > records / 2 &&
+            static_cast<int>(outcome.size()) == records;
+  std::printf("%d passed, %d failed\n", ok ? 1 : 0, ok ? 0 : 1);
+  ak_client_free(c);
+  ak_sandbox_free(sb);
+  return ok ? 0 : 1;
+}
