@@ -101,9 +101,39 @@ std::string encode_query(const Value &fields) {
   return out;
 }
 
+namespace {
+
+bool has_control_break(const std::string &s) {
+  return s.find_first_of(std::string_view("\r\n\0", 3)) != std::string::npos;
+}
+
+// CR, LF or NUL in anything that becomes part of a URL could split or cut a
+// request line in a careless server or proxy: refused even with validation off.
+void check_url_values(const Value &v, const std::string &path, std::vector<FieldError> &out) {
+  if (v.is_string() && has_control_break(v.as_string()))
+    out.push_back({path, "control_characters", "must not contain CR, LF or NUL (it is sent in the URL)"});
+  if (v.is_object())
+    for (const auto &[k, child] : v.as_object()) check_url_values(child, path.empty() ? k : path + "." + k, out);
+  if (v.is_array())
+    for (size_t i = 0; i < v.as_array().size(); ++i)
+      check_url_values(v.as_array()[i], path + "[" + std::to_string(i) + "]", out);
+}
+
+std::vector<FieldError> url_problems(const Operation &op, const Value &fields) {
+  std::vector<FieldError> out;
+  if (!fields.is_object()) return out;
+  for (const auto &[k, v] : fields.as_object()) {
+    const Field *f = op.request.member(k);
+    if (op.method == Method::Get || (f && f->in_path)) check_url_values(v, k, out);
+  }
+  return out;
+}
+
+}  // namespace
+
 void validate_fields(const Vendor &vendor, std::string_view op, const Value &fields) {
   const Operation &o = find_op(vendor, op);
-  std::vector<FieldError> errors;
+  std::vector<FieldError> errors = url_problems(o, fields);
   validate(o.request, fields, errors);
   if (!errors.empty()) throw validation_error(vendor, op, std::move(errors));
 }
@@ -162,6 +192,9 @@ void Client::set_option(const std::string &name, const std::string &value) {
     throw Error(Status::InvalidArgument,
                 vendor_.name + ": unknown option \"" + name + "\" (known: " + names + ")");
   }
+  // Option values end up in headers and URLs (tokens, base_url).
+  if (has_control_break(value))
+    throw Error(Status::InvalidArgument, "option \"" + name + "\" must not contain CR, LF or NUL");
   // Check typed values now, so a bad value fails where it was set.
   if (name == "verify_tls" || name == "validate") parse_bool(name, value);
   for (const auto &[n, min] : kIntegerOptions)
@@ -273,11 +306,9 @@ Result Client::call(std::string_view op_name, const Value &fields) {
     e.operation = op.name;
     throw;
   }
-  if (s->validate) {
-    std::vector<FieldError> errors;
-    validate(op.request, fields, errors);
-    if (!errors.empty()) throw validation_error(vendor_, op.name, std::move(errors));
-  }
+  std::vector<FieldError> errors = url_problems(op, fields);
+  if (s->validate) validate(op.request, fields, errors);
+  if (!errors.empty()) throw validation_error(vendor_, op.name, std::move(errors));
   Value body = fields.is_object() ? fields : Value::object();
   // The natural key lets a lost create be found again: make one if the caller gave none.
   if (op.kind == OpKind::Create && !op.natural_key.empty()) {

@@ -10,7 +10,7 @@ constexpr std::pair<const char *, FaultKind> kKinds[] = {
     {"status", FaultKind::Status},       {"delay", FaultKind::Delay},
     {"reset", FaultKind::Reset},         {"drop_after_commit", FaultKind::DropAfterCommit},
     {"malformed", FaultKind::Malformed}, {"truncated", FaultKind::Truncated},
-    {"slow_body", FaultKind::SlowBody},
+    {"slow_body", FaultKind::SlowBody},  {"redirect", FaultKind::Redirect},
 };
 
 [[noreturn]] void bad(const std::string &what) { throw std::invalid_argument("fault spec: " + what); }
@@ -33,7 +33,7 @@ double number(const Value &spec, const char *key, double fallback, double min, d
 Fault parse(const Value &spec) {
   if (!spec.is_object()) bad("each fault must be a JSON object");
   static const char *known[] = {"vendor", "method", "path", "kind", "status", "retry_after",
-                                "delay_ms", "count", "probability", "seed"};
+                                "delay_ms", "count", "probability", "seed", "location"};
   for (const auto &[k, _] : spec.as_object()) {
     bool ok = false;
     for (const char *n : known) ok = ok || k == n;
@@ -47,8 +47,11 @@ Fault parse(const Value &spec) {
   bool found = false;
   for (const auto &[name, k] : kKinds)
     if (kind == name) f.kind = k, found = true;
-  if (!found) bad("kind must be one of status, delay, reset, drop_after_commit, malformed, truncated, slow_body");
-  f.status = static_cast<int>(number(spec, "status", 503, 100, 599));
+  if (!found)
+    bad("kind must be one of status, delay, reset, drop_after_commit, malformed, truncated, slow_body, redirect");
+  f.status = static_cast<int>(number(spec, "status", f.kind == FaultKind::Redirect ? 302 : 503, 100, 599));
+  f.location = text(spec, "location");
+  if (f.kind == FaultKind::Redirect && f.location.empty()) bad("a redirect needs a location");
   f.retry_after = number(spec, "retry_after", -1, -1, 86400);
   f.delay_ms = static_cast<int>(number(spec, "delay_ms", f.kind == FaultKind::SlowBody ? 1000 : 0, 0, 600000));
   f.remaining = static_cast<long>(number(spec, "count", -1, -1, 1e9));

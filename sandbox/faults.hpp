@@ -3,7 +3,7 @@
 // admin endpoint (POST/GET/DELETE /_admin/faults) share one format:
 //   {"vendor": "99digital", "method": "POST", "path": "/api/online/createAccount",
 //    "kind": "drop_after_commit", "count": 3, "probability": 0.2, "seed": 7,
-//    "status": 503, "retry_after": 1, "delay_ms": 200}
+//    "status": 503, "retry_after": 1, "delay_ms": 200, "location": "http://..."}
 // vendor, method and path are optional filters (path may end with '*');
 // count (default unlimited) bounds how often the fault fires.
 #pragma once
@@ -27,6 +27,7 @@ enum class FaultKind {
   Malformed,        // apply, then answer a body that is not valid JSON
   Truncated,        // apply, then send half the body and close
   SlowBody,         // apply, then send the body slowly over delay_ms
+  Redirect,         // answer status (default 302) with Location: location; nothing applied
 };
 
 struct Fault {
@@ -35,6 +36,7 @@ struct Fault {
   int status = 503;
   double retry_after = -1;
   int delay_ms = 0;
+  std::string location;
   long remaining = -1;  // -1 = unlimited
   double probability = 1.0;
   std::uint64_t seed = 0;

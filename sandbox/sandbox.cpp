@@ -202,9 +202,11 @@ Reply Server::dispatch(Request &req) {
     const char *fault_kind = fault ? fault_name(fault->kind) : nullptr;
     // Faults that stop the request before the vendor sees it.
     if (fault && fault->kind == FaultKind::Delay) std::this_thread::sleep_for(std::chrono::milliseconds(fault->delay_ms));
-    if (fault && (fault->kind == FaultKind::Status || fault->kind == FaultKind::Reset)) {
+    if (fault && (fault->kind == FaultKind::Status || fault->kind == FaultKind::Reset ||
+                  fault->kind == FaultKind::Redirect)) {
       Reply reply = Reply::json(fault->status, Value(Object{{"error", "injected fault"}}));
       if (fault->retry_after >= 0) reply.headers.emplace_back("Retry-After", std::to_string(static_cast<long>(fault->retry_after)));
+      if (fault->kind == FaultKind::Redirect) reply.headers.emplace_back("Location", fault->location);
       if (fault->kind == FaultKind::Reset) reply.delivery = Reply::Delivery::Drop;
       journal_.record(prefix, req, fault->kind == FaultKind::Reset ? 0 : reply.status, fault_kind);
       return reply;

@@ -374,7 +374,8 @@ AK_API void ak_sandbox_expire_tokens(ak_sandbox *sb);
  * (applied, then the connection closes without an answer), "malformed"
  * (applied, answer body not valid JSON), "truncated" (applied, half the body
  * then the connection closes), "slow_body" (applied, body sent over
- * "delay_ms"). vendor, method and path filter (path is below the vendor
+ * "delay_ms"), "redirect" (answer "status", default 302, with Location:
+ * "location"; nothing applied). vendor, method and path filter (path is below the vendor
  * prefix and may end with '*'); count (default unlimited) and probability
  * (default 1, drawn from a generator seeded with "seed") say how often.
  * The same specs can be POSTed to http://127.0.0.1:PORT/_admin/faults (GET
