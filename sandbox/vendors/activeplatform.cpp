@@ -258,7 +258,8 @@ class ActivePlatformEmulator final : public Emulator {
     const Value *sorting = fields.find("sorting");
     const Value *key = sorting && sorting->is_object() ? sorting->find("field") : nullptr;
     if (key && key->is_string()) {
-      const Value *model = blank(0, "").find(key->as_string());
+      const Value fields_of_an_account = blank(0, "");
+      const Value *model = fields_of_an_account.find(key->as_string());
       if (!model || model->is_array() || model->is_object())
         out.push_back({"sorting.field", "vendor", "is not a sortable account field"});
     }
