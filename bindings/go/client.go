@@ -1,0 +1,438 @@
+// Package accountkit creates, updates, reads, lists and deletes customer
+// accounts on vendor platforms (99digital, ActivePlatform, Commvault) through
+// the accountkit C library, and embeds its sandbox emulator for tests.
+//
+// A *Client is safe for concurrent use by many goroutines. Calls block in C;
+// when a call's context ends first, the method returns ctx.Err() at once and
+// the C call completes in the background, freeing everything it made (its
+// outcome is discarded: a create may still have happened).
+package accountkit
+
+/*
+#cgo pkg-config: accountkit
+#include <stdlib.h>
+#include <accountkit/accountkit.h>
+*/
+import "C"
+
+import (
+	"context"
+	"iter"
+	"runtime"
+	"runtime/cgo"
+	"sort"
+	"strconv"
+	"sync"
+	"time"
+	"unsafe"
+)
+
+// Version returns the C library's version ("0.1.0").
+func Version() string { return C.GoString(C.ak_version()) }
+
+// Option configures a client in NewClient.
+type Option func(*clientConfig)
+
+type clientConfig struct {
+	opts     [][2]string
+	sb       *Sandbox
+	logger   Logger
+	logLevel LogLevel
+}
+
+// WithOption sets a client option by its C name ("timeout_ms", "max_attempts",
+// "poll_initial_ms", ...; see accountkit.h).
+func WithOption(name, value string) Option {
+	return func(c *clientConfig) { c.opts = append(c.opts, [2]string{name, value}) }
+}
+
+// WithBaseURL sets the vendor URL.
+func WithBaseURL(url string) Option { return WithOption("base_url", url) }
+
+// WithTimeout sets the total time for one HTTP exchange (option timeout_ms).
+func WithTimeout(d time.Duration) Option {
+	return WithOption("timeout_ms", strconv.FormatInt(d.Milliseconds(), 10))
+}
+
+// WithCredentials sets credential options by the vendor's names, e.g.
+// {"client_id": ..., "client_secret": ...} for 99digital.
+func WithCredentials(creds map[string]string) Option {
+	keys := make([]string, 0, len(creds))
+	for k := range creds {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return func(c *clientConfig) {
+		for _, k := range keys {
+			c.opts = append(c.opts, [2]string{k, creds[k]})
+		}
+	}
+}
+
+// WithSandbox points the client at a running sandbox (base URL and sandbox
+// credentials) before the other options are applied.
+func WithSandbox(sb *Sandbox) Option { return func(c *clientConfig) { c.sb = sb } }
+
+// Client talks to one vendor. Create it with NewClient and release it with
+// Close. It is safe for concurrent use.
+type Client struct {
+	vendor string
+
+	mu     sync.Mutex
+	h      *C.ak_client
+	refs   int        // calls running in C on h
+	closed bool       // Close was called; h is freed when refs reaches 0
+	log    cgo.Handle // the Logger given to C, deleted after h is freed
+}
+
+// freeLocked frees the C client and then the logger handle. c.mu is held.
+func (c *Client) freeLocked() {
+	if c.h != nil {
+		C.ak_client_free(c.h)
+		c.h = nil
+	}
+	if c.log != 0 {
+		c.log.Delete()
+		c.log = 0
+	}
+}
+
+// NewClient creates a client for vendor ("99digital", "activeplatform",
+// "commvault"). Unknown vendors and bad options fail with KindInvalidArgument.
+func NewClient(vendor string, opts ...Option) (*Client, error) {
+	var cfg clientConfig
+	for _, o := range opts {
+		o(&cfg)
+	}
+	cv := C.CString(vendor)
+	defer C.free(unsafe.Pointer(cv))
+	var h *C.ak_client
+	var cerr *C.ak_error
+	if st := C.ak_client_new(&h, cv, &cerr); st != C.AK_OK {
+		return nil, takeError(st, cerr)
+	}
+	c := &Client{vendor: vendor, h: h}
+	fail := func(err error) (*Client, error) {
+		c.mu.Lock()
+		c.freeLocked()
+		c.mu.Unlock()
+		return nil, err
+	}
+	if cfg.sb != nil {
+		if err := cfg.sb.ConfigureClient(c); err != nil {
+			return fail(err)
+		}
+	}
+	for _, o := range cfg.opts {
+		if err := c.SetOption(o[0], o[1]); err != nil {
+			return fail(err)
+		}
+	}
+	if cfg.logger != nil {
+		hd, err := setLogger(h, cfg.logLevel, cfg.logger)
+		if err != nil {
+			return fail(err)
+		}
+		c.log = hd
+	}
+	runtime.SetFinalizer(c, (*Client).Close)
+	return c, nil
+}
+
+// Vendor returns the client's vendor name.
+func (c *Client) Vendor() string { return c.vendor }
+
+// acquire pins the C handle for one call; release unpins it.
+func (c *Client) acquire(op string) (*C.ak_client, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.closed || c.h == nil {
+		return nil, localError(KindInvalidArgument, c.vendor, op, "the client is closed")
+	}
+	c.refs++
+	return c.h, nil
+}
+
+func (c *Client) release() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.refs--
+	if c.closed && c.refs == 0 {
+		c.freeLocked()
+	}
+}
+
+// Close releases the client. Calls still running in the background finish
+// first; the handle is freed when the last one returns. Close is idempotent.
+func (c *Client) Close() error {
+	runtime.SetFinalizer(c, nil)
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.closed {
+		return nil
+	}
+	c.closed = true
+	if c.refs == 0 {
+		c.freeLocked()
+	}
+	return nil
+}
+
+// SetOption sets a client option by name (see WithOption). Thread-safe.
+func (c *Client) SetOption(name, value string) error {
+	h, err := c.acquire("")
+	if err != nil {
+		return err
+	}
+	defer c.release()
+	cn, cv := C.CString(name), C.CString(value)
+	defer C.free(unsafe.Pointer(cn))
+	defer C.free(unsafe.Pointer(cv))
+	var cerr *C.ak_error
+	if st := C.ak_client_set_option(h, cn, cv, &cerr); st != C.AK_OK {
+		return takeError(st, cerr)
+	}
+	return nil
+}
+
+// outcome is what a blocking C call hands back.
+type outcome struct {
+	res *C.ak_result
+	st  C.ak_status
+	err *C.ak_error
+}
+
+func (o outcome) free() {
+	C.ak_result_free(o.res)
+	C.ak_error_free(o.err)
+}
+
+// block runs fn (a blocking C call) in a goroutine. If ctx ends first it
+// returns ctx.Err(); the goroutine then runs to completion and frees the
+// outcome and whatever cleanup releases.
+func block(ctx context.Context, fn func() outcome, cleanup func(abandoned bool)) (*Result, error) {
+	ch := make(chan outcome, 1)
+	go func() { ch <- fn() }()
+	select {
+	case o := <-ch:
+		if cleanup != nil {
+			cleanup(false)
+		}
+		if o.st != C.AK_OK {
+			C.ak_result_free(o.res)
+			return nil, takeError(o.st, o.err)
+		}
+		return takeResult(o.res), nil
+	case <-ctx.Done():
+		go func() {
+			o := <-ch
+			o.free()
+			if cleanup != nil {
+				cleanup(true)
+			}
+		}()
+		return nil, ctx.Err()
+	}
+}
+
+// Call runs an operation ("create_account", "update_account", "get_account",
+// "list_accounts", "delete_account", ...) with fields (nil = no fields; a nil
+// value inside = explicit null).
+func (c *Client) Call(ctx context.Context, operation string, fields map[string]any) (*Result, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	f, err := newCFields(c.vendor, operation, fields)
+	if err != nil {
+		return nil, err
+	}
+	h, err := c.acquire(operation)
+	if err != nil {
+		C.ak_fields_free(f)
+		return nil, err
+	}
+	cop := C.CString(operation)
+	return block(ctx, func() outcome {
+		var o outcome
+		o.st = C.ak_call(h, cop, f, &o.res, &o.err)
+		return o
+	}, func(bool) {
+		C.free(unsafe.Pointer(cop))
+		C.ak_fields_free(f)
+		c.release()
+	})
+}
+
+// withID copies fields and sets the operation's id field to id (an integer
+// when the vendor's id field is one and id is numeric).
+func (c *Client) withID(operation, id string, fields map[string]any) (map[string]any, error) {
+	name, typ, err := idField(c.vendor, operation)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string]any, len(fields)+1)
+	for k, v := range fields {
+		out[k] = v
+	}
+	out[name] = id
+	if typ == "integer" {
+		if n, perr := strconv.ParseInt(id, 10, 64); perr == nil {
+			out[name] = n
+		}
+	}
+	return out, nil
+}
+
+// CreateAccount runs create_account.
+func (c *Client) CreateAccount(ctx context.Context, fields map[string]any) (*Result, error) {
+	return c.Call(ctx, "create_account", fields)
+}
+
+// UpdateAccount runs update_account on the account id (placed in the vendor's
+// id field: account_id for 99digital and ActivePlatform, id for Commvault).
+func (c *Client) UpdateAccount(ctx context.Context, id string, fields map[string]any) (*Result, error) {
+	f, err := c.withID("update_account", id, fields)
+	if err != nil {
+		return nil, err
+	}
+	return c.Call(ctx, "update_account", f)
+}
+
+// GetAccount runs get_account on the account id.
+func (c *Client) GetAccount(ctx context.Context, id string) (*Result, error) {
+	f, err := c.withID("get_account", id, nil)
+	if err != nil {
+		return nil, err
+	}
+	return c.Call(ctx, "get_account", f)
+}
+
+// DeleteAccount runs delete_account on the account id with extra fields
+// (99digital needs "server").
+func (c *Client) DeleteAccount(ctx context.Context, id string, fields map[string]any) (*Result, error) {
+	f, err := c.withID("delete_account", id, fields)
+	if err != nil {
+		return nil, err
+	}
+	return c.Call(ctx, "delete_account", f)
+}
+
+// ListAccounts walks every page of list_accounts, one account at a time.
+// filters may choose the first page and the page size (vendor names).
+func (c *Client) ListAccounts(ctx context.Context, filters map[string]any) iter.Seq2[*Result, error] {
+	return c.List(ctx, "list_accounts", filters)
+}
+
+// List walks every item of a list operation lazily. The walk stops after
+// the first error is yielded. Breaking out of the loop releases the pager.
+func (c *Client) List(ctx context.Context, operation string, filters map[string]any) iter.Seq2[*Result, error] {
+	return func(yield func(*Result, error) bool) {
+		if err := ctx.Err(); err != nil {
+			yield(nil, err)
+			return
+		}
+		f, err := newCFields(c.vendor, operation, filters)
+		if err != nil {
+			yield(nil, err)
+			return
+		}
+		h, err := c.acquire(operation)
+		if err != nil {
+			C.ak_fields_free(f)
+			yield(nil, err)
+			return
+		}
+		cop := C.CString(operation)
+		var p *C.ak_pager
+		var cerr *C.ak_error
+		st := C.ak_list(h, cop, f, &p, &cerr)
+		C.free(unsafe.Pointer(cop))
+		C.ak_fields_free(f)
+		c.release() // the pager keeps the client alive by itself
+		if st != C.AK_OK {
+			yield(nil, takeError(st, cerr))
+			return
+		}
+		owned := true // false once an abandoned background call owns p
+		defer func() {
+			if owned {
+				C.ak_pager_free(p)
+			}
+		}()
+		for {
+			r, err := block(ctx, func() outcome {
+				var o outcome
+				o.st = C.ak_pager_next(p, &o.res, &o.err)
+				return o
+			}, func(abandoned bool) {
+				if abandoned { // the background goroutine owns p now
+					C.ak_pager_free(p)
+				}
+			})
+			if err != nil {
+				if _, isAK := err.(*Error); !isAK {
+					owned = false // ctx ended: the background call frees p
+				}
+				yield(nil, err)
+				return
+			}
+			if r == nil {
+				return // end of the list
+			}
+			if !yield(r, nil) {
+				return
+			}
+		}
+	}
+}
+
+// Wait polls an asynchronous vendor's account (Commvault) until it leaves
+// its pending states and returns the settled account. timeout bounds the
+// wait (a ctx deadline that comes sooner shortens it; timeout <= 0 means the
+// ctx deadline, or 5 minutes without one). A failed operation is
+// KindOperationFailed, a wait that runs out KindTimeout.
+func (c *Client) Wait(ctx context.Context, id string, timeout time.Duration) (*Result, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	if dl, ok := ctx.Deadline(); ok {
+		if left := time.Until(dl); timeout <= 0 || left < timeout {
+			timeout = left
+		}
+	}
+	if timeout <= 0 {
+		timeout = 5 * time.Minute
+	}
+	h, err := c.acquire("wait")
+	if err != nil {
+		return nil, err
+	}
+	cid := C.CString(id)
+	secs := C.double(timeout.Seconds())
+	return block(ctx, func() outcome {
+		var o outcome
+		o.st = C.ak_wait(h, cid, secs, &o.res, &o.err)
+		return o
+	}, func(bool) {
+		C.free(unsafe.Pointer(cid))
+		c.release()
+	})
+}
+
+// Validate checks fields for vendor/operation without any network access.
+// It returns nil or a KindValidation *Error listing every field problem.
+func Validate(vendor, operation string, fields map[string]any) error {
+	f, err := newCFields(vendor, operation, fields)
+	if err != nil {
+		return err
+	}
+	defer C.ak_fields_free(f)
+	cv, cop := C.CString(vendor), C.CString(operation)
+	defer C.free(unsafe.Pointer(cv))
+	defer C.free(unsafe.Pointer(cop))
+	var cerr *C.ak_error
+	if st := C.ak_validate(cv, cop, f, &cerr); st != C.AK_OK {
+		return takeError(st, cerr)
+	}
+	return nil
+}

@@ -1,0 +1,3 @@
+module accountkit.dev/go/accountkit
+
+go 1.23
