@@ -16,9 +16,7 @@ cmake --install build/default --prefix "$stage" >/dev/null
 libdir="$stage/lib"
 [[ -d "$libdir/pkgconfig" ]] || libdir="$(dirname "$(find "$stage" -name accountkit.pc -path '*pkgconfig*' | head -n1)")/.."
 libdir="$(cd "$libdir" && pwd)"
-pc="$libdir/pkgconfig/accountkit.pc"
-# The generated .pc carries the configure-time prefix; point it at the stage.
-sed -i "s|^prefix=.*|prefix=$stage|" "$pc"
+# accountkit.pc is relocatable: pointing pkg-config at the staged copy is enough.
 
 export PKG_CONFIG_PATH="$libdir/pkgconfig${PKG_CONFIG_PATH:+:$PKG_CONFIG_PATH}"
 export LD_LIBRARY_PATH="$libdir${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"

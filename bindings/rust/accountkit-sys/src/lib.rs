@@ -1,0 +1,279 @@
+//! Raw FFI declarations for the accountkit C API (`accountkit/accountkit.h`),
+//! written by hand. See the header for every function's ownership and thread
+//! rules; the safe wrapper is the `accountkit` crate.
+//!
+//! `tests/header.rs` checks these declarations against the header: every
+//! `AK_API` function is declared here (with the same number of parameters),
+//! nothing else is, and every enum value and version macro matches.
+#![allow(non_camel_case_types)]
+#![no_std]
+
+use core::ffi::{c_char, c_double, c_int, c_long, c_void};
+use core::marker::{PhantomData, PhantomPinned};
+
+macro_rules! opaque {
+    ($($name:ident),* $(,)?) => {$(
+        /// An opaque handle owned by the library.
+        #[repr(C)]
+        pub struct $name {
+            _data: [u8; 0],
+            _marker: PhantomData<(*mut u8, PhantomPinned)>,
+        }
+    )*};
+}
+
+opaque!(ak_error, ak_fields, ak_client, ak_result, ak_pager, ak_sandbox);
+
+// ---- version ---------------------------------------------------------------
+pub const AK_VERSION_MAJOR: c_int = 0;
+pub const AK_VERSION_MINOR: c_int = 1;
+pub const AK_VERSION_PATCH: c_int = 0;
+
+// ---- status codes ----------------------------------------------------------
+/// `enum ak_status` (an `int` in the C ABI).
+pub type ak_status = c_int;
+pub const AK_OK: ak_status = 0;
+pub const AK_E_INVALID_ARGUMENT: ak_status = 1;
+pub const AK_E_VALIDATION: ak_status = 2;
+pub const AK_E_AUTH: ak_status = 3;
+pub const AK_E_NOT_FOUND: ak_status = 4;
+pub const AK_E_RATE_LIMITED: ak_status = 5;
+pub const AK_E_VENDOR: ak_status = 6;
+pub const AK_E_TRANSPORT: ak_status = 7;
+pub const AK_E_TIMEOUT: ak_status = 8;
+pub const AK_E_DECODE: ak_status = 9;
+pub const AK_E_UNKNOWN_OPERATION: ak_status = 10;
+pub const AK_E_OUTCOME_UNKNOWN: ak_status = 11;
+pub const AK_E_NOMEM: ak_status = 12;
+pub const AK_E_INTERNAL: ak_status = 13;
+pub const AK_E_OPERATION_FAILED: ak_status = 14;
+
+// ---- log levels -------------------------------------------------------------
+/// `enum ak_log_level` (an `int` in the C ABI).
+pub type ak_log_level = c_int;
+pub const AK_LOG_DEBUG: ak_log_level = 10;
+pub const AK_LOG_INFO: ak_log_level = 20;
+pub const AK_LOG_WARNING: ak_log_level = 30;
+pub const AK_LOG_ERROR: ak_log_level = 40;
+
+/// Receives one log line. It must not unwind: catch panics inside it.
+pub type ak_log_fn = Option<
+    unsafe extern "C" fn(user_data: *mut c_void, level: ak_log_level, message: *const c_char),
+>;
+
+extern "C" {
+    // ---- version
+    pub fn ak_version() -> *const c_char;
+    pub fn ak_version_number() -> c_int;
+
+    // ---- status codes
+    pub fn ak_strerror(status: ak_status) -> *const c_char;
+
+    // ---- errors
+    pub fn ak_error_free(err: *mut ak_error);
+    pub fn ak_error_code(err: *const ak_error) -> ak_status;
+    pub fn ak_error_category(err: *const ak_error) -> *const c_char;
+    pub fn ak_error_message(err: *const ak_error) -> *const c_char;
+    pub fn ak_error_vendor(err: *const ak_error) -> *const c_char;
+    pub fn ak_error_operation(err: *const ak_error) -> *const c_char;
+    pub fn ak_error_http_status(err: *const ak_error) -> c_long;
+    pub fn ak_error_vendor_code(err: *const ak_error) -> *const c_char;
+    pub fn ak_error_request_id(err: *const ak_error) -> *const c_char;
+    pub fn ak_error_raw_body(err: *const ak_error) -> *const c_char;
+    pub fn ak_error_is_retriable(err: *const ak_error) -> c_int;
+    pub fn ak_error_attempts(err: *const ak_error) -> c_int;
+    pub fn ak_error_retry_after(err: *const ak_error) -> c_double;
+    pub fn ak_error_field_count(err: *const ak_error) -> usize;
+    pub fn ak_error_field_path(err: *const ak_error, i: usize) -> *const c_char;
+    pub fn ak_error_field_rule(err: *const ak_error, i: usize) -> *const c_char;
+    pub fn ak_error_field_message(err: *const ak_error, i: usize) -> *const c_char;
+    pub fn ak_string_free(s: *mut c_char);
+
+    // ---- fields
+    pub fn ak_fields_new(out: *mut *mut ak_fields, err: *mut *mut ak_error) -> ak_status;
+    pub fn ak_fields_from_json(
+        out: *mut *mut ak_fields,
+        json: *const c_char,
+        len: usize,
+        err: *mut *mut ak_error,
+    ) -> ak_status;
+    pub fn ak_fields_free(f: *mut ak_fields);
+    pub fn ak_fields_set_string(
+        f: *mut ak_fields,
+        path: *const c_char,
+        value: *const c_char,
+        err: *mut *mut ak_error,
+    ) -> ak_status;
+    pub fn ak_fields_set_int(
+        f: *mut ak_fields,
+        path: *const c_char,
+        value: i64,
+        err: *mut *mut ak_error,
+    ) -> ak_status;
+    pub fn ak_fields_set_double(
+        f: *mut ak_fields,
+        path: *const c_char,
+        value: c_double,
+        err: *mut *mut ak_error,
+    ) -> ak_status;
+    pub fn ak_fields_set_bool(
+        f: *mut ak_fields,
+        path: *const c_char,
+        value: c_int,
+        err: *mut *mut ak_error,
+    ) -> ak_status;
+    pub fn ak_fields_set_null(
+        f: *mut ak_fields,
+        path: *const c_char,
+        err: *mut *mut ak_error,
+    ) -> ak_status;
+    pub fn ak_fields_set_json(
+        f: *mut ak_fields,
+        path: *const c_char,
+        json: *const c_char,
+        len: usize,
+        err: *mut *mut ak_error,
+    ) -> ak_status;
+    pub fn ak_fields_unset(
+        f: *mut ak_fields,
+        path: *const c_char,
+        err: *mut *mut ak_error,
+    ) -> ak_status;
+    pub fn ak_fields_to_json(
+        f: *const ak_fields,
+        out: *mut *mut c_char,
+        err: *mut *mut ak_error,
+    ) -> ak_status;
+
+    // ---- client
+    pub fn ak_client_new(
+        out: *mut *mut ak_client,
+        vendor: *const c_char,
+        err: *mut *mut ak_error,
+    ) -> ak_status;
+    pub fn ak_client_free(c: *mut ak_client);
+    pub fn ak_client_vendor(c: *const ak_client) -> *const c_char;
+    pub fn ak_client_set_option(
+        c: *mut ak_client,
+        name: *const c_char,
+        value: *const c_char,
+        err: *mut *mut ak_error,
+    ) -> ak_status;
+    pub fn ak_client_set_log_callback(
+        c: *mut ak_client,
+        min_level: ak_log_level,
+        fn_: ak_log_fn,
+        user_data: *mut c_void,
+        err: *mut *mut ak_error,
+    ) -> ak_status;
+
+    // ---- results
+    pub fn ak_result_free(r: *mut ak_result);
+    pub fn ak_result_json(r: *const ak_result) -> *const c_char;
+    pub fn ak_result_id(r: *const ak_result) -> *const c_char;
+    pub fn ak_result_status(r: *const ak_result) -> *const c_char;
+    pub fn ak_result_get_string(
+        r: *const ak_result,
+        path: *const c_char,
+        out: *mut *const c_char,
+    ) -> ak_status;
+    pub fn ak_result_get_int(r: *const ak_result, path: *const c_char, out: *mut i64) -> ak_status;
+    pub fn ak_result_get_double(
+        r: *const ak_result,
+        path: *const c_char,
+        out: *mut c_double,
+    ) -> ak_status;
+    pub fn ak_result_get_bool(
+        r: *const ak_result,
+        path: *const c_char,
+        out: *mut c_int,
+    ) -> ak_status;
+    pub fn ak_result_get_json(
+        r: *const ak_result,
+        path: *const c_char,
+        out: *mut *mut c_char,
+    ) -> ak_status;
+    pub fn ak_result_is_null(r: *const ak_result, path: *const c_char) -> c_int;
+    pub fn ak_result_size(r: *const ak_result, path: *const c_char) -> usize;
+
+    // ---- calls
+    pub fn ak_call(
+        c: *mut ak_client,
+        operation: *const c_char,
+        fields: *const ak_fields,
+        out: *mut *mut ak_result,
+        err: *mut *mut ak_error,
+    ) -> ak_status;
+    pub fn ak_wait(
+        c: *mut ak_client,
+        id: *const c_char,
+        timeout_s: c_double,
+        out: *mut *mut ak_result,
+        err: *mut *mut ak_error,
+    ) -> ak_status;
+
+    // ---- pagers
+    pub fn ak_list(
+        c: *mut ak_client,
+        operation: *const c_char,
+        filters: *const ak_fields,
+        out: *mut *mut ak_pager,
+        err: *mut *mut ak_error,
+    ) -> ak_status;
+    pub fn ak_pager_next(
+        p: *mut ak_pager,
+        item: *mut *mut ak_result,
+        err: *mut *mut ak_error,
+    ) -> ak_status;
+    pub fn ak_pager_free(p: *mut ak_pager);
+    pub fn ak_validate(
+        vendor: *const c_char,
+        operation: *const c_char,
+        fields: *const ak_fields,
+        err: *mut *mut ak_error,
+    ) -> ak_status;
+
+    // ---- vendors
+    pub fn ak_vendor_count() -> usize;
+    pub fn ak_vendor_name(i: usize) -> *const c_char;
+    pub fn ak_vendors_json(out: *mut *mut c_char, err: *mut *mut ak_error) -> ak_status;
+
+    // ---- sandbox
+    pub fn ak_sandbox_new(out: *mut *mut ak_sandbox, err: *mut *mut ak_error) -> ak_status;
+    pub fn ak_sandbox_free(sb: *mut ak_sandbox);
+    pub fn ak_sandbox_set_option(
+        sb: *mut ak_sandbox,
+        name: *const c_char,
+        value: *const c_char,
+        err: *mut *mut ak_error,
+    ) -> ak_status;
+    pub fn ak_sandbox_start(sb: *mut ak_sandbox, port: c_int, err: *mut *mut ak_error)
+        -> ak_status;
+    pub fn ak_sandbox_stop(sb: *mut ak_sandbox);
+    pub fn ak_sandbox_port(sb: *const ak_sandbox) -> c_int;
+    pub fn ak_sandbox_vendor_url(sb: *mut ak_sandbox, vendor: *const c_char) -> *const c_char;
+    pub fn ak_sandbox_configure_client(
+        sb: *mut ak_sandbox,
+        c: *mut ak_client,
+        err: *mut *mut ak_error,
+    ) -> ak_status;
+    pub fn ak_sandbox_credentials_json(
+        sb: *mut ak_sandbox,
+        vendor: *const c_char,
+        out: *mut *mut c_char,
+        err: *mut *mut ak_error,
+    ) -> ak_status;
+    pub fn ak_sandbox_journal_json(
+        sb: *mut ak_sandbox,
+        out: *mut *mut c_char,
+        err: *mut *mut ak_error,
+    ) -> ak_status;
+    pub fn ak_sandbox_journal_clear(sb: *mut ak_sandbox);
+    pub fn ak_sandbox_expire_tokens(sb: *mut ak_sandbox);
+    pub fn ak_sandbox_add_faults(
+        sb: *mut ak_sandbox,
+        json: *const c_char,
+        err: *mut *mut ak_error,
+    ) -> ak_status;
+    pub fn ak_sandbox_clear_faults(sb: *mut ak_sandbox);
+}
