@@ -4,6 +4,7 @@ runs pytest from build/), and over real HTTP against the sandbox on loopback."""
 
 from __future__ import annotations
 
+import gc
 import os
 import shutil
 import subprocess
@@ -76,6 +77,7 @@ def sandbox() -> Iterator[ak.Sandbox]:
     """One sandbox per test module; Commvault updates settle after 0.2 s."""
     with ak.Sandbox(update_delay=0.2) as sb:
         yield sb
+        gc.collect()  # clients kept alive by tracebacks hold keep-alive connections that delay stop()
 
 
 @pytest.fixture
@@ -83,6 +85,7 @@ def fresh_sandbox() -> Iterator[ak.Sandbox]:
     """A sandbox of the test's own (for tests that count requests or change knobs)."""
     with ak.Sandbox(update_delay=0.2) as sb:
         yield sb
+        gc.collect()
 
 
 def accountkit_command() -> list[str]:

@@ -3,6 +3,7 @@ interrupts, credentials), sandbox."""
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import pty
@@ -47,6 +48,7 @@ def external_sandbox() -> Iterator[ak.Sandbox]:
     """A sandbox that outlives each CLI run (like a real vendor's state)."""
     with ak.Sandbox(update_delay=0.2) as sb:
         yield sb
+        gc.collect()
 
 
 def nn(key: str, op: str, **fields: Any) -> dict[str, Any]:
@@ -139,7 +141,8 @@ def test_validate_reads_standard_input() -> None:
 
 def test_apply_the_sample_against_an_embedded_sandbox(tmp_path: Path) -> None:
     results = tmp_path / "results.jsonl"
-    out = run_cli("apply", str(SAMPLE), "--sandbox", "--out", str(results))
+    out = run_cli("apply", str(SAMPLE), "--sandbox", "--sandbox-option", "commvault.update_delay_ms=200",
+                  "--out", str(results), env={"ACCOUNTKIT_COMMVAULT_POLL_INITIAL_MS": "50"})
     assert out.returncode == 0, out.stderr
     lines = read_results(results)
     sample = [json.loads(l) for l in SAMPLE.read_text().splitlines()]
@@ -235,6 +238,19 @@ def test_resume_skips_done_keys_and_resolves_references_from_results(tmp_path: P
     assert run_cli("apply", str(records), "--out", str(results), "--resume", env=env).returncode == 0
     assert external_sandbox.requests() == []
     assert len(read_results(results)) == 6
+
+
+def test_duplicate_keys_are_reported_and_never_shadow_the_first(tmp_path: Path) -> None:
+    records = write_jsonl(tmp_path / "r.jsonl", [nn("k", "list_accounts"), nn("k", "list_accounts")])
+    results = tmp_path / "out.jsonl"
+    assert run_cli("apply", str(records), "--sandbox", "--out", str(results)).returncode == 1
+    lines = read_results(results)
+    assert [(l["key"], l["ok"]) for l in lines] == [("k", True), (None, False)]
+    assert lines[1]["error"]["category"] == "invalid_record" and "line 1" in lines[1]["error"]["message"]
+    # On resume the key is done (its own line says so); the duplicate is reported again.
+    out = run_cli("apply", str(records), "--sandbox", "--out", str(results), "--resume")
+    assert out.returncode == 1
+    assert [(l["key"], l["ok"]) for l in read_results(results)][2:] == [(None, False)]
 
 
 def test_resume_retry_failed(tmp_path: Path, external_sandbox: ak.Sandbox) -> None:
@@ -381,6 +397,20 @@ def test_csv_apply_with_nested_paths_and_references(tmp_path: Path) -> None:
     assert data["account_type_id"] == 1
 
 
+def test_the_csv_sample(tmp_path: Path) -> None:
+    sample = EXAMPLES / "accounts.csv"
+    out = run_cli("validate", str(sample))
+    assert out.returncode == 0, out.stdout
+    assert f"{sample}:4: [ap-csv-bad] activeplatform create_account: billing_day:" in out.stdout
+    results = tmp_path / "out.jsonl"
+    out = run_cli("apply", str(sample), "--sandbox", "--out", str(results))
+    assert out.returncode == 0, out.stderr
+    lines = read_results(results)
+    assert [l["ok"] for l in lines] == [True, True, False]
+    assert lines[1]["result"]["data"]["custom_attributes"] == [{"key": "vip", "value": True}]
+    assert lines[0]["result"]["data"]["custom_attributes"] == [{"key": "crm_id", "value": "G-1906"}]
+
+
 def test_csv_header_problems(tmp_path: Path) -> None:
     path = tmp_path / "bad.csv"
     path.write_text("vendor,operation,a[x]\n99digital,list_accounts,1\n")
@@ -479,7 +509,7 @@ def test_sandbox_command_serves_until_interrupted() -> None:
         assert match, first
         url = match.group(1)
         client = ak.Client("activeplatform", base_url=url + "/activeplatform", api_token="sandbox-api-token")
-        assert list(client.list_accounts()) == []
+        assert list(client.list_accounts(per_page=2)) == []
         with pytest.raises(ak.ValidationError):
             list(client.list_accounts(per_page=3))  # the knob took effect
         rest = ""

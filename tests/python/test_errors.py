@@ -84,7 +84,7 @@ def test_transport_error_when_nothing_listens() -> None:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     # The port is closed again: connections are refused.
-    client = ak.Client("activeplatform", base_url=f"http://127.0.0.1:{port}", api_token="t", max_attempts=1)
+    client = ak.Client("activeplatform", base_url=f"http://127.0.0.1:{port}", api_token="tok-123456", max_attempts=1)
     with pytest.raises(ak.TransportError) as info:
         client.get_account(1)
     e = info.value
@@ -113,7 +113,7 @@ def test_timeout_is_a_transport_error_and_a_builtin_timeout() -> None:
     thread = threading.Thread(target=accept, daemon=True)
     thread.start()
     try:
-        client = ak.Client("activeplatform", base_url=f"http://127.0.0.1:{port}", api_token="t", timeout=0.3,
+        client = ak.Client("activeplatform", base_url=f"http://127.0.0.1:{port}", api_token="tok-123456", timeout=0.3,
                            max_attempts=1)
         started = time.monotonic()
         with pytest.raises(ak.TimeoutError) as info:

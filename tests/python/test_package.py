@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ctypes
 import importlib.metadata
 import re
 from pathlib import Path
@@ -24,6 +25,13 @@ def test_extension_is_private_and_self_contained() -> None:
     assert so.name.startswith("_core.")
     # No libaccountkit.so is needed next to it: the core is linked in.
     assert not list(so.parent.glob("libaccountkit*"))
+
+
+def test_extension_exports_only_its_init_function() -> None:
+    lib = ctypes.CDLL(_core.__file__)
+    assert hasattr(lib, "PyInit__core")
+    for name in ("ak_version", "ak_client_new", "ak_call"):
+        assert not hasattr(lib, name), name  # the C API compiled in stays internal
 
 
 def test_version_is_the_headers() -> None:

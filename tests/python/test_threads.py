@@ -101,7 +101,7 @@ def python_server() -> Iterator[str]:
 def test_the_gil_is_released_while_waiting(python_server: str) -> None:
     # The server runs in this process's Python threads: if a call held the GIL
     # while waiting for the answer, the server could not answer it at all.
-    client = ak.Client("activeplatform", base_url=python_server, api_token="t", timeout=10, max_attempts=1)
+    client = ak.Client("activeplatform", base_url=python_server, api_token="tok-123456", timeout=10, max_attempts=1)
     assert client.get_account(7).id == "7"
     # And calls overlap: 8 calls of 0.3 s each take far less than 2.4 s.
     started = time.monotonic()
@@ -113,7 +113,7 @@ def test_the_gil_is_released_while_waiting(python_server: str) -> None:
 
 
 def test_python_threads_run_during_a_call(python_server: str) -> None:
-    client = ak.Client("activeplatform", base_url=python_server, api_token="t", timeout=10, max_attempts=1)
+    client = ak.Client("activeplatform", base_url=python_server, api_token="tok-123456", timeout=10, max_attempts=1)
     ticks = 0
     done = threading.Event()
 

@@ -1,0 +1,68 @@
+"""accountkit: create, update, read, list and delete customer accounts on vendor
+platforms (99digital, ActivePlatform, Commvault) with one model, one error
+taxonomy, local validation that reports every problem at once, and an offline
+sandbox that behaves like the vendors.
+
+>>> import accountkit as ak
+>>> with ak.Sandbox() as sb:
+...     client = ak.Client("99digital", **sb.credentials("99digital"))
+...     account = client.create_account(account_name="Acme", agents=5, inboxes=2,
+...         admin_email="ada@acme.example", admin_name="Ada", admin_displayName="Ada",
+...         admin_password="S3cret!pw", reference="acme1")
+...     account.id, account["account_id"]
+
+The full reference is docs/python.md.
+"""
+
+from . import _core
+from .client import Client, Result, describe_vendors, validate
+from .errors import (
+    AuthError,
+    DecodeError,
+    Error,
+    FieldError,
+    InternalError,
+    InvalidArgumentError,
+    NotFoundError,
+    OperationFailedError,
+    OutcomeUnknownError,
+    OutOfMemoryError,
+    RateLimitError,
+    TransportError,
+    UnknownOperationError,
+    ValidationError,
+    VendorError,
+)
+from .errors import TimeoutError as TimeoutError  # ak.TimeoutError, kept out of __all__
+from .sandbox import Sandbox
+
+__version__: str = _core.version()
+
+#: The vendors this build knows, by name.
+VENDORS: tuple[str, ...] = tuple(_core.vendor_names())
+
+# TimeoutError is ak.TimeoutError but stays out of `import *`: it would shadow the builtin.
+__all__ = [
+    "__version__",
+    "VENDORS",
+    "Client",
+    "Result",
+    "Sandbox",
+    "validate",
+    "describe_vendors",
+    "FieldError",
+    "Error",
+    "InvalidArgumentError",
+    "ValidationError",
+    "AuthError",
+    "NotFoundError",
+    "RateLimitError",
+    "VendorError",
+    "DecodeError",
+    "TransportError",
+    "UnknownOperationError",
+    "OutcomeUnknownError",
+    "OperationFailedError",
+    "InternalError",
+    "OutOfMemoryError",
+]

@@ -1,0 +1,343 @@
+"""Reading ``accountkit apply`` / ``validate`` input, one record at a time.
+
+JSONL: one JSON object per line, ``{"vendor", "operation", "key", "fields"}``
+plus optional ``"expect"`` and ``"timeout"`` (for ``wait``). Blank lines are
+skipped.
+
+CSV: a header row, then one record per row. Columns ``vendor``, ``operation``,
+``key`` and optional ``expect`` and ``timeout``; every other column is a field
+path (``account_name``, ``contacts[0].email``, ``sorting.field``). A cell's
+text becomes the field's type from the vendor's rules: integers, numbers,
+booleans (true/false, 1/0, yes/no), scalars (a JSON number or boolean, else
+text); an empty cell leaves the field out; a cell that is exactly ``null`` sends
+an explicit null.
+
+References: a string value that is exactly ``${KEY.PATH}`` is replaced by the
+value at PATH in the result of the earlier record KEY (which must have
+succeeded), keeping its type: ``"${acme.account_id}"`` becomes 1000. KEY runs
+to the first "."; PATH is a field path of that result's data. A string that
+starts with ``$${`` is sent with one "$" removed (an escape).
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import IO, Any
+
+from . import _describe
+
+RESERVED_COLUMNS = ("vendor", "operation", "key", "expect", "timeout")
+
+_REF = re.compile(r"^\$\{([^.{}]+)\.([^{}]+)\}$")
+_KEY = re.compile(r"[^.\[\]]+")
+
+
+@dataclass
+class Record:
+    line: int
+    key: str | None = None
+    vendor: str | None = None
+    operation: str | None = None
+    fields: dict[str, Any] = field(default_factory=dict)
+    expect: str | None = None
+    timeout: float | None = None
+    problems: list[str] = field(default_factory=list)  # why the record itself is malformed
+
+
+def parse_path(path: str) -> list[str | int] | None:
+    """"contacts[0].email" -> ["contacts", 0, "email"]; None when malformed."""
+    out: list[str | int] = []
+    i, n = 0, len(path)
+    while i < n:
+        if path[i] == "[":
+            j = path.find("]", i)
+            if j < 0 or not out or not path[i + 1 : j].isdigit():
+                return None
+            out.append(int(path[i + 1 : j]))
+            i = j + 1
+            continue
+        if path[i] == ".":
+            if not out:
+                return None
+            i += 1
+        elif out:
+            return None  # a key follows "." or starts the path
+        m = _KEY.match(path, i)
+        if not m:
+            return None
+        out.append(m.group())
+        i = m.end()
+    return out or None
+
+
+def get_path(value: Any, segments: list[str | int]) -> tuple[bool, Any]:
+    for seg in segments:
+        if isinstance(seg, int):
+            if not isinstance(value, list) or seg >= len(value):
+                return False, None
+            value = value[seg]
+        else:
+            if not isinstance(value, dict) or seg not in value:
+                return False, None
+            value = value[seg]
+    return True, value
+
+
+def put_path(root: dict[str, Any], segments: list[str | int], value: Any) -> str | None:
+    """Sets value at segments, creating dicts and lists; returns a problem or None."""
+    current: Any = root
+    for i, seg in enumerate(segments):
+        last = i == len(segments) - 1
+        nxt: Any = None if last else ([] if isinstance(segments[i + 1], int) else {})
+        if isinstance(seg, int):
+            if not isinstance(current, list):
+                return "crosses a value that is not a list"
+            while len(current) <= seg:
+                current.append(None)
+            if last:
+                current[seg] = value
+            else:
+                if current[seg] is None:
+                    current[seg] = nxt
+                current = current[seg]
+        else:
+            if not isinstance(current, dict):
+                return "crosses a value that is not an object"
+            if last:
+                if seg in current:
+                    return "is given twice"
+                current[seg] = value
+            else:
+                current = current.setdefault(seg, nxt)
+    return None
+
+
+def references(value: Any, path: str = "") -> Iterator[tuple[str, str, str]]:
+    """(field path, key, result path) for every reference in a fields tree."""
+    if isinstance(value, dict):
+        for k, v in value.items():
+            yield from references(v, f"{path}.{k}" if path else str(k))
+    elif isinstance(value, list):
+        for i, v in enumerate(value):
+            yield from references(v, f"{path}[{i}]")
+    elif isinstance(value, str):
+        m = _REF.match(value)
+        if m:
+            yield path, m.group(1), m.group(2)
+
+
+class UnresolvedReference(Exception):
+    """A reference that cannot be resolved (message says why)."""
+
+
+def resolve(value: Any, lookup: Any, path: str = "") -> Any:
+    """value with references replaced; lookup(key) gives the data of an earlier
+    successful record, or raises UnresolvedReference."""
+    if isinstance(value, dict):
+        return {k: resolve(v, lookup, f"{path}.{k}" if path else str(k)) for k, v in value.items()}
+    if isinstance(value, list):
+        return [resolve(v, lookup, f"{path}[{i}]") for i, v in enumerate(value)]
+    if isinstance(value, str):
+        if value.startswith("$${"):
+            return value[1:]
+        m = _REF.match(value)
+        if m:
+            key, ref_path = m.group(1), m.group(2)
+            data = lookup(key, path, value)
+            segments = parse_path(ref_path)
+            found, out = get_path(data, segments) if segments else (False, None)
+            if not found:
+                raise UnresolvedReference(f"{path}: {value}: the result of record {key!r} has no {ref_path}")
+            return out
+    return value
+
+
+# -- JSONL ------------------------------------------------------------------------
+
+
+def _from_object(line: int, obj: Any) -> Record:
+    rec = Record(line=line)
+    if not isinstance(obj, dict):
+        rec.problems.append("a record must be a JSON object")
+        return rec
+    for name in ("vendor", "operation", "key"):
+        v = obj.get(name)
+        if isinstance(v, str) and v:
+            setattr(rec, name, v)
+        else:
+            rec.problems.append(f'"{name}" must be a non-empty string' if name in obj else f'"{name}" is missing')
+    fields = obj.get("fields", {})
+    if isinstance(fields, dict):
+        rec.fields = fields
+    else:
+        rec.problems.append('"fields" must be a JSON object')
+    if "expect" in obj:
+        if isinstance(obj["expect"], str) and obj["expect"]:
+            rec.expect = obj["expect"]
+        else:
+            rec.problems.append('"expect" must be "error" or an error category')
+    if "timeout" in obj:
+        t = obj["timeout"]
+        if isinstance(t, (int, float)) and not isinstance(t, bool) and t > 0:
+            rec.timeout = float(t)
+        else:
+            rec.problems.append('"timeout" must be a positive number of seconds')
+    unknown = sorted(set(obj) - {"vendor", "operation", "key", "fields", "expect", "timeout"})
+    if unknown:
+        rec.problems.append("unknown record member(s): " + ", ".join(unknown) + ' (fields go under "fields")')
+    return rec
+
+
+def _reject_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not valid JSON")
+
+
+def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for k, v in pairs:
+        if k in out:
+            raise ValueError(f'the key "{k}" is given twice')
+        out[k] = v
+    return out
+
+
+def read_jsonl(stream: IO[str]) -> Iterator[Record]:
+    for number, text in enumerate(stream, start=1):
+        if not text.strip():
+            continue
+        try:
+            obj = json.loads(text, object_pairs_hook=_no_duplicates, parse_constant=_reject_constant)
+        except ValueError as e:
+            rec = Record(line=number)
+            rec.problems.append(f"not valid JSON: {e}")
+            yield rec
+            continue
+        yield _from_object(number, obj)
+
+
+# -- CSV --------------------------------------------------------------------------
+
+_TRUE = {"true", "1", "yes", "on"}
+_FALSE = {"false", "0", "no", "off"}
+
+
+def _typed(text: str, rule: dict[str, Any] | None) -> Any:
+    """A CSV cell as the field's type (text the type refuses stays text, so
+    validation names the field and the rule)."""
+    if text == "null":
+        return None
+    if _REF.match(text) or rule is None:
+        return text
+    kind = rule.get("type")
+    try:
+        if kind == "integer":
+            return int(text.strip())
+        if kind == "number":
+            n = float(text.strip())
+            return int(n) if n.is_integer() and re.fullmatch(r"\s*[-+]?\d+\s*", text) else n
+        if kind == "boolean":
+            low = text.strip().lower()
+            if low in _TRUE:
+                return True
+            if low in _FALSE:
+                return False
+            return text
+        if kind == "scalar":
+            low = text.strip().lower()
+            if low in ("true", "false"):
+                return low == "true"
+            if re.fullmatch(r"\s*-?\d+\s*", text):
+                return int(text)
+            if re.fullmatch(r"\s*-?(\d+\.\d*|\.\d+|\d+)([eE][-+]?\d+)?\s*", text):
+                return float(text)
+            return text
+    except ValueError:
+        return text
+    return text
+
+
+def _operation_fields(vendor: str | None, operation: str | None) -> list[dict[str, Any]] | None:
+    if not vendor or not operation:
+        return None
+    op = _describe.read_operation(vendor) if operation == "wait" else _describe.operation(vendor, operation)
+    return op["fields"] if op else None
+
+
+def read_csv(stream: IO[str]) -> Iterator[Record]:
+    reader = csv.reader(stream)
+    try:
+        header = next(reader)
+    except StopIteration:
+        return
+    header_line = reader.line_num
+    columns: list[tuple[str, list[str | int] | None]] = [(h.strip(), parse_path(h.strip())) for h in header]
+    header_problems = []
+    names = [c for c, _ in columns]
+    for required in ("vendor", "operation", "key"):
+        if required not in names:
+            header_problems.append(f'the header has no "{required}" column')
+    for name, segments in columns:
+        if name not in RESERVED_COLUMNS and segments is None:
+            header_problems.append(f'column "{name}" is not a field path')
+    if len(set(names)) != len(names):
+        header_problems.append("the header names a column twice")
+    if header_problems:
+        rec = Record(line=header_line)
+        rec.problems.extend(header_problems)
+        yield rec
+        return
+    while True:
+        start = reader.line_num + 1
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as e:
+            rec = Record(line=start)
+            rec.problems.append(f"not valid CSV: {e}")
+            yield rec
+            return
+        if not any(cell.strip() for cell in row):
+            continue
+        rec = Record(line=start)
+        if len(row) != len(columns):
+            rec.problems.append(f"the row has {len(row)} cells, the header {len(columns)}")
+        cells = dict(zip(names, row))
+        for name in ("vendor", "operation", "key"):
+            value = cells.get(name, "").strip()
+            if value:
+                setattr(rec, name, value)
+            else:
+                rec.problems.append(f'"{name}" is empty')
+        if cells.get("expect", "").strip():
+            rec.expect = cells["expect"].strip()
+        if cells.get("timeout", "").strip():
+            try:
+                rec.timeout = float(cells["timeout"])
+                if not rec.timeout > 0:
+                    raise ValueError
+            except ValueError:
+                rec.problems.append('"timeout" must be a positive number of seconds')
+        op_fields = _operation_fields(rec.vendor, rec.operation)
+        for (name, segments), cell in zip(columns, row):
+            if name in RESERVED_COLUMNS or cell == "" or segments is None:
+                continue
+            rule = _describe.field_at(op_fields, segments) if op_fields is not None else None
+            problem = put_path(rec.fields, segments, _typed(cell, rule))
+            if problem:
+                rec.problems.append(f"column {name} {problem}")
+        yield rec
+
+
+def read_records(stream: IO[str], fmt: str) -> Iterator[Record]:
+    return read_csv(stream) if fmt == "csv" else read_jsonl(stream)
+
+
+def detect_format(path: str, fmt: str | None) -> str:
+    if fmt:
+        return fmt
+    return "csv" if path.lower().endswith(".csv") else "jsonl"

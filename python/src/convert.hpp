@@ -1,0 +1,29 @@
+// Python objects <-> ak::Value. Python values map to JSON: None is an explicit
+// null, a key left out of a dict is absent. Anything that has no JSON meaning
+// becomes a FieldError (rule "type") naming the field, never an exception.
+#pragma once
+
+#include <pybind11/pybind11.h>
+
+#include <string>
+#include <vector>
+
+#include "core/error.hpp"
+#include "core/json.hpp"
+
+namespace akpy {
+
+namespace py = pybind11;
+
+// Converts a Python mapping of fields into an object Value. Every value that
+// cannot be converted is reported in errors (path, "type", message) and left
+// out of the result. Needs the GIL.
+ak::Value fields_to_value(py::handle fields, std::vector<ak::FieldError> &errors);
+
+// Converts any Python value (see fields_to_value); path names it in errors.
+ak::Value to_value(py::handle obj, const std::string &path, std::vector<ak::FieldError> &errors, int depth = 0);
+
+// ak::Value -> dict / list / str / int / float / bool / None. Needs the GIL.
+py::object to_python(const ak::Value &v);
+
+}  // namespace akpy
