@@ -3,7 +3,7 @@
 PRESET ?= default
 JOBS ?= 2
 
-.PHONY: all deps build test demo sandbox install clean
+.PHONY: all deps build test test-c test-python test-go test-rust test-sanitizers test-fuzz demo sandbox install clean
 
 all: build
 
@@ -14,11 +14,31 @@ build: deps
 	cmake --preset $(PRESET) >/dev/null
 	cmake --build --preset $(PRESET) -j$(JOBS)
 
-# Every C/C++ test, then the Python package's: pip install . into a fresh
-# virtualenv under build/ and pytest over the installed package.
-test: build
+# Everything, in order: the C/C++ suite; the Python package (pip install .
+# into a fresh virtualenv, pytest over the installed package); the Go and Rust
+# bindings against the library built here; the suite under ASan+UBSan and the
+# concurrency tests under TSan; each fuzz target for a bounded time.
+test: test-c test-python test-go test-rust test-sanitizers test-fuzz
+
+test-c: build
 	ctest --preset $(PRESET) -j$(JOBS)
+
+test-python: build
 	scripts/python-test.sh
+
+test-go: build
+	scripts/go-test.sh
+
+test-rust: build
+	scripts/rust-test.sh
+
+test-sanitizers: deps
+	scripts/sanitizers.sh
+
+FUZZ_SECONDS ?= 30
+test-fuzz: deps
+	scripts/install-deps.sh fuzz
+	scripts/fuzz.sh $(FUZZ_SECONDS)
 
 # The C lifecycle example, then the Python CLI over the sample records. The
 # sample marks its deliberately invalid records with "expect", so the exit
