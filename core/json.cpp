@@ -1,5 +1,7 @@
 #include "core/json.hpp"
 
+#include "core/formats.hpp"
+
 #include <simdjson.h>
 
 #include <charconv>
@@ -49,8 +51,12 @@ const char *kind_name(Value::Kind k) {
 std::vector<PathSegment> parse_path(std::string_view path) {
   std::vector<PathSegment> out;
   if (path.empty()) throw std::invalid_argument("empty field path");
+  // Keys become JSON text, which must be UTF-8.
+  if (formats::utf8_length(path) < 0) throw std::invalid_argument("field path is not valid UTF-8");
   size_t i = 0;
+  long indexes = 0;  // their sum bounds the nulls one put_path may add
   while (i < path.size()) {
+    if (out.size() == 100) throw std::invalid_argument("field path has more than 100 parts");
     if (path[i] == '[') {
       size_t close = path.find(']', i);
       if (close == std::string_view::npos || close == i + 1)
@@ -60,6 +66,7 @@ std::vector<PathSegment> parse_path(std::string_view path) {
       auto [p, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), idx);
       if (ec != std::errc() || p != digits.data() + digits.size() || idx < 0 || idx > 100000)
         throw std::invalid_argument("field path index must be a number from 0 to 100000");
+      if ((indexes += idx) > 100000) throw std::invalid_argument("field path indexes add up to more than 100000");
       out.push_back({"", idx});
       i = close + 1;
       if (i < path.size() && path[i] == '.') {

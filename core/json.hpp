@@ -79,7 +79,9 @@ struct PathSegment {
   std::string key;    // used when index < 0
   long index = -1;
 };
-// Throws std::invalid_argument naming the problem for a malformed path.
+// Throws std::invalid_argument naming the problem for a malformed path (or
+// one that is not UTF-8), a path of more than 100 parts, or one whose indexes add up to more than
+// 100000 (so one put_path nests and allocates a bounded amount).
 std::vector<PathSegment> parse_path(std::string_view path);
 
 // The value at path, or nullptr when any step is absent.

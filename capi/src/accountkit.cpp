@@ -2,6 +2,7 @@
 // exception and turns it into an ak_status (and an ak_error when asked).
 #include "accountkit/accountkit.h"
 
+#include <algorithm>
 #include <cstdlib>
 #include <cstring>
 #include <deque>
@@ -11,6 +12,7 @@
 
 #include "core/client.hpp"
 #include "core/describe.hpp"
+#include "core/formats.hpp"
 #include "sandbox/sandbox.hpp"
 
 struct ak_error {
@@ -96,10 +98,23 @@ const ak::FieldError *field_at(const ak_error *err, size_t i) {
   return err && i < err->e.fields.size() ? &err->e.fields[i] : nullptr;
 }
 
+// Levels of nesting, counted as the JSON reader does (a scalar is one level).
+size_t depth(const ak::Value &v) {
+  size_t d = 0;
+  if (v.is_array())
+    for (const auto &e : v.as_array()) d = std::max(d, depth(e));
+  if (v.is_object())
+    for (const auto &m : v.as_object()) d = std::max(d, depth(m.second));
+  return d + 1;
+}
+
 ak_status set_value(ak_fields *f, const char *path, ak_error **err, ak::Value v) {
   return guard(err, [&] {
     need(f, "fields");
     need(path, "path");
+    // Deeper fields could be written as JSON but never read back (ak_fields_from_json).
+    if (ak::parse_path(path).size() + depth(v) > 1024)
+      throw std::invalid_argument("the fields would nest more than 1024 levels deep");
     ak::put_path(f->v, path) = std::move(v);
   });
 }
@@ -214,6 +229,7 @@ void ak_fields_free(ak_fields *f) { delete f; }
 
 ak_status ak_fields_set_string(ak_fields *f, const char *path, const char *value, ak_error **err) {
   if (!value) return fail(err, ak::Status::InvalidArgument, "value must not be NULL (use ak_fields_set_null)");
+  if (ak::formats::utf8_length(value) < 0) return fail(err, ak::Status::InvalidArgument, "value is not valid UTF-8");
   return set_value(f, path, err, ak::Value(value));
 }
 ak_status ak_fields_set_int(ak_fields *f, const char *path, int64_t value, ak_error **err) {

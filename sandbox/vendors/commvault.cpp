@@ -316,7 +316,8 @@ class CommvaultEmulator final : public Emulator {
       return error(400, kInvalid, "sort must be asc:<field> or desc:<field>");
 
     std::vector<const Value *> hits;
-    for (auto &[id, a] : accounts_) {
+    for (auto &entry : accounts_) {
+      auto &a = entry.second;  // not a structured binding: clang 14 cannot capture those
       settle(a, now);
       auto text = [&](const char *k) {
         const Value *v = a.data.find(k);

@@ -239,8 +239,10 @@ std::string read_failure(const std::string &body, std::vector<FieldError> &field
     if (field.empty()) {
       parts.push_back(m.as_string());
     } else {
-      fields.push_back({field, "vendor", m.as_string()});
-      parts.push_back(field + " " + m.as_string());
+      // A field error always says something, even when the vendor's text is empty.
+      std::string text = m.as_string().empty() ? "was rejected by the vendor" : m.as_string();
+      fields.push_back({field, "vendor", text});
+      parts.push_back(field + " " + text);
     }
   };
   if (errors && errors->is_object()) {

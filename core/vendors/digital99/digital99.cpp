@@ -3,6 +3,7 @@
 #include "core/vendors/digital99/digital99.hpp"
 
 #include <charconv>
+#include <limits>
 
 #include "core/auth.hpp"
 
@@ -156,6 +157,20 @@ void normalise_account(Value &obj) {
   int_id(obj, "agent_id");
 }
 
+// A reason code sent as a number or as a string of digits; -1 for anything
+// else, including numbers past int (a truncated one could read as 1, success).
+int reason_code(const Value &v) {
+  std::int64_t n = -1;
+  if (v.is_int()) {
+    n = v.as_int();
+  } else if (v.is_string()) {
+    const auto &s = v.as_string();
+    auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), n);
+    if (ec != std::errc() || p != s.data() + s.size()) n = -1;
+  }
+  return n >= 0 && n <= std::numeric_limits<int>::max() ? static_cast<int>(n) : -1;
+}
+
 Error decode_failure(std::string msg, const HttpResponse &resp) {
   Error e(Status::Decode, std::move(msg));
   e.http_status = resp.status;
@@ -181,8 +196,7 @@ int take_envelope(Value &obj, bool &ok, const HttpResponse &resp) {
       if (status_is_account_status) kept.emplace_back("account_status", std::move(v));
       status_is_account_status = false;
     } else if (k == "reason") {
-      if (v.is_int()) reason = static_cast<int>(v.as_int());
-      else if (v.is_string()) std::from_chars(v.as_string().data(), v.as_string().data() + v.as_string().size(), reason);
+      reason = reason_code(v);
     } else {
       kept.emplace_back(std::move(k), std::move(v));
     }
@@ -286,7 +300,7 @@ class Digital99 final : public Vendor {
     HttpResponse resp = t.perform(req);
     Value body = parse_answer(resp);
     const Value *reason = body.find("reason");
-    int code = reason && reason->is_int() ? static_cast<int>(reason->as_int()) : -1;
+    int code = reason && reason->is_int() ? reason_code(*reason) : -1;
     const Value *token = body.find("access_token");
     if (code != 1 || !token || !token->is_string() || token->as_string().empty()) {
       Error e(Status::Auth, code == 2   ? "access token refused: wrong client_id or client_secret (reason 2)"
