@@ -62,6 +62,15 @@ Status status_for_http(long s) {
   return Status::Vendor;
 }
 
+bool is_2xx(long http_status) { return http_status >= 200 && http_status < 300; }
+
+Error decode_failure(std::string message, const HttpResponse &resp) {
+  Error e(Status::Decode, std::move(message));
+  e.http_status = resp.status;
+  e.raw_body = resp.body;
+  return e;
+}
+
 Error http_error(const HttpResponse &resp, std::string message) {
   Error e(status_for_http(resp.status), std::move(message));
   e.http_status = resp.status;

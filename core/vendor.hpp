@@ -118,6 +118,10 @@ Status status_for_http(long http_status);
 // status: category from the status, raw body, Retry-After, retriable for 429/5xx.
 Error http_error(const HttpResponse &resp, std::string message);
 
+bool is_2xx(long http_status);
+// The error for an answer that cannot be understood (raw body kept).
+Error decode_failure(std::string message, const HttpResponse &resp);
+
 // The error for a vendor reason code from op's table (or a Vendor error for
 // an unknown code). Field errors use rule "vendor" and the code's meaning.
 Error reason_error(const Operation &op, int code);

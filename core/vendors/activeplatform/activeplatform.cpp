@@ -202,14 +202,6 @@ Operation update_account() {
   return op;
 }
 
-bool is_2xx(long status) { return status >= 200 && status < 300; }
-
-Error decode_failure(std::string msg, const HttpResponse &resp) {
-  Error e(Status::Decode, std::move(msg));
-  e.http_status = resp.status;
-  e.raw_body = resp.body;
-  return e;
-}
 
 // A short one-line text body (not HTML) is taken as the vendor's message.
 std::string plain_message(const std::string &body) {

@@ -103,14 +103,6 @@ Operation update_account() {
   return op;
 }
 
-bool is_2xx(long status) { return status >= 200 && status < 300; }
-
-Error decode_failure(std::string msg, const HttpResponse &resp) {
-  Error e(Status::Decode, std::move(msg));
-  e.http_status = resp.status;
-  e.raw_body = resp.body;
-  return e;
-}
 
 // The error for a non-2xx answer: category from the HTTP status (or from op's
 // table for a documented code), message and code from {"error": {...}}.

@@ -171,12 +171,6 @@ int reason_code(const Value &v) {
   return n >= 0 && n <= std::numeric_limits<int>::max() ? static_cast<int>(n) : -1;
 }
 
-Error decode_failure(std::string msg, const HttpResponse &resp) {
-  Error e(Status::Decode, std::move(msg));
-  e.http_status = resp.status;
-  e.raw_body = resp.body;
-  return e;
-}
 
 // Splits the envelope: returns reason, removes status/reason from obj. The
 // docs' updateAccount sample repeats "status" for the account status; a second
@@ -248,7 +242,7 @@ class Digital99 final : public Vendor {
       e.token_rejected = reason == 3;
       throw e;
     }
-    if (!http_ok(resp)) throw http_error(resp, "HTTP " + std::to_string(resp.status));
+    if (!is_2xx(resp.status)) throw http_error(resp, "HTTP " + std::to_string(resp.status));
     normalise_account(body);
     if (!op.list_key.empty()) {
       Value *items = body.find(op.list_key);
@@ -271,8 +265,6 @@ class Digital99 final : public Vendor {
  private:
   static constexpr const char *kTokenPath = "/api/settings/accessToken";
 
-  static bool http_ok(const HttpResponse &resp) { return resp.status >= 200 && resp.status < 300; }
-
   // The vendor answers HTTP 200 with a status/reason envelope. Anything else
   // (a proxy's 502, a wrong base_url's 404) is judged by its HTTP status.
   static Value parse_answer(const HttpResponse &resp) {
@@ -280,11 +272,11 @@ class Digital99 final : public Vendor {
     try {
       body = parse_json(resp.body);
     } catch (const JsonError &) {
-      if (!http_ok(resp)) throw http_error(resp, "HTTP " + std::to_string(resp.status));
+      if (!is_2xx(resp.status)) throw http_error(resp, "HTTP " + std::to_string(resp.status));
       throw decode_failure("the response is not valid JSON", resp);
     }
     bool envelope = body.is_object() && (body.find("status") || body.find("reason"));
-    if (!http_ok(resp) && !envelope) throw http_error(resp, "HTTP " + std::to_string(resp.status));
+    if (!is_2xx(resp.status) && !envelope) throw http_error(resp, "HTTP " + std::to_string(resp.status));
     if (!body.is_object()) throw decode_failure("the response is not a JSON object", resp);
     return body;
   }
