@@ -1,6 +1,8 @@
-/* The account lifecycle against the embedded sandbox: create an account,
- * rename and disable it, list accounts, delete it. Exits non-zero on any
- * unexpected outcome, so it doubles as a test. */
+/* One flow per vendor against the embedded sandbox. 99digital: create an
+ * account, rename and disable it, list accounts, delete it. ActivePlatform:
+ * create, update, walk every page of the list. Commvault: update (asynchronous)
+ * and wait until it settles. Exits non-zero on any unexpected outcome, so it
+ * doubles as a test. */
 #include <accountkit/accountkit.h>
 
 #include <inttypes.h>
@@ -33,61 +35,140 @@ static ak_result *run(ak_client *c, const char *op, const char *json, int expect
   return r;
 }
 
-int main(void) {
-  ak_sandbox *sb = NULL;
+/* A client of vendor pointed at the sandbox (NULL after reporting a failure). */
+static ak_client *sandbox_client(ak_sandbox *sb, const char *vendor) {
   ak_client *c = NULL;
   ak_error *err = NULL;
+  printf("\n== %s at %s\n", vendor, ak_sandbox_vendor_url(sb, vendor));
+  if (ak_client_new(&c, vendor, &err) != AK_OK || ak_sandbox_configure_client(sb, c, &err) != AK_OK) {
+    report(stderr, "creating the client", err);
+    ak_client_free(c);
+    return NULL;
+  }
+  return c;
+}
+
+static int digital99_flow(ak_client *c) {
   ak_result *r = NULL;
   char body[256];
   int64_t id = 0;
-  int rc = 1;
-
-  if (ak_sandbox_new(&sb, &err) != AK_OK || ak_sandbox_start(sb, 0, &err) != AK_OK)
-    return report(stderr, "starting the sandbox", err);
-  printf("sandbox: %s (accountkit %s)\n", ak_sandbox_vendor_url(sb, "99digital"), ak_version());
-  if (ak_client_new(&c, "99digital", &err) != AK_OK || ak_sandbox_configure_client(sb, c, &err) != AK_OK) {
-    report(stderr, "creating the client", err);
-    goto done;
-  }
 
   /* Invalid input: every problem reported at once, nothing sent. */
   r = run(c, "create_account",
           "{\"account_name\": \"Acme\", \"agents\": 12345, \"admin_email\": \"not-an-email\","
           " \"admin_password\": \"short\"}", 1);
-  if (r) goto done;
+  if (r) goto fail;
 
   r = run(c, "create_account",
           "{\"account_name\": \"Acme Inc\", \"agents\": 10, \"inboxes\": 5,"
           " \"admin_email\": \"owner@acme.example\", \"admin_name\": \"Ada Owner\","
           " \"admin_displayName\": \"Ada\", \"admin_password\": \"Str0ng!pass\","
           " \"admin_2fa\": 1, \"admin_2fa_value\": \"owner@acme.example\", \"reference\": \"crm4711\"}", 0);
-  if (!r || ak_result_get_int(r, "account_id", &id) != AK_OK) goto done;
+  if (!r || ak_result_get_int(r, "account_id", &id) != AK_OK) goto fail;
   ak_result_free(r);
 
   snprintf(body, sizeof body,
            "{\"account_id\": %" PRId64 ", \"server\": \"online\", \"account_name\": \"Acme Ltd\","
            " \"account_status\": 0}", id);
-  if (!(r = run(c, "update_account", body, 0))) goto done;
+  if (!(r = run(c, "update_account", body, 0))) goto fail;
   printf("                   status is now \"%s\"\n", ak_result_status(r));
   ak_result_free(r);
 
-  if (!(r = run(c, "list_accounts", "{}", 0))) goto done;
+  if (!(r = run(c, "list_accounts", "{}", 0))) goto fail;
   printf("                   %zu account(s) listed\n", ak_result_size(r, "list"));
   ak_result_free(r);
 
   snprintf(body, sizeof body, "{\"accountID\": %" PRId64 ", \"server\": \"online\"}", id);
-  if (!(r = run(c, "delete_account", body, 0))) goto done;
+  if (!(r = run(c, "delete_account", body, 0))) goto fail;
   ak_result_free(r);
 
   /* Deleting again: the vendor says the account does not exist. */
   r = run(c, "delete_account", body, 1);
-  if (r) goto done;
-  rc = 0;
-
-done:
+  if (r) goto fail;
+  return 0;
+fail:
   ak_result_free(r);
-  ak_client_free(c);
+  return 1;
+}
+
+static int activeplatform_flow(ak_client *c) {
+  static const char *names[] = {"Ana", "Ben", "Cid"};
+  ak_result *r = NULL;
+  ak_pager *pager = NULL;
+  ak_fields *filters = NULL;
+  ak_error *err = NULL;
+  char body[512];
+  size_t seen = 0;
+
+  for (int i = 0; i < 3; ++i) {
+    snprintf(body, sizeof body,
+             "{\"account_type_id\": 1, \"account_class_id\": 1, \"first_name\": \"%s\","
+             " \"last_name\": \"Lee\", \"country\": \"BY\", \"region\": \"5\", \"city\": \"Minsk\","
+             " \"street\": \"Lenina\", \"building\": \"1\", \"office\": \"\", \"zip\": \"220007\","
+             " \"phone\": \"+375295555555\", \"email\": \"%s@example.com\"}", names[i], names[i]);
+    if (!(r = run(c, "create_account", body, 0))) return 1;
+    snprintf(body, sizeof body, "{\"account_id\": %s, \"city\": \"Brest\"}", ak_result_id(r));
+    ak_result_free(r);
+    if (i == 0) {  /* a partial update: only city is sent */
+      if (!(r = run(c, "update_account", body, 0))) return 1;
+      ak_result_free(r);
+    }
+  }
+  r = NULL;
+
+  /* Every account, two per request: the pager fetches pages as it goes. */
+  if (ak_fields_new(&filters, &err) != AK_OK || ak_fields_set_int(filters, "per_page", 2, &err) != AK_OK ||
+      ak_list(c, "list_accounts", filters, &pager, &err) != AK_OK) {
+    ak_fields_free(filters);
+    return report(stderr, "list_accounts", err);
+  }
+  while (ak_pager_next(pager, &r, &err) == AK_OK && r) {
+    printf("%-15s    account %s (%s)\n", ++seen == 1 ? "list_accounts" : "", ak_result_id(r), ak_result_status(r));
+    ak_result_free(r);
+  }
+  ak_pager_free(pager);
+  ak_fields_free(filters);
+  if (err) return report(stderr, "list_accounts", err);
+  return seen == 3 ? 0 : 1;
+}
+
+static int commvault_flow(ak_client *c) {
+  const char *id = "7194af6f-1285-4295-94aa-ceed7ea2d792"; /* seeded by the sandbox */
+  ak_result *r = NULL;
+  ak_error *err = NULL;
+
+  /* website null removes it; the admin contact changes as a whole. */
+  r = run(c, "update_account",
+          "{\"id\": \"7194af6f-1285-4295-94aa-ceed7ea2d792\", \"externalId\": \"XSP1234\","
+          " \"name\": \"Acme ltd\", \"website\": null, \"contacts\": [{\"firstName\": \"Jane\","
+          " \"lastName\": \"Doe\", \"email\": \"jane.doe@acme.com\"}]}", 0);
+  if (!r) return 1;
+  printf("                   status is now \"%s\"\n", ak_result_status(r));
+  ak_result_free(r);
+  if (ak_client_set_option(c, "poll_initial_ms", "100", &err) != AK_OK ||
+      ak_wait(c, id, 30, &r, &err) != AK_OK)
+    return report(stderr, "wait", err);
+  printf("%-15s -> settled: \"%s\"\n", "wait", ak_result_status(r));
+  ak_result_free(r);
+  return 0;
+}
+
+int main(void) {
+  ak_sandbox *sb = NULL;
+  ak_error *err = NULL;
+  int (*flows[])(ak_client *) = {digital99_flow, activeplatform_flow, commvault_flow};
+  const char *vendors[] = {"99digital", "activeplatform", "commvault"};
+  int rc = 0;
+
+  if (ak_sandbox_new(&sb, &err) != AK_OK || ak_sandbox_start(sb, 0, &err) != AK_OK)
+    return report(stderr, "starting the sandbox", err);
+  printf("accountkit %s, sandbox on port %d\n", ak_version(), ak_sandbox_port(sb));
+  for (size_t i = 0; i < sizeof flows / sizeof flows[0] && rc == 0; ++i) {
+    ak_client *c = sandbox_client(sb, vendors[i]);
+    rc = c ? flows[i](c) : 1;
+    ak_client_free(c);
+  }
   ak_sandbox_free(sb);
-  if (rc == 0) printf("lifecycle complete\n");
+  if (rc == 0) printf("\nlifecycle complete\n");
   return rc;
 }
