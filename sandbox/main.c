@@ -15,7 +15,9 @@ static void on_signal(int sig) {
   stop_requested = 1;
 }
 
-static int usage(void) {
+/* Prints the usage, releases the sandbox, and gives the exit status. */
+static int usage(ak_sandbox *sb) {
+  ak_sandbox_free(sb);
   fprintf(stderr, "usage: accountkit-sandbox [--port N] [--option NAME=VALUE]...\n");
   return 2;
 }
@@ -32,12 +34,12 @@ int main(int argc, char **argv) {
     if (strcmp(argv[i], "--port") == 0 && i + 1 < argc) {
       char *end = NULL;
       long p = strtol(argv[++i], &end, 10);
-      if (*end || p < 0 || p > 65535) return usage();
+      if (*end || p < 0 || p > 65535) return usage(sb);
       port = (int)p;
     } else if (strcmp(argv[i], "--option") == 0 && i + 1 < argc) {
       char *kv = argv[++i];
       char *eq = strchr(kv, '=');
-      if (!eq) return usage();
+      if (!eq) return usage(sb);
       *eq = '\0';
       if (ak_sandbox_set_option(sb, kv, eq + 1, &err) != AK_OK) {
         fprintf(stderr, "accountkit-sandbox: %s\n", ak_error_message(err));
@@ -46,7 +48,7 @@ int main(int argc, char **argv) {
         return 2;
       }
     } else {
-      return usage();
+      return usage(sb);
     }
   }
   if (ak_sandbox_start(sb, port, &err) != AK_OK) {
