@@ -6,6 +6,7 @@
 #include <thread>
 
 #include "core/auth.hpp"
+#include "core/client_state.hpp"
 
 namespace ak {
 
@@ -15,18 +16,28 @@ const std::vector<std::string> kGenericOptions = {
     "base_url", "timeout_ms", "connect_timeout_ms", "verify_tls", "validate",
     "max_response_bytes", "ca_file", "user_agent", "poll_initial_ms", "poll_max_ms",
     "max_attempts", "retry_base_ms", "retry_max_ms", "retry_time_budget_ms",
-    "retry_after_max_ms", "retry_quota", "retry_seed"};
+    "retry_after_max_ms", "retry_quota", "retry_seed", "requests_per_second", "reads_per_hour",
+    "writes_per_hour", "rate_limit_max_wait_ms"};
 
 // Options holding a non-negative integer, with their smallest value.
 const std::vector<std::pair<std::string, long>> kIntegerOptions = {
     {"timeout_ms", 1}, {"connect_timeout_ms", 1}, {"poll_initial_ms", 1}, {"poll_max_ms", 1},
     {"max_response_bytes", 1024}, {"max_attempts", 1}, {"retry_base_ms", 0}, {"retry_max_ms", 0},
-    {"retry_time_budget_ms", 0}, {"retry_after_max_ms", 0}, {"retry_quota", 0}, {"retry_seed", 0}};
+    {"retry_time_budget_ms", 0}, {"retry_after_max_ms", 0}, {"retry_quota", 0}, {"retry_seed", 0},
+    {"reads_per_hour", 0}, {"writes_per_hour", 0}, {"rate_limit_max_wait_ms", 0}};
 
 bool parse_bool(const std::string &name, const std::string &v) {
   if (v == "1" || v == "true" || v == "yes" || v == "on") return true;
   if (v == "0" || v == "false" || v == "no" || v == "off") return false;
   throw Error(Status::InvalidArgument, "option \"" + name + "\" must be true or false");
+}
+
+double parse_rate(const std::string &name, const std::string &v) {
+  double n = 0;
+  auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
+  if (ec != std::errc() || p != v.data() + v.size() || !(n >= 0) || n > 1e6)
+    throw Error(Status::InvalidArgument, "option \"" + name + "\" must be a number from 0 (no limit) to 1000000");
+  return n;
 }
 
 long parse_long(const std::string &name, const std::string &v, long min) {
@@ -68,7 +79,9 @@ Error validation_error(const Vendor &vendor, std::string_view op, std::vector<Fi
   return e;
 }
 
-const Operation &find_op(const Vendor &vendor, std::string_view op) {
+}  // namespace
+
+const Operation &find_operation(const Vendor &vendor, std::string_view op) {
   if (const Operation *o = vendor.find(op)) return *o;
   std::string names;
   for (const auto &o : vendor.operations) names += (names.empty() ? "" : ", ") + o.name;
@@ -79,7 +92,6 @@ const Operation &find_op(const Vendor &vendor, std::string_view op) {
   throw e;
 }
 
-}  // namespace
 
 void scrub_text(std::string &text, const std::vector<std::string> &secrets) {
   for (const auto &s : secrets) {
@@ -132,50 +144,11 @@ std::vector<FieldError> url_problems(const Operation &op, const Value &fields) {
 }  // namespace
 
 void validate_fields(const Vendor &vendor, std::string_view op, const Value &fields) {
-  const Operation &o = find_op(vendor, op);
+  const Operation &o = find_operation(vendor, op);
   std::vector<FieldError> errors = url_problems(o, fields);
   validate(o.request, fields, errors);
   if (!errors.empty()) throw validation_error(vendor, op, std::move(errors));
 }
-
-// Retries spend from a per-client quota that successes slowly refill, so a
-// vendor outage stops retries instead of multiplying the load (a token bucket).
-class RetryQuota {
- public:
-  explicit RetryQuota(double capacity) : capacity_(capacity), tokens_(capacity) {}
-  bool take() {
-    std::lock_guard lock(mu_);
-    if (tokens_ < 1) return false;
-    tokens_ -= 1;
-    return true;
-  }
-  void refill() {
-    std::lock_guard lock(mu_);
-    tokens_ = std::min(capacity_, tokens_ + 0.1);
-  }
-
- private:
-  std::mutex mu_;
-  double capacity_, tokens_;
-};
-
-struct RetryPolicy {
-  int max_attempts = 3;
-  std::chrono::milliseconds base{200}, max{5000}, time_budget{30000}, retry_after_max{60000};
-};
-
-struct Client::State {
-  std::string base_url;
-  bool validate = true;
-  std::chrono::milliseconds poll_initial{1000}, poll_max{15000};
-  RetryPolicy retry;
-  std::unique_ptr<RetryQuota> quota;
-  std::mutex rng_mu;
-  std::mt19937_64 rng;
-  std::unique_ptr<Transport> transport;
-  std::unique_ptr<Authenticator> auth;
-  std::vector<std::string> option_secrets;
-};
 
 Client::Client(const Vendor &vendor) : vendor_(vendor) {}
 Client::~Client() = default;
@@ -197,6 +170,7 @@ void Client::set_option(const std::string &name, const std::string &value) {
     throw Error(Status::InvalidArgument, "option \"" + name + "\" must not contain CR, LF or NUL");
   // Check typed values now, so a bad value fails where it was set.
   if (name == "verify_tls" || name == "validate") parse_bool(name, value);
+  if (name == "requests_per_second") parse_rate(name, value);
   for (const auto &[n, min] : kIntegerOptions)
     if (name == n) parse_long(name, value, min);
   if (name == "verify_tls" && !parse_bool(name, value))
@@ -232,6 +206,11 @@ std::shared_ptr<Client::State> Client::state() {
   s->retry.time_budget = ms("retry_time_budget_ms", s->retry.time_budget);
   s->retry.retry_after_max = ms("retry_after_max_ms", s->retry.retry_after_max);
   s->quota = std::make_unique<RetryQuota>(get("retry_quota") ? parse_long("retry_quota", *get("retry_quota"), 0) : 10);
+  s->limiter = std::make_unique<RateLimiter>(
+      get("requests_per_second") ? parse_rate("requests_per_second", *get("requests_per_second")) : 0,
+      get("reads_per_hour") ? parse_long("reads_per_hour", *get("reads_per_hour"), 0) : vendor_.reads_per_hour,
+      get("writes_per_hour") ? parse_long("writes_per_hour", *get("writes_per_hour"), 0) : vendor_.writes_per_hour);
+  s->limit_max_wait = ms("rate_limit_max_wait_ms", s->limit_max_wait);
   s->rng.seed(get("retry_seed") ? static_cast<std::uint64_t>(parse_long("retry_seed", *get("retry_seed"), 0))
                                 : std::random_device{}());
   TransportOptions t;
@@ -296,35 +275,46 @@ void Client::log(LogLevel level, const std::string &message) const {
   logger(level, message);
 }
 
-Result Client::call(std::string_view op_name, const Value &fields) {
-  const Operation &op = find_op(vendor_, op_name);
-  std::shared_ptr<State> s;
+std::shared_ptr<Client::State> Client::state_for(const Operation &op) {
   try {
-    s = state();
+    return state();
   } catch (Error &e) {
     e.vendor = vendor_.name;
     e.operation = op.name;
     throw;
   }
+}
+
+Value Client::prepare(State &s, const Operation &op, const Value &fields) {
   std::vector<FieldError> errors = url_problems(op, fields);
-  if (s->validate) validate(op.request, fields, errors);
+  if (s.validate) validate(op.request, fields, errors);
   if (!errors.empty()) throw validation_error(vendor_, op.name, std::move(errors));
   Value body = fields.is_object() ? fields : Value::object();
   // The natural key lets a lost create be found again: make one if the caller gave none.
   if (op.kind == OpKind::Create && !op.natural_key.empty()) {
     const Value *key = body.find(op.natural_key);
-    if (!key || key->is_null()) body.set(op.natural_key, generate_key(*s));
+    if (!key || key->is_null()) body.set(op.natural_key, generate_key(s));
   }
+  return body;
+}
+
+void Client::finalize(State &s, const Operation &op, Error &e) const {
+  e.vendor = vendor_.name;
+  e.operation = op.name;
+  if (!e.message.starts_with(vendor_.name + " ")) e.message = vendor_.name + " " + op.name + ": " + e.message;
+  scrub(s, e);
+}
+
+Result Client::call(std::string_view op_name, const Value &fields) {
+  const Operation &op = find_operation(vendor_, op_name);
+  std::shared_ptr<State> s = state_for(op);
+  Value body = prepare(*s, op, fields);
   try {
     Result r = call_with_retries(*s, op, body);
     if (!op.natural_key.empty() && !r.data.find(op.natural_key)) r.data.set(op.natural_key, *body.find(op.natural_key));
     return r;
   } catch (Error &e) {
-    e.vendor = vendor_.name;
-    e.operation = op.name;
-    if (!e.message.starts_with(vendor_.name + " "))
-      e.message = vendor_.name + " " + op.name + ": " + e.message;
-    scrub(*s, e);
+    finalize(*s, op, e);
     throw;
   }
 }
@@ -376,58 +366,66 @@ std::optional<Result> Client::find_created(const Operation &op, const Value &bod
   }
 }
 
-Result Client::call_with_retries(State &s, const Operation &op, const Value &body) {
+std::variant<Result, std::chrono::milliseconds> Client::after_failure(State &s, const Operation &op,
+                                                                      const Value &body, Error &e, Attempts &a) {
   using Clock = std::chrono::steady_clock;
-  auto started = Clock::now();
-  bool delete_maybe_applied = false;
-  int attempts = 0;
+  e.attempts = a.count;
+  // Held back by our own rate limit: nothing was sent, and the wait is the caller's call.
+  if (e.status == Status::RateLimited && e.http_status == 0) throw e;
+  if (op.kind == OpKind::Create && ambiguous(e)) {
+    // Never resent blindly: find out whether the first attempt landed.
+    if (op.natural_key.empty()) {
+      Error u(Status::OutcomeUnknown,
+              op.name + " may or may not have been applied (" + e.message + "); " + vendor_.name +
+                  " has no key to look the account up by: list accounts (for example by email) "
+                  "before creating it again");
+      u.attempts = e.attempts;
+      u.http_status = e.http_status;
+      u.raw_body = e.raw_body;
+      throw u;
+    }
+    if (auto found = find_created(op, body, e)) return std::move(*found);
+    e.retriable = true;  // certainly not applied: resending is safe
+  }
+  // A delete resent after an unanswered attempt finds the account gone: that attempt did it.
+  if (op.kind == OpKind::Delete && a.delete_maybe_applied && e.status == Status::NotFound)
+    return item_result(op, Value::object());
+  if (!e.retriable) throw e;
+  if (a.count >= s.retry.max_attempts) {
+    e.message += " (gave up after " + std::to_string(a.count) + " attempts)";
+    throw e;
+  }
+  auto delay = backoff(s, a.count);
+  if (e.retry_after >= 0) {
+    auto asked = std::chrono::milliseconds(static_cast<long>(e.retry_after * 1000));
+    if (asked > s.retry.retry_after_max) throw e;  // longer than we may wait: the caller decides
+    delay = std::max(delay, asked);
+  }
+  if (Clock::now() + delay - a.started > s.retry.time_budget) {
+    e.message += " (retry time budget exhausted after " + std::to_string(a.count) + " attempts)";
+    throw e;
+  }
+  if (!s.quota->take()) {
+    e.message += " (retry quota exhausted: the vendor keeps failing, not retrying)";
+    throw e;
+  }
+  a.delete_maybe_applied = a.delete_maybe_applied || (op.kind == OpKind::Delete && ambiguous(e));
+  log(LogLevel::Warning, vendor_.name + " " + op.name + ": attempt " + std::to_string(a.count) + " failed (" +
+                             e.message + "); retrying in " + std::to_string(delay.count()) + " ms");
+  return delay;
+}
+
+Result Client::call_with_retries(State &s, const Operation &op, const Value &body) {
+  Attempts a;
   for (;;) {
     try {
-      Result r = call_once(s, op, body, attempts);
+      Result r = call_once(s, op, body, a.count);
       s.quota->refill();
       return r;
     } catch (Error &e) {
-      e.attempts = attempts;
-      if (op.kind == OpKind::Create && ambiguous(e)) {
-        // Never resent blindly: find out whether the first attempt landed.
-        if (op.natural_key.empty()) {
-          Error u(Status::OutcomeUnknown,
-                  op.name + " may or may not have been applied (" + e.message + "); " + vendor_.name +
-                      " has no key to look the account up by: list accounts (for example by email) "
-                      "before creating it again");
-          u.attempts = e.attempts;
-          u.http_status = e.http_status;
-          u.raw_body = e.raw_body;
-          throw u;
-        }
-        if (auto found = find_created(op, body, e)) return *found;
-        e.retriable = true;  // certainly not applied: resending is safe
-      }
-      // A delete resent after an unanswered attempt finds the account gone: that attempt did it.
-      if (op.kind == OpKind::Delete && delete_maybe_applied && e.status == Status::NotFound) return item_result(op, Value::object());
-      if (!e.retriable) throw;
-      if (attempts >= s.retry.max_attempts) {
-        e.message += " (gave up after " + std::to_string(attempts) + " attempts)";
-        throw;
-      }
-      auto delay = backoff(s, attempts);
-      if (e.retry_after >= 0) {
-        auto asked = std::chrono::milliseconds(static_cast<long>(e.retry_after * 1000));
-        if (asked > s.retry.retry_after_max) throw;  // longer than we may wait: the caller decides
-        delay = std::max(delay, asked);
-      }
-      if (Clock::now() + delay - started > s.retry.time_budget) {
-        e.message += " (retry time budget exhausted after " + std::to_string(attempts) + " attempts)";
-        throw;
-      }
-      if (!s.quota->take()) {
-        e.message += " (retry quota exhausted: the vendor keeps failing, not retrying)";
-        throw;
-      }
-      delete_maybe_applied = delete_maybe_applied || (op.kind == OpKind::Delete && ambiguous(e));
-      log(LogLevel::Warning, vendor_.name + " " + op.name + ": attempt " + std::to_string(attempts) + " failed (" +
-                                 e.message + "); retrying in " + std::to_string(delay.count()) + " ms");
-      std::this_thread::sleep_for(delay);
+      auto next = after_failure(s, op, body, e, a);
+      if (auto *done = std::get_if<Result>(&next)) return std::move(*done);
+      std::this_thread::sleep_for(std::get<std::chrono::milliseconds>(next));
     }
   }
 }
@@ -441,33 +439,63 @@ std::chrono::milliseconds Client::backoff(State &s, int attempt) const {
   return std::chrono::milliseconds(ceiling ? static_cast<long>(s.rng() % (ceiling + 1)) : 0);
 }
 
-Result Client::call_once(State &s, const Operation &op, const Value &fields, int &attempts) {
-  Value body = fields;
+HttpRequest Client::build_request(State &s, const Operation &op, const Value &body) const {
   HttpRequest req;
   req.method = op.method;
   // libcurl may resend a request whose reused connection died unanswered;
-  // creates and deletes must not be resent behind our back (see call_with_retries).
+  // creates and deletes must not be resent behind our back (see after_failure).
   req.resend_safe = op.kind != OpKind::Create && op.kind != OpKind::Delete;
-  req.url = s.base_url + expand_path(op, body);
+  Value fields = body;  // expand_path takes the path parameters out
+  req.url = s.base_url + expand_path(op, fields);
   if (op.method == Method::Get) {
-    std::string q = encode_query(body);
+    std::string q = encode_query(fields);
     if (!q.empty()) req.url += "?" + q;
-  } else if (op.method != Method::Delete || !body.as_object().empty()) {
-    req.body = to_json(body);
+  } else if (op.method != Method::Delete || !fields.as_object().empty()) {
+    req.body = to_json(fields);
   }
+  return req;
+}
+
+void Client::admit(State &s, const Operation &op) const {
+  if (!s.limiter->limits()) return;
+  RateLimiter::Refusal refused;
+  auto at = s.limiter->reserve(op.method == Method::Get, s.limit_max_wait, &refused);
+  if (!at) {
+    double secs = std::chrono::duration<double>(refused.wait).count();
+    Error e(Status::RateLimited, "not sent: the client's " + refused.limit + " limit admits it in " +
+                                     std::to_string(static_cast<long>(secs + 0.999)) +
+                                     " s, more than rate_limit_max_wait_ms");
+    e.retriable = true;
+    e.retry_after = secs;
+    throw e;
+  }
+  std::this_thread::sleep_until(*at);
+}
+
+Result Client::decode(const Operation &op, const HttpResponse &resp) const {
+  try {
+    Result r = item_result(op, vendor_.decode(op, resp));
+    r.http_status = resp.status;
+    r.request_id = resp.request_id;
+    return r;
+  } catch (Error &e) {
+    if (e.http_status == 0) e.http_status = resp.status;
+    if (e.request_id.empty()) e.request_id = resp.request_id;
+    throw;
+  }
+}
+
+Result Client::call_once(State &s, const Operation &op, const Value &body, int &attempts) {
+  const HttpRequest req = build_request(s, op, body);
   for (bool refreshed = false;; refreshed = true) {
     HttpRequest sent = req;
+    admit(s, op);
     ++attempts;
     s.auth->apply(sent, *s.transport);  // may fetch a token: an HTTP attempt too
     HttpResponse resp = s.transport->perform(sent);
     try {
-      Result r = item_result(op, vendor_.decode(op, resp));
-      r.http_status = resp.status;
-      r.request_id = resp.request_id;
-      return r;
+      return decode(op, resp);
     } catch (Error &e) {
-      if (e.http_status == 0) e.http_status = resp.status;
-      if (e.request_id.empty()) e.request_id = resp.request_id;
       // The vendor said our token is no longer valid (so it did nothing):
       // refresh once and resend.
       if (e.token_rejected && !refreshed && s.auth->invalidate(sent)) continue;
@@ -498,7 +526,7 @@ Result Client::wait(const std::string &id, std::chrono::milliseconds timeout) {
     e.operation = "wait";
     throw e;
   }
-  const Operation &read = find_op(vendor_, settling.read_op);
+  const Operation &read = find_operation(vendor_, settling.read_op);
   Value fields = Value::object();
   fields.set(read.id_field, id);
   auto s = state();
@@ -545,7 +573,7 @@ Result Client::wait(const std::string &id, std::chrono::milliseconds timeout) {
 }
 
 Pager::Pager(std::shared_ptr<Client> client, std::string_view op, Value filters)
-    : client_(std::move(client)), op_(&find_op(client_->vendor(), op)), filters_(std::move(filters)) {
+    : client_(std::move(client)), op_(&find_operation(client_->vendor(), op)), filters_(std::move(filters)) {
   if (op_->kind != OpKind::List) {
     Error e(Status::UnknownOperation, client_->vendor().name + ": " + op_->name + " is not a list operation");
     e.vendor = client_->vendor().name;

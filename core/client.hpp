@@ -9,6 +9,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <variant>
 #include <vector>
 
 #include "core/vendor.hpp"
@@ -23,6 +24,9 @@ struct Result {
   long http_status = 0;
   std::string request_id;
 };
+
+// The vendor's operation named op; throws Error(UnknownOperation) naming the known ones.
+const Operation &find_operation(const Vendor &vendor, std::string_view op);
 
 // Validates fields for vendor/op without any network; throws Error.
 void validate_fields(const Vendor &vendor, std::string_view op, const Value &fields);
@@ -61,11 +65,35 @@ class Client : public std::enable_shared_from_this<Client> {
   const Vendor &vendor() const { return vendor_; }
 
  private:
+  friend class Batch;  // runs the same steps as call(), on curl multi
   struct State;  // built lazily from the options; replaced when they change
   std::shared_ptr<State> state();
+  // The state, with a failure to build it named after op.
+  std::shared_ptr<State> state_for(const Operation &op);
+  // Validates fields and fills in a generated natural key: the body to send.
+  Value prepare(State &s, const Operation &op, const Value &fields);
+  // The request for body, without credentials.
+  HttpRequest build_request(State &s, const Operation &op, const Value &body) const;
+  // Waits for the client's rate limits to admit one request of op (throws
+  // RateLimited when that would take longer than rate_limit_max_wait_ms).
+  void admit(State &s, const Operation &op) const;
+  // The result of a response, or Error with HTTP status and request id.
+  Result decode(const Operation &op, const HttpResponse &resp) const;
+  struct Attempts {
+    std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
+    int count = 0;
+    bool delete_maybe_applied = false;
+  };
+  // Decides after failed attempt a.count: returns the call's result (a create
+  // found by its key, a resent delete that finds the account gone) or the
+  // delay before the next attempt; throws the error the call ends with.
+  std::variant<Result, std::chrono::milliseconds> after_failure(State &s, const Operation &op, const Value &body,
+                                                                Error &e, Attempts &a);
+  // The error as the caller sees it: vendor, operation, message prefix, no secrets.
+  void finalize(State &s, const Operation &op, Error &e) const;
   Result call_with_retries(State &s, const Operation &op, const Value &body);
   // One send (plus one resend after a token refresh); counts sends in attempts.
-  Result call_once(State &s, const Operation &op, const Value &fields, int &attempts);
+  Result call_once(State &s, const Operation &op, const Value &body, int &attempts);
   std::optional<Result> find_created(const Operation &op, const Value &body, const Error &cause);
   std::chrono::milliseconds backoff(State &s, int attempt) const;
   std::string generate_key(State &s) const;

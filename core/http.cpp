@@ -189,124 +189,144 @@ HttpResponse Transport::perform(const HttpRequest &req) {
   } handle{this, acquire()};
 
   HttpRequest current = req;
-  for (int hop = 0;; ++hop) {
-    HttpResponse resp = logged(handle.h, current);
-    if (resp.status < 300 || resp.status >= 400 || resp.location.empty()) return resp;
-    // Credentials travel with the request, so a redirect to another origin is
-    // never followed; same-origin redirects are followed for reads only.
-    if (url_origin(resp.location) != url_origin(current.url)) {
-      Error e(Status::Transport, "the server redirected to another host; not followed");
-      e.http_status = resp.status;
-      throw e;
-    }
-    if (current.method != Method::Get || hop >= 3) {
-      Error e(Status::Transport, hop >= 3 ? "too many redirects" : "the server redirected a write request; not followed");
-      e.http_status = resp.status;
-      throw e;
-    }
+  for (int hops = 0;; ++hops) {
+    Exchange ex(*this, handle.h, std::move(current));
+    HttpResponse resp = ex.finish(curl_easy_perform(handle.h));
+    auto next = ex.redirect(resp, hops);
+    if (!next) return resp;
+    current = ex.request();
+    current.url = std::move(*next);
     curl_easy_reset(handle.h);
-    current.url = resp.location;
   }
 }
 
-HttpResponse Transport::logged(CURL *h, const HttpRequest &req) {
-  if (!opts_.log) return perform_once(h, req);
-  auto started = std::chrono::steady_clock::now();
-  auto took = [&] {
-    auto us = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started);
-    char buf[32];
-    std::snprintf(buf, sizeof buf, " (%.1f ms)", static_cast<double>(us.count()) / 1000.0);
-    return std::string(buf);
-  };
-  std::string line = std::string(method_name(req.method)) + " " + req.url;
-  try {
-    HttpResponse resp = perform_once(h, req);
-    opts_.log(line + " -> " + std::to_string(resp.status) + took());
-    return resp;
-  } catch (const Error &e) {
-    opts_.log(line + " failed: " + e.message + took());
-    throw;
-  }
-}
-
-HttpResponse Transport::perform_once(CURL *h, const HttpRequest &req) {
+struct Exchange::Io {
   HttpResponse resp;
-  Sink sink{&resp.body, opts_.max_response_bytes};
+  Sink sink{&resp.body, 0};
+  OneShotBody once{nullptr};
   std::unique_ptr<curl_slist, SlistDeleter> headers;
-  auto add_header = [&](const std::string &line) {
-    curl_slist *next = curl_slist_append(headers.get(), line.c_str());
+  std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
+};
+
+Exchange::Exchange(Transport &t, CURL *h, HttpRequest req) : t_(t), h_(h), req_(std::move(req)), io_(new Io) {
+  const TransportOptions &opts = t_.opts_;
+  io_->sink.cap = opts.max_response_bytes;
+  io_->once.body = &req_.body;
+  auto add_header = [&](const char *line) {
+    curl_slist *next = curl_slist_append(io_->headers.get(), line);
     if (!next) throw Error(Status::NoMemory, "out of memory building headers");
-    (void)headers.release();
-    headers.reset(next);
+    (void)io_->headers.release();
+    io_->headers.reset(next);
   };
-  for (const auto &[k, v] : req.headers) add_header(k + ": " + v);
-  if (!req.body.empty() || req.method == Method::Post || req.method == Method::Put)
+  std::string line;
+  for (const auto &[k, v] : req_.headers) {
+    line.assign(k).append(": ").append(v);
+    add_header(line.c_str());
+  }
+  if (!req_.body.empty() || req_.method == Method::Post || req_.method == Method::Put)
     add_header("Content-Type: application/json");
   add_header("Accept: application/json");
   add_header("Expect:");  // no 100-continue round trip
 
-  curl_easy_setopt(h, CURLOPT_URL, req.url.c_str());
-  curl_easy_setopt(h, CURLOPT_SHARE, share_);
+  curl_easy_setopt(h, CURLOPT_URL, req_.url.c_str());
+  curl_easy_setopt(h, CURLOPT_SHARE, t_.share_);
   curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
   curl_easy_setopt(h, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
   curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L);
   curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-  curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, opts_.connect_timeout_ms);
-  curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, opts_.timeout_ms);
-  curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, opts_.verify_tls ? 1L : 0L);
-  curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, opts_.verify_tls ? 2L : 0L);
-  if (!opts_.ca_file.empty()) curl_easy_setopt(h, CURLOPT_CAINFO, opts_.ca_file.c_str());
-  curl_easy_setopt(h, CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(opts_.max_response_bytes));
+  curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, opts.connect_timeout_ms);
+  curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, opts.timeout_ms);
+  curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, opts.verify_tls ? 1L : 0L);
+  curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, opts.verify_tls ? 2L : 0L);
+  if (!opts.ca_file.empty()) curl_easy_setopt(h, CURLOPT_CAINFO, opts.ca_file.c_str());
+  curl_easy_setopt(h, CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(opts.max_response_bytes));
   curl_easy_setopt(h, CURLOPT_ACCEPT_ENCODING, "");
   curl_easy_setopt(h, CURLOPT_TCP_KEEPALIVE, 1L);
-  if (!opts_.user_agent.empty()) curl_easy_setopt(h, CURLOPT_USERAGENT, opts_.user_agent.c_str());
-  curl_easy_setopt(h, CURLOPT_HTTPHEADER, headers.get());
+  // No CURLOPT_PIPEWAIT: a transfer would wait on a connection whose
+  // multiplexing is still unknown, forever if that connection died unanswered
+  // (seen with dropped connections). Batches multiplex over HTTP/2 once a
+  // connection has negotiated it.
+  if (!opts.user_agent.empty()) curl_easy_setopt(h, CURLOPT_USERAGENT, opts.user_agent.c_str());
+  curl_easy_setopt(h, CURLOPT_HTTPHEADER, io_->headers.get());
   curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
-  curl_easy_setopt(h, CURLOPT_WRITEDATA, &sink);
+  curl_easy_setopt(h, CURLOPT_WRITEDATA, &io_->sink);
   curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header);
-  curl_easy_setopt(h, CURLOPT_HEADERDATA, &resp);
+  curl_easy_setopt(h, CURLOPT_HEADERDATA, &io_->resp);
 
-  OneShotBody once{&req.body};
-  bool has_body = req.method != Method::Get && (!req.body.empty() || req.method != Method::Delete);
-  if (req.method == Method::Get) curl_easy_setopt(h, CURLOPT_HTTPGET, 1L);
-  else if (req.method != Method::Post) curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, method_name(req.method));
+  bool has_body = req_.method != Method::Get && (!req_.body.empty() || req_.method != Method::Delete);
+  if (req_.method == Method::Get) curl_easy_setopt(h, CURLOPT_HTTPGET, 1L);
+  else if (req_.method != Method::Post) curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, method_name(req_.method));
   if (has_body) {
     curl_easy_setopt(h, CURLOPT_POST, 1L);
-    curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(req.body.size()));
-    if (req.resend_safe) {
-      curl_easy_setopt(h, CURLOPT_POSTFIELDS, req.body.c_str());
+    curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(req_.body.size()));
+    if (req_.resend_safe) {
+      curl_easy_setopt(h, CURLOPT_POSTFIELDS, req_.body.c_str());
     } else {
       curl_easy_setopt(h, CURLOPT_READFUNCTION, read_once);
-      curl_easy_setopt(h, CURLOPT_READDATA, &once);
+      curl_easy_setopt(h, CURLOPT_READDATA, &io_->once);
     }
   }
+}
 
-  CURLcode rc = curl_easy_perform(h);
+Exchange::~Exchange() = default;
+
+HttpResponse Exchange::finish(int code) {
+  auto rc = static_cast<CURLcode>(code);
+  const TransportOptions &opts = t_.opts_;
+  auto log = [&](const std::string &outcome) {
+    if (!opts.log) return;
+    auto us = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - io_->started);
+    char took[32];
+    std::snprintf(took, sizeof took, " (%.1f ms)", static_cast<double>(us.count()) / 1000.0);
+    opts.log(std::string(method_name(req_.method)) + " " + req_.url + outcome + took);
+  };
   if (rc != CURLE_OK) {
-    if (sink.overflow || rc == CURLE_FILESIZE_EXCEEDED) {
-      throw Error(Status::Transport, "the response is larger than max_response_bytes (" +
-                                         std::to_string(opts_.max_response_bytes) + ") and was refused");
+    Error e(Status::Transport, "");
+    if (io_->sink.overflow || rc == CURLE_FILESIZE_EXCEEDED) {
+      e.message = "the response is larger than max_response_bytes (" + std::to_string(opts.max_response_bytes) +
+                  ") and was refused";
+    } else {
+      // Once any byte of the request left, the vendor may have acted on it.
+      curl_off_t sent = 0;
+      curl_easy_getinfo(h_, CURLINFO_REQUEST_SIZE, &sent);
+      bool unanswered = rc == CURLE_SEND_FAIL_REWIND || rc == CURLE_GOT_NOTHING;
+      if (rc == CURLE_OPERATION_TIMEDOUT) e.status = Status::Timeout;
+      e.message = unanswered ? std::string("the connection closed before the server answered")
+                             : std::string("HTTP request failed: ") + curl_easy_strerror(rc);
+      e.maybe_applied =
+          unanswered || (sent > 0 && rc != CURLE_COULDNT_CONNECT && rc != CURLE_COULDNT_RESOLVE_HOST);
+      e.retriable = rc == CURLE_OPERATION_TIMEDOUT || rc == CURLE_COULDNT_CONNECT ||
+                    rc == CURLE_COULDNT_RESOLVE_HOST || rc == CURLE_RECV_ERROR || rc == CURLE_SEND_ERROR ||
+                    rc == CURLE_GOT_NOTHING || rc == CURLE_PARTIAL_FILE || rc == CURLE_SEND_FAIL_REWIND;
     }
-    // Once any byte of the request left, the vendor may have acted on it.
-    curl_off_t sent = 0;
-    curl_easy_getinfo(h, CURLINFO_REQUEST_SIZE, &sent);
-    bool unanswered = rc == CURLE_SEND_FAIL_REWIND || rc == CURLE_GOT_NOTHING;
-    Error e(rc == CURLE_OPERATION_TIMEDOUT ? Status::Timeout : Status::Transport,
-            unanswered ? std::string("the connection closed before the server answered")
-                       : std::string("HTTP request failed: ") + curl_easy_strerror(rc));
-    e.maybe_applied = unanswered || (sent > 0 && rc != CURLE_COULDNT_CONNECT && rc != CURLE_COULDNT_RESOLVE_HOST);
-    e.retriable = rc == CURLE_OPERATION_TIMEDOUT || rc == CURLE_COULDNT_CONNECT ||
-                  rc == CURLE_COULDNT_RESOLVE_HOST || rc == CURLE_RECV_ERROR || rc == CURLE_SEND_ERROR ||
-                  rc == CURLE_GOT_NOTHING || rc == CURLE_PARTIAL_FILE || rc == CURLE_SEND_FAIL_REWIND;
+    log(" failed: " + e.message);
     throw e;
   }
-  curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &resp.status);
+  HttpResponse resp = std::move(io_->resp);
+  curl_easy_getinfo(h_, CURLINFO_RESPONSE_CODE, &resp.status);
   if (resp.status >= 300 && resp.status < 400) {
     char *loc = nullptr;
-    curl_easy_getinfo(h, CURLINFO_REDIRECT_URL, &loc);
+    curl_easy_getinfo(h_, CURLINFO_REDIRECT_URL, &loc);
     if (loc) resp.location = loc;
   }
+  log(" -> " + std::to_string(resp.status));
   return resp;
+}
+
+std::optional<std::string> Exchange::redirect(const HttpResponse &resp, int hops) const {
+  if (resp.status < 300 || resp.status >= 400 || resp.location.empty()) return std::nullopt;
+  // Credentials travel with the request, so a redirect to another origin is
+  // never followed; same-origin redirects are followed for reads only.
+  auto refuse = [&](const char *why) {
+    Error e(Status::Transport, why);
+    e.http_status = resp.status;
+    return e;
+  };
+  if (url_origin(resp.location) != url_origin(req_.url))
+    throw refuse("the server redirected to another host; not followed");
+  if (req_.method != Method::Get) throw refuse("the server redirected a write request; not followed");
+  if (hops >= 3) throw refuse("too many redirects");
+  return resp.location;
 }
 
 }  // namespace ak

@@ -8,6 +8,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -53,6 +54,36 @@ struct TransportOptions {
   std::function<void(const std::string &)> log;
 };
 
+class Transport;
+
+// One request set up on an easy handle. It owns everything libcurl reads or
+// writes during the transfer, so it must stay put until finish(): create it
+// with std::make_unique. Used by Transport::perform and by curl-multi batches.
+class Exchange {
+ public:
+  Exchange(Transport &t, CURL *h, HttpRequest req);
+  ~Exchange();
+  Exchange(const Exchange &) = delete;
+  Exchange &operator=(const Exchange &) = delete;
+
+  // The response, once libcurl finished the transfer with rc. Throws Error
+  // (Transport, Timeout) when no HTTP response was received; logs the exchange.
+  HttpResponse finish(int rc);
+  // For a redirect response: the URL to follow (same origin, GET, at most 3
+  // hops), or nullopt when resp is no redirect. Throws Error for any other.
+  std::optional<std::string> redirect(const HttpResponse &resp, int hops) const;
+
+  CURL *handle() const { return h_; }
+  const HttpRequest &request() const { return req_; }
+
+ private:
+  struct Io;
+  Transport &t_;
+  CURL *h_;
+  HttpRequest req_;
+  std::unique_ptr<Io> io_;
+};
+
 class Transport {
  public:
   explicit Transport(TransportOptions opts);
@@ -67,11 +98,13 @@ class Transport {
 
   const TransportOptions &options() const { return opts_; }
 
- private:
+  // The pool of easy handles (connections are kept by the share handle, so a
+  // handle from here reuses them whichever multi or thread drives it).
   CURL *acquire();
   void release(CURL *h);
-  HttpResponse perform_once(CURL *h, const HttpRequest &req);
-  HttpResponse logged(CURL *h, const HttpRequest &req);
+
+ private:
+  friend class Exchange;
 
   TransportOptions opts_;
   CURLSH *share_ = nullptr;

@@ -86,6 +86,9 @@ class Vendor {
   std::vector<std::string> secret_options;      // the ones never to print
   std::vector<Operation> operations;
   Settling settling;  // read_op empty: the vendor is synchronous
+  // Documented request budgets per hour (0: none), the defaults of the client
+  // options reads_per_hour (GET) and writes_per_hour (every other method).
+  long reads_per_hour = 0, writes_per_hour = 0;
 
   const Operation *find(std::string_view op) const;
 

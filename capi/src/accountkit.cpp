@@ -8,8 +8,10 @@
 #include <deque>
 #include <mutex>
 #include <new>
+#include <optional>
 #include <stdexcept>
 
+#include "core/batch.hpp"
 #include "core/client.hpp"
 #include "core/describe.hpp"
 #include "core/formats.hpp"
@@ -29,7 +31,10 @@ struct ak_pager {
 };
 struct ak_result {
   ak::Result r;
-  std::string json;
+  mutable std::optional<std::string> json;  // made on the first ak_result_json
+};
+struct ak_batch {
+  ak::Batch batch;
 };
 struct ak_sandbox {
   ak::sandbox::Server server;
@@ -306,7 +311,6 @@ ak_status ak_call(ak_client *c, const char *operation, const ak_fields *fields, 
     static const ak::Value empty = ak::Value::object();
     auto result = std::make_unique<ak_result>();
     result->r = c->client->call(operation, fields ? fields->v : empty);
-    result->json = ak::to_json(result->r.data);
     *out = result.release();
   });
 }
@@ -320,7 +324,6 @@ ak_status ak_wait(ak_client *c, const char *id, double timeout_s, ak_result **ou
     if (!(timeout_s > 0) || timeout_s > 86400) throw std::invalid_argument("timeout_s must be between 0 and 86400 seconds");
     auto result = std::make_unique<ak_result>();
     result->r = c->client->wait(id, std::chrono::milliseconds(static_cast<long>(timeout_s * 1000)));
-    result->json = ak::to_json(result->r.data);
     *out = result.release();
   });
 }
@@ -344,12 +347,58 @@ ak_status ak_pager_next(ak_pager *p, ak_result **item, ak_error **err) {
     if (!next) return;
     auto result = std::make_unique<ak_result>();
     result->r = std::move(*next);
-    result->json = ak::to_json(result->r.data);
     *item = result.release();
   });
 }
 
 void ak_pager_free(ak_pager *p) { delete p; }
+
+ak_status ak_batch_new(ak_client *c, size_t max_in_flight, ak_batch **out, ak_error **err) {
+  return guard(err, [&] {
+    need(out, "out");
+    *out = nullptr;
+    need(c, "client");
+    *out = new ak_batch{ak::Batch(c->client, max_in_flight)};
+  });
+}
+
+ak_status ak_batch_submit(ak_batch *b, const char *operation, const ak_fields *fields, uint64_t tag, ak_error **err) {
+  return guard(err, [&] {
+    need(b, "batch");
+    need(operation, "operation");
+    static const ak::Value empty = ak::Value::object();
+    b->batch.submit(operation, fields ? fields->v : empty, tag);
+  });
+}
+
+size_t ak_batch_pending(const ak_batch *b) { return b ? b->batch.pending() : 0; }
+
+int ak_batch_next(ak_batch *b, int timeout_ms, uint64_t *tag, ak_result **result, ak_error **failure) {
+  if (result) *result = nullptr;
+  if (failure) *failure = nullptr;
+  if (!b || !tag || !result || !failure) return -1;
+  ak_error *internal = nullptr;
+  int took = 0;
+  ak_status s = guard(&internal, [&] {
+    auto c = b->batch.next(std::chrono::milliseconds(timeout_ms));
+    if (!c) return;
+    auto r = c->result ? std::make_unique<ak_result>() : nullptr;
+    auto e = c->error ? std::make_unique<ak_error>(ak_error{std::move(*c->error)}) : nullptr;
+    if (r) r->r = std::move(*c->result);
+    *tag = c->tag;
+    *result = r.release();
+    *failure = e.release();
+    took = 1;
+  });
+  ak_error_free(internal);
+  return s == AK_OK ? took : -1;
+}
+
+void ak_batch_wakeup(ak_batch *b) {
+  if (b) b->batch.wakeup();
+}
+
+void ak_batch_free(ak_batch *b) { delete b; }
 
 ak_status ak_validate(const char *vendor, const char *operation, const ak_fields *fields, ak_error **err) {
   return guard(err, [&] {
@@ -381,7 +430,15 @@ ak_status ak_client_set_log_callback(ak_client *c, ak_log_level min_level, ak_lo
 // ---- results ------------------------------------------------------------------
 
 void ak_result_free(ak_result *r) { delete r; }
-const char *ak_result_json(const ak_result *r) { return r ? r->json.c_str() : ""; }
+const char *ak_result_json(const ak_result *r) {
+  if (!r) return "";
+  try {
+    if (!r->json) r->json = ak::to_json(r->r.data);
+  } catch (...) {
+    return "";  // out of memory
+  }
+  return r->json->c_str();
+}
 const char *ak_result_id(const ak_result *r) { return r ? r->r.id.c_str() : ""; }
 const char *ak_result_status(const ak_result *r) { return r ? r->r.status.c_str() : ""; }
 

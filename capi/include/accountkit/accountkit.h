@@ -304,6 +304,47 @@ AK_API void ak_pager_free(ak_pager *p);
 AK_API ak_status ak_validate(const char *vendor, const char *operation, const ak_fields *fields,
                              ak_error **err);
 
+/* ---- batches: many operations in flight on one thread ---------------------- */
+
+/* Runs many operations of one client concurrently on the calling thread: one
+ * libcurl multi handle, HTTP/2 multiplexing where an https server offers it,
+ * otherwise up to max_in_flight keep-alive connections. Every operation gets
+ * what ak_call gives it (validation, retries, the create lookup after a lost
+ * answer, the client's rate limits); retries wait as timers, so one slow
+ * operation never holds up the others. Outcomes come back in completion order
+ * with the caller's tag. A batch belongs to one thread at a time; the client
+ * may be used by other threads meanwhile, and the batch keeps it alive. */
+typedef struct ak_batch ak_batch;
+
+/* Creates a batch over client c running at most max_in_flight exchanges at
+ * once (1 to 1024). *out: caller frees with ak_batch_free. */
+AK_API ak_status ak_batch_new(ak_client *c, size_t max_in_flight, ak_batch **out, ak_error **err);
+/* Queues operation with a copy of fields (NULL = none) under tag, a number
+ * of the caller's choosing returned with the outcome. Queued operations start
+ * in order as earlier ones finish; the queue is not bounded, so a caller
+ * streaming a large input submits while ak_batch_pending is below what it
+ * wants buffered. Fails at once only for misuse: AK_E_UNKNOWN_OPERATION,
+ * AK_E_INVALID_ARGUMENT (a NULL argument, unusable client options); invalid
+ * fields and every other failure are that operation's outcome. */
+AK_API ak_status ak_batch_submit(ak_batch *b, const char *operation, const ak_fields *fields, uint64_t tag,
+                                 ak_error **err);
+/* Operations submitted and not yet taken by ak_batch_next. */
+AK_API size_t ak_batch_pending(const ak_batch *b);
+/* Drives the transfers until an operation finishes and takes it: returns 1
+ * with *tag set and either *result (success) or *failure (the operation's
+ * error) set to a new object the caller frees, the other set to NULL. Returns
+ * 0 with both NULL when timeout_ms passes first (negative: wait as long as it
+ * takes), when nothing is pending, or after ak_batch_wakeup. Returns -1 for a
+ * NULL argument or when the batch itself failed (out of memory, libcurl); the
+ * operations in flight are then lost with it. */
+AK_API int ak_batch_next(ak_batch *b, int timeout_ms, uint64_t *tag, ak_result **result, ak_error **failure);
+/* Makes an ak_batch_next running on another thread return soon. The only
+ * batch function that may be called from another thread. */
+AK_API void ak_batch_wakeup(ak_batch *b);
+/* Releases a batch; operations still in flight are abandoned (a create or
+ * delete among them may or may not have been applied). NULL is a no-op. */
+AK_API void ak_batch_free(ak_batch *b);
+
 /* ---- vendors ------------------------------------------------------------ */
 
 /* Number of vendors, and the name of vendor i (static storage; NULL if out of range). */

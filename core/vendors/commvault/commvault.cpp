@@ -167,6 +167,8 @@ class Commvault final : public Vendor {
     operations = {get_account(), list_accounts(), update_account()};
     // [ours] provisioning is not settled either: a wait on a new account lasts until it is usable.
     settling = {"get_account", {"updating", "provisioning"}, {"update_failure"}};
+    reads_per_hour = 1000;  // per tenant [doc]; past them HTTP 429
+    writes_per_hour = 100;
   }
 
   std::unique_ptr<Authenticator> authenticator(const Options &opts) const override {
