@@ -4,6 +4,8 @@
 
 #include <atomic>
 #include <deque>
+#include <future>
+#include <list>
 #include <map>
 #include <unordered_map>
 
@@ -36,6 +38,14 @@ struct Batch::Engine {
   std::deque<ItemPtr> queued;                       // not started: over max_in_flight
   std::multimap<Clock::time_point, ItemPtr> timers;  // backoff or rate-limit waits
   std::unordered_map<CURL *, ItemPtr> running;      // exchanges in the multi handle
+  // Lost creates being looked up by their natural key. The lookup lists
+  // accounts page by page with blocking calls, so it runs on a thread of its
+  // own and the other operations go on; it wakes the multi when it is done.
+  struct Lookup {
+    ItemPtr item;
+    std::future<std::variant<Result, std::chrono::milliseconds>> decision;
+  };
+  std::list<Lookup> lookups;
   std::deque<Completion> done;
   std::atomic<bool> woken{false};
 
@@ -47,11 +57,12 @@ struct Batch::Engine {
   }
 
   ~Engine() {
+    lookups.clear();  // waits for lookups in progress (each bounded by the client's timeouts)
     for (auto &[h, item] : running) abandon(*item);
     curl_multi_cleanup(multi);
   }
 
-  std::size_t active() const { return running.size() + timers.size(); }
+  std::size_t active() const { return running.size() + timers.size() + lookups.size(); }
 
   void abandon(Item &item) {
     if (!item.handle) return;
@@ -101,6 +112,33 @@ struct Batch::Engine {
       ItemPtr item = std::move(timers.begin()->second);
       timers.erase(timers.begin());
       launch(std::move(item));
+    }
+  }
+
+  // An attempt failed: what next, from after_failure's decision.
+  void decided(ItemPtr item, std::variant<Result, std::chrono::milliseconds> next) {
+    if (auto *r = std::get_if<Result>(&next)) {
+      complete(*item, std::move(*r));
+      return;
+    }
+    item->refreshed = false;
+    timers.emplace(Clock::now() + std::get<std::chrono::milliseconds>(next), std::move(item));
+  }
+
+  void collect_lookups() {
+    for (auto it = lookups.begin(); it != lookups.end();) {
+      if (it->decision.wait_for(std::chrono::seconds(0)) != std::future_status::ready) {
+        ++it;
+        continue;
+      }
+      ItemPtr item = std::move(it->item);
+      try {
+        auto next = it->decision.get();
+        decided(std::move(item), std::move(next));
+      } catch (Error &final_error) {
+        fail(*item, std::move(final_error));
+      }
+      it = lookups.erase(it);
     }
   }
 
@@ -196,14 +234,20 @@ void Batch::Engine::finished(ItemPtr item, CURLcode rc) {
 }
 
 void Batch::Engine::failed(ItemPtr item, Error &e) {
+  if (Client::needs_lookup(*item->op, e)) {
+    Item *it = item.get();  // owned by the Lookup entry until the decision is taken
+    auto decide = [this, it, e]() mutable {
+      struct Wake {
+        CURLM *multi;
+        ~Wake() { curl_multi_wakeup(multi); }
+      } wake{multi};
+      return client->after_failure(*it->state, *it->op, it->body, e, it->attempts);
+    };
+    lookups.push_back({std::move(item), std::async(std::launch::async, std::move(decide))});
+    return;
+  }
   try {
-    auto next = client->after_failure(*item->state, *item->op, item->body, e, item->attempts);
-    if (auto *r = std::get_if<Result>(&next)) {
-      complete(*item, std::move(*r));
-      return;
-    }
-    item->refreshed = false;
-    timers.emplace(Clock::now() + std::get<std::chrono::milliseconds>(next), std::move(item));
+    decided(std::move(item), client->after_failure(*item->state, *item->op, item->body, e, item->attempts));
   } catch (Error &final_error) {
     fail(*item, std::move(final_error));
   }
@@ -249,6 +293,7 @@ std::optional<Batch::Completion> Batch::next(std::chrono::milliseconds timeout) 
       return c;
     }
     if (pending_ == 0 || e.woken.exchange(false)) return std::nullopt;
+    e.collect_lookups();
     e.fire_timers();
     e.fill();
     int still_running = 0;
@@ -264,6 +309,7 @@ std::optional<Batch::Completion> Batch::next(std::chrono::milliseconds timeout) 
     auto until = forever ? now + std::chrono::seconds(1) : deadline;
     if (!e.timers.empty()) until = std::min(until, e.timers.begin()->first);
     if (!e.queued.empty() && e.active() < e.max_in_flight) until = now;
+    if (!e.lookups.empty()) until = std::min(until, now + std::chrono::milliseconds(100));  // besides the wakeup
     long wait_ms = std::chrono::duration_cast<std::chrono::milliseconds>(until - now).count();
     if (wait_ms > 0 || !e.running.empty())
       curl_multi_poll(e.multi, nullptr, 0, static_cast<int>(std::max(0L, std::min(wait_ms, 1000L))), nullptr);

@@ -338,6 +338,10 @@ bool ambiguous(const Error &e) {
 
 }  // namespace
 
+bool Client::needs_lookup(const Operation &op, const Error &e) {
+  return op.kind == OpKind::Create && !op.natural_key.empty() && ambiguous(e);
+}
+
 // Looks a create up by its natural key. Returns the account when the create
 // landed, nullopt when it certainly did not; throws OutcomeUnknown otherwise.
 std::optional<Result> Client::find_created(const Operation &op, const Value &body, const Error &cause) {

@@ -89,6 +89,8 @@ class Client : public std::enable_shared_from_this<Client> {
   // delay before the next attempt; throws the error the call ends with.
   std::variant<Result, std::chrono::milliseconds> after_failure(State &s, const Operation &op, const Value &body,
                                                                 Error &e, Attempts &a);
+  // after_failure would look the create up by its natural key (slow: it lists accounts).
+  static bool needs_lookup(const Operation &op, const Error &e);
   // The error as the caller sees it: vendor, operation, message prefix, no secrets.
   void finalize(State &s, const Operation &op, Error &e) const;
   Result call_with_retries(State &s, const Operation &op, const Value &body);

@@ -196,6 +196,19 @@ AK_API const char *ak_client_vendor(const ak_client *c);
  *  retry_quota           retries this client may spend while the vendor keeps
  *                        failing; each success refills a tenth (default 10; 0 = none)
  *  retry_seed            seeds the backoff jitter and generated keys (tests)
+ *
+ *  Rate limits, kept by the client for every request it sends (retries and
+ *  batches included, token requests not); a request waits for its slot:
+ *  requests_per_second     a steady pace, decimals allowed (default 0: none)
+ *  reads_per_hour          GET requests in any sliding hour (default: the
+ *                          vendor's documented budget, Commvault 1000; 0: none)
+ *  writes_per_hour         other requests in any sliding hour (default: the
+ *                          vendor's documented budget, Commvault 100; 0: none)
+ *  rate_limit_max_wait_ms  a request whose slot is further away than this is
+ *                          not sent: it fails with AK_E_RATE_LIMITED, retriable,
+ *                          ak_error_retry_after saying when (default 60000)
+ *  The budgets are per client: clients sharing a vendor account (tenant)
+ *  share the vendor's budget but not each other's counts.
  *  credentials, named as the vendor names them:
  *    99digital:      client_id + client_secret (token fetched and refreshed), or access_token
  *    activeplatform: api_token (sent as a query parameter; base_url is required)
