@@ -179,7 +179,12 @@ void Batch::Engine::launch(ItemPtr item) {
     HttpRequest sent = item->request;
     s.auth->apply(sent, *s.transport);  // may fetch a token (blocking; once per expiry)
     item->handle = s.transport->acquire();
-    item->exchange = std::make_unique<Exchange>(*s.transport, item->handle, std::move(sent));
+    // Over https the first connection's ALPN says whether it multiplexes
+    // (HTTP/2): the others wait for it instead of each opening a connection.
+    // Not over http: no HTTP/2 there, and a transfer could wait forever on a
+    // connection that died before answering.
+    bool pipewait = sent.url.starts_with("https://");
+    item->exchange = std::make_unique<Exchange>(*s.transport, item->handle, std::move(sent), pipewait);
   } catch (Error &e) {
     if (item->handle) {
       s.transport->release(item->handle);
@@ -209,7 +214,12 @@ void Batch::Engine::finished(ItemPtr item, CURLcode rc) {
       ++item->hops;
       item->exchange.reset();
       curl_easy_reset(item->handle);
-      item->exchange = std::make_unique<Exchange>(*s.transport, item->handle, std::move(sent));
+      // Over https the first connection's ALPN says whether it multiplexes
+    // (HTTP/2): the others wait for it instead of each opening a connection.
+    // Not over http: no HTTP/2 there, and a transfer could wait forever on a
+    // connection that died before answering.
+    bool pipewait = sent.url.starts_with("https://");
+    item->exchange = std::make_unique<Exchange>(*s.transport, item->handle, std::move(sent), pipewait);
       CURL *h = item->handle;
       if (curl_multi_add_handle(multi, h) != CURLM_OK) throw Error(Status::Internal, "could not follow a redirect");
       running.emplace(h, std::move(item));

@@ -208,7 +208,8 @@ struct Exchange::Io {
   std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
 };
 
-Exchange::Exchange(Transport &t, CURL *h, HttpRequest req) : t_(t), h_(h), req_(std::move(req)), io_(new Io) {
+Exchange::Exchange(Transport &t, CURL *h, HttpRequest req, bool pipewait)
+    : t_(t), h_(h), req_(std::move(req)), io_(new Io) {
   const TransportOptions &opts = t_.opts_;
   io_->sink.cap = opts.max_response_bytes;
   io_->once.body = &req_.body;
@@ -242,10 +243,7 @@ Exchange::Exchange(Transport &t, CURL *h, HttpRequest req) : t_(t), h_(h), req_(
   curl_easy_setopt(h, CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(opts.max_response_bytes));
   curl_easy_setopt(h, CURLOPT_ACCEPT_ENCODING, "");
   curl_easy_setopt(h, CURLOPT_TCP_KEEPALIVE, 1L);
-  // No CURLOPT_PIPEWAIT: a transfer would wait on a connection whose
-  // multiplexing is still unknown, forever if that connection died unanswered
-  // (seen with dropped connections). Batches multiplex over HTTP/2 once a
-  // connection has negotiated it.
+  if (pipewait) curl_easy_setopt(h, CURLOPT_PIPEWAIT, 1L);
   if (!opts.user_agent.empty()) curl_easy_setopt(h, CURLOPT_USERAGENT, opts.user_agent.c_str());
   curl_easy_setopt(h, CURLOPT_HTTPHEADER, io_->headers.get());
   curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);

@@ -61,7 +61,9 @@ class Transport;
 // with std::make_unique. Used by Transport::perform and by curl-multi batches.
 class Exchange {
  public:
-  Exchange(Transport &t, CURL *h, HttpRequest req);
+  // pipewait (for multi handles): wait for a connection being set up to say
+  // whether it multiplexes (HTTP/2) rather than open another one.
+  Exchange(Transport &t, CURL *h, HttpRequest req, bool pipewait = false);
   ~Exchange();
   Exchange(const Exchange &) = delete;
   Exchange &operator=(const Exchange &) = delete;
