@@ -222,8 +222,8 @@ std::shared_ptr<Client::State> Client::state() {
   t.user_agent = get("user_agent") ? *get("user_agent") : std::string("accountkit/") + AK_VERSION_STRING;
   // Every exchange, the token requests included, is logged redacted.
   std::weak_ptr<State> weak = s;
+  t.logging = [this] { return logs(LogLevel::Debug); };
   t.log = [this, weak](const std::string &line) {
-    if (!logs(LogLevel::Debug)) return;
     std::string text = line;
     if (auto st = weak.lock()) scrub_text(text, secrets(*st));
     log(LogLevel::Debug, text);
@@ -449,8 +449,11 @@ HttpRequest Client::build_request(State &s, const Operation &op, const Value &bo
   // libcurl may resend a request whose reused connection died unanswered;
   // creates and deletes must not be resent behind our back (see after_failure).
   req.resend_safe = op.kind != OpKind::Create && op.kind != OpKind::Delete;
-  Value fields = body;  // expand_path takes the path parameters out
-  req.url = s.base_url + expand_path(op, fields);
+  // expand_path takes the path parameters out: copy the body only if it has some.
+  const bool in_path = op.path.find('{') != std::string::npos;
+  Value path_stripped = in_path ? body : Value();
+  const Value &fields = in_path ? path_stripped : body;
+  req.url = s.base_url + expand_path(op, path_stripped);
   if (op.method == Method::Get) {
     std::string q = encode_query(fields);
     if (!q.empty()) req.url += "?" + q;
@@ -496,7 +499,7 @@ Result Client::call_once(State &s, const Operation &op, const Value &body, int &
     admit(s, op);
     ++attempts;
     s.auth->apply(sent, *s.transport);  // may fetch a token: an HTTP attempt too
-    HttpResponse resp = s.transport->perform(sent);
+    HttpResponse resp = s.transport->perform(refreshed ? std::move(sent) : sent);  // sent: for invalidate()
     try {
       return decode(op, resp);
     } catch (Error &e) {

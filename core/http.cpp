@@ -58,20 +58,19 @@ struct Sink {
   bool overflow = false;
 };
 
-// A request body that can be read once and never rewound. libcurl resends a
-// request by itself when a reused connection dies before any answer; it must
-// rewind the body to do so, and without a seek callback it cannot.
-struct OneShotBody {
-  const std::string *body;
-  size_t pos = 0;
+// Counts the times libcurl is about to send the request. libcurl resends a
+// request by itself when a reused connection dies before any answer; for a
+// request that must not be resent blindly the second send is refused, and the
+// transfer fails with CURLE_ABORTED_BY_CALLBACK (the caller sees the ambiguity).
+struct SendCount {
+  int sends = 0;
+  bool once_only = false;
 };
 
-size_t read_once(char *buf, size_t size, size_t n, void *user) {
-  auto *b = static_cast<OneShotBody *>(user);
-  size_t len = std::min(size * n, b->body->size() - b->pos);
-  std::memcpy(buf, b->body->data() + b->pos, len);
-  b->pos += len;
-  return len;
+int before_send(void *user, char *, char *, int, int) {
+  auto *count = static_cast<SendCount *>(user);
+  ++count->sends;
+  return count->once_only && count->sends > 1 ? CURL_PREREQFUNC_ABORT : CURL_PREREQFUNC_OK;
 }
 
 size_t on_body(char *data, size_t size, size_t n, void *user) {
@@ -181,14 +180,14 @@ void Transport::release(CURL *h) {
   idle_.push_back(h);
 }
 
-HttpResponse Transport::perform(const HttpRequest &req) {
+HttpResponse Transport::perform(HttpRequest req) {
   struct Handle {
     Transport *t;
     CURL *h;
     ~Handle() { t->release(h); }
   } handle{this, acquire()};
 
-  HttpRequest current = req;
+  HttpRequest current = std::move(req);
   for (int hops = 0;; ++hops) {
     Exchange ex(*this, handle.h, std::move(current));
     HttpResponse resp = ex.finish(curl_easy_perform(handle.h));
@@ -203,7 +202,7 @@ HttpResponse Transport::perform(const HttpRequest &req) {
 struct Exchange::Io {
   HttpResponse resp;
   Sink sink{&resp.body, 0};
-  OneShotBody once{nullptr};
+  SendCount sends;
   std::unique_ptr<curl_slist, SlistDeleter> headers;
   std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
 };
@@ -212,7 +211,6 @@ Exchange::Exchange(Transport &t, CURL *h, HttpRequest req, bool pipewait)
     : t_(t), h_(h), req_(std::move(req)), io_(new Io) {
   const TransportOptions &opts = t_.opts_;
   io_->sink.cap = opts.max_response_bytes;
-  io_->once.body = &req_.body;
   auto add_header = [&](const char *line) {
     curl_slist *next = curl_slist_append(io_->headers.get(), line);
     if (!next) throw Error(Status::NoMemory, "out of memory building headers");
@@ -257,12 +255,12 @@ Exchange::Exchange(Transport &t, CURL *h, HttpRequest req, bool pipewait)
   if (has_body) {
     curl_easy_setopt(h, CURLOPT_POST, 1L);
     curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(req_.body.size()));
-    if (req_.resend_safe) {
-      curl_easy_setopt(h, CURLOPT_POSTFIELDS, req_.body.c_str());
-    } else {
-      curl_easy_setopt(h, CURLOPT_READFUNCTION, read_once);
-      curl_easy_setopt(h, CURLOPT_READDATA, &io_->once);
-    }
+    curl_easy_setopt(h, CURLOPT_POSTFIELDS, req_.body.c_str());
+  }
+  if (!req_.resend_safe) {
+    io_->sends.once_only = true;
+    curl_easy_setopt(h, CURLOPT_PREREQFUNCTION, before_send);
+    curl_easy_setopt(h, CURLOPT_PREREQDATA, &io_->sends);
   }
 }
 
@@ -272,7 +270,7 @@ HttpResponse Exchange::finish(int code) {
   auto rc = static_cast<CURLcode>(code);
   const TransportOptions &opts = t_.opts_;
   auto log = [&](const std::string &outcome) {
-    if (!opts.log) return;
+    if (!opts.log || (opts.logging && !opts.logging())) return;
     auto us = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - io_->started);
     char took[32];
     std::snprintf(took, sizeof took, " (%.1f ms)", static_cast<double>(us.count()) / 1000.0);
@@ -287,7 +285,8 @@ HttpResponse Exchange::finish(int code) {
       // Once any byte of the request left, the vendor may have acted on it.
       curl_off_t sent = 0;
       curl_easy_getinfo(h_, CURLINFO_REQUEST_SIZE, &sent);
-      bool unanswered = rc == CURLE_SEND_FAIL_REWIND || rc == CURLE_GOT_NOTHING;
+      bool resend_refused = rc == CURLE_ABORTED_BY_CALLBACK && io_->sends.sends > 1;
+      bool unanswered = resend_refused || rc == CURLE_SEND_FAIL_REWIND || rc == CURLE_GOT_NOTHING;
       if (rc == CURLE_OPERATION_TIMEDOUT) e.status = Status::Timeout;
       e.message = unanswered ? std::string("the connection closed before the server answered")
                              : std::string("HTTP request failed: ") + curl_easy_strerror(rc);
@@ -295,7 +294,8 @@ HttpResponse Exchange::finish(int code) {
           unanswered || (sent > 0 && rc != CURLE_COULDNT_CONNECT && rc != CURLE_COULDNT_RESOLVE_HOST);
       e.retriable = rc == CURLE_OPERATION_TIMEDOUT || rc == CURLE_COULDNT_CONNECT ||
                     rc == CURLE_COULDNT_RESOLVE_HOST || rc == CURLE_RECV_ERROR || rc == CURLE_SEND_ERROR ||
-                    rc == CURLE_GOT_NOTHING || rc == CURLE_PARTIAL_FILE || rc == CURLE_SEND_FAIL_REWIND;
+                    rc == CURLE_GOT_NOTHING || rc == CURLE_PARTIAL_FILE || rc == CURLE_SEND_FAIL_REWIND ||
+                    resend_refused;
     }
     log(" failed: " + e.message);
     throw e;

@@ -52,6 +52,8 @@ struct TransportOptions {
   std::string user_agent;
   // Receives one line per exchange: method, URL (the caller redacts), status, time.
   std::function<void(const std::string &)> log;
+  // Whether log wants lines now (unset: always); the line is not built otherwise.
+  std::function<bool()> logging;
 };
 
 class Transport;
@@ -96,7 +98,7 @@ class Transport {
   // Performs one exchange. Throws Error (Transport, Timeout) when no HTTP
   // response was received. Thread-safe. Error messages never contain the URL's
   // query (it may carry a token): callers add the redacted URL if they want.
-  HttpResponse perform(const HttpRequest &req);
+  HttpResponse perform(HttpRequest req);
 
   const TransportOptions &options() const { return opts_; }
 
