@@ -113,20 +113,31 @@ int digit_count(std::int64_t n) {
   return d;
 }
 
-void check_value(const Field &f, const Value &v, const std::string &path, std::vector<FieldError> &out);
+// Where a value sits: its path is only spelled out when a problem is
+// reported, so checking valid fields allocates nothing.
+struct Where {
+  const std::string &prefix;
+  std::string_view name;
+  long index = -1;  // an array element of prefix
+  std::string str() const {
+    if (index >= 0) return prefix + "[" + std::to_string(index) + "]";
+    return join(prefix, name);
+  }
+};
+
+void check_value(const Field &f, const Value &v, const Where &at, std::vector<FieldError> &out);
 
 void check_object(const Field &schema, const Value &obj, const std::string &prefix,
                   std::vector<FieldError> &out) {
   for (const auto &m : schema.members) {
-    std::string path = join(prefix, m.name);
     // Every occurrence: parsed JSON may repeat a key, and the body is sent as is.
     bool present = false;
     for (const auto &[key, v] : obj.as_object()) {
       if (key != m.name) continue;
       present = true;
-      check_value(m, v, path, out);
+      check_value(m, v, Where{prefix, m.name}, out);
     }
-    if (!present && m.required) out.push_back({path, "required", "is required"});
+    if (!present && m.required) out.push_back({join(prefix, m.name), "required", "is required"});
   }
   if (!schema.allow_unknown) {
     for (const auto &[key, _] : obj.as_object())
@@ -136,17 +147,17 @@ void check_object(const Field &schema, const Value &obj, const std::string &pref
   for (const auto &rule : schema.rules) rule(obj, prefix, out);
 }
 
-void check_value(const Field &f, const Value &v, const std::string &path, std::vector<FieldError> &out) {
+void check_value(const Field &f, const Value &v, const Where &at, std::vector<FieldError> &out) {
   if (v.is_null()) {
     if (!f.nullable)
-      out.push_back({path, f.required ? "required" : "not_null",
+      out.push_back({at.str(), f.required ? "required" : "not_null",
                      f.required ? "is required and must not be null" : "must not be null"});
     return;
   }
   if (!type_matches(f.type, v)) {
-    out.push_back({path, "type", std::string("must be ") + type_name(f.type) + ", got " +
-                                     (v.is_double() && f.type == Type::Integer ? "a fractional number"
-                                                                               : kind_name(v.kind()))});
+    out.push_back({at.str(), "type", std::string("must be ") + type_name(f.type) + ", got " +
+                                         (v.is_double() && f.type == Type::Integer ? "a fractional number"
+                                                                                   : kind_name(v.kind()))});
     return;
   }
   switch (f.type) {
@@ -154,40 +165,40 @@ void check_value(const Field &f, const Value &v, const std::string &path, std::v
       const auto &s = v.as_string();
       long len = formats::utf8_length(s);
       if (len < 0) {
-        out.push_back({path, "utf8", "must be valid UTF-8 text"});
+        out.push_back({at.str(), "utf8", "must be valid UTF-8 text"});
         return;
       }
       if (f.max_length && len > f.max_length) {
-        out.push_back({path, "max_length", "must be at most " + std::to_string(f.max_length) +
-                                               " characters (has " + std::to_string(len) + ")"});
+        out.push_back({at.str(), "max_length", "must be at most " + std::to_string(f.max_length) +
+                                                   " characters (has " + std::to_string(len) + ")"});
       }
       if (f.min_length && len < f.min_length) {
-        out.push_back({path, "min_length", "must be at least " + std::to_string(f.min_length) +
-                                               " characters (has " + std::to_string(len) + ")"});
+        out.push_back({at.str(), "min_length", "must be at least " + std::to_string(f.min_length) +
+                                                   " characters (has " + std::to_string(len) + ")"});
       }
       if (auto problem = format_problem(f.format, s); !problem.empty())
-        out.push_back({path, format_rule(f.format), std::move(problem)});
+        out.push_back({at.str(), format_rule(f.format), std::move(problem)});
       break;
     }
     case Type::Integer: {
       auto n = v.as_int();
       if (f.max_digits) {
         if (n < 0) {
-          out.push_back({path, "max_digits", "must not be negative"});
+          out.push_back({at.str(), "max_digits", "must not be negative"});
         } else if (int d = digit_count(n); d > f.max_digits) {
-          out.push_back({path, "max_digits", "must have at most " + std::to_string(f.max_digits) +
-                                                 " digits (has " + std::to_string(d) + ")"});
+          out.push_back({at.str(), "max_digits", "must have at most " + std::to_string(f.max_digits) +
+                                                     " digits (has " + std::to_string(d) + ")"});
         }
       }
-      if (f.positive && n <= 0) out.push_back({path, "positive", "must be a positive integer"});
+      if (f.positive && n <= 0) out.push_back({at.str(), "positive", "must be a positive integer"});
       break;
     }
-    case Type::Object: check_object(f, v, path, out); break;
+    case Type::Object: check_object(f, v, at.str(), out); break;
     case Type::Array:
       if (f.element) {
+        const std::string path = at.str();
         const auto &arr = v.as_array();
-        for (size_t i = 0; i < arr.size(); ++i)
-          check_value(*f.element, arr[i], path + "[" + std::to_string(i) + "]", out);
+        for (size_t i = 0; i < arr.size(); ++i) check_value(*f.element, arr[i], Where{path, {}, static_cast<long>(i)}, out);
       }
       break;
     case Type::Number:
@@ -197,7 +208,7 @@ void check_value(const Field &f, const Value &v, const std::string &path, std::v
   if (!f.one_of.empty()) {
     bool found = false;
     for (const auto &allowed : f.one_of) found = found || allowed == v;
-    if (!found) out.push_back({path, "enum", "must be one of " + list_values(f.one_of)});
+    if (!found) out.push_back({at.str(), "enum", "must be one of " + list_values(f.one_of)});
   }
 }
 
