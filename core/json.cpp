@@ -72,6 +72,8 @@ std::vector<PathSegment> parse_path(std::string_view path) {
       if (i < path.size() && path[i] == '.') {
         ++i;
         if (i == path.size()) throw std::invalid_argument("field path ends with '.'");
+      } else if (i < path.size() && path[i] != '[') {
+        throw std::invalid_argument("field path needs '.' or '[' after an [index]");
       }
       continue;
     }

@@ -440,6 +440,12 @@ TEST(ScrubText, ReplacesThePercentEncodedForm) {
   EXPECT_EQ(scrubbed("?api_token=s%2Bcr%3Dt", {"s+cr=t"}), "?api_token=***");
 }
 
+TEST(ScrubText, ReplacesLowerCaseHexAndJsonEscapedForms) {
+  EXPECT_EQ(scrubbed("echo: q=p%40ss%2fw", {"p@ss/w"}), "echo: q=***");
+  EXPECT_EQ(scrubbed(R"({"password":"say \"hi\" \\o/"})", {R"(say "hi" \o/)"}), R"({"password":"***"})");
+  EXPECT_EQ(scrubbed(R"({"password":"tab\there"})", {"tab\there"}), R"({"password":"***"})");
+}
+
 TEST(ScrubText, SeveralSecrets) {
   EXPECT_EQ(scrubbed("id=one secret=two token=three", {"two", "three"}), "id=one secret=*** token=***");
 }

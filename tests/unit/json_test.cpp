@@ -294,7 +294,7 @@ TEST(ParsePath, KeySegmentsHaveNegativeIndex) {
 
 TEST(ParsePath, Invalid) {
   for (std::string_view bad : {""sv, "a."sv, "a["sv, "a[x]"sv, "a[-1]"sv, "a[]"sv, ".a"sv, "a..b"sv,
-                               "a[0]."sv, "a[1"sv, "a[1x]"sv, "a[100001]"sv, "a[ 1]"sv})
+                               "a[0]."sv, "a[1"sv, "a[1x]"sv, "a[100001]"sv, "a[ 1]"sv, "a[0]b"sv, "[0]b.c"sv})
     EXPECT_THROW(ak::parse_path(bad), std::invalid_argument) << bad;
 }
 
