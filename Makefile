@@ -3,7 +3,7 @@
 PRESET ?= default
 JOBS ?= 2
 
-.PHONY: all deps build test test-c test-python test-go test-rust test-sanitizers test-fuzz demo sandbox install clean
+.PHONY: all deps build test test-c test-python test-go test-rust test-sanitizers test-fuzz demo sandbox bench install clean
 
 all: build
 
@@ -47,6 +47,12 @@ demo: build
 	build/$(PRESET)/examples/c/lifecycle
 	scripts/python-venv.sh build/venv
 	build/venv/bin/accountkit apply examples/accounts.jsonl --sandbox --overwrite --out build/demo-results.jsonl
+
+# Throughput, validation speed and the CLI's peak memory against a canned
+# nginx on loopback, in one run with medians and PASS/MISS per target
+# (docs/benchmarks.md). Not part of `test`: it measures, it does not check.
+bench: deps
+	JOBS=$(JOBS) scripts/bench.sh
 
 sandbox: build
 	build/$(PRESET)/accountkit-sandbox

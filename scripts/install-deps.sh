@@ -7,6 +7,9 @@ packages=(cmake ninja-build g++ make pkg-config binutils
 # `scripts/install-deps.sh fuzz` also installs clang's libFuzzer, ASan and UBSan, and llvm-symbolizer
 # for readable crash stacks (scripts/fuzz.sh).
 [ "${1:-}" = fuzz ] && packages+=(clang libclang-rt-14-dev llvm)
+# `scripts/install-deps.sh bench` also installs the canned server and load generator `make bench`
+# uses (scripts/bench.sh): nginx-light and wrk.
+[ "${1:-}" = bench ] && packages+=(nginx-light wrk)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -1,0 +1,211 @@
+"""Python-side benchmarks; each run prints one JSON line (calls, seconds, rate,
+failures) or {"na": "why"} when the API it measures is not there yet.
+
+  py_bench.py MODE --base-url URL --seconds S --pool N [--in-flight K]
+
+MODE:
+  ak_call          accountkit Client.call("create_account", fields) in a loop
+  ak_create        accountkit Client.create_account(**fields) in a loop
+  ak_run_many      accountkit Client.run_many(generator, max_in_flight=K)
+  requests_seq     requests.Session().post(json=fields) in a loop, response decoded
+  requests_threads K threads, one requests.Session each
+  validate_many    accountkit.validate_many over N records (no network), timed as one batch
+  validate_each    accountkit.validate per record (no network)
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import json
+import os
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from records import TOKEN, pool  # noqa: E402
+
+CREATE_PATH = "/api/online/createAccount"
+
+
+def report(calls: int, seconds: float, failures: int, **extra: Any) -> dict[str, Any]:
+    return {"calls": calls, "seconds": round(seconds, 6), "rate": round(calls / seconds, 1), "failures": failures, **extra}
+
+
+def client(base_url: str) -> Any:
+    import accountkit as ak
+
+    return ak.Client("99digital", base_url=base_url, access_token=TOKEN)
+
+
+def bench_ak_call(args: argparse.Namespace, use_kwargs: bool) -> dict[str, Any]:
+    import accountkit as ak
+
+    records = pool(args.pool)
+    c = client(args.base_url)
+    n = len(records)
+    calls = failures = 0
+    first_error = None
+    start = time.perf_counter()
+    deadline = start + args.seconds
+    end = start
+    create, call = c.create_account, c.call
+    while end < deadline:
+        fields = records[calls % n]
+        try:
+            r = create(**fields) if use_kwargs else call("create_account", fields)
+            if not r.id:
+                failures += 1
+        except ak.Error as e:
+            failures += 1
+            first_error = first_error or str(e)
+        calls += 1
+        end = time.perf_counter()
+    if first_error:
+        print(f"first error: {first_error}", file=sys.stderr)
+    return report(calls, end - start, failures)
+
+
+def bench_run_many(args: argparse.Namespace) -> dict[str, Any]:
+    c = client(args.base_url)
+    if not hasattr(c, "run_many"):
+        return {"na": "Client.run_many is not in this build of accountkit"}
+    records = pool(args.pool)
+    n = len(records)
+    start = time.perf_counter()
+    deadline = start + args.seconds
+
+    def operations() -> Iterator[tuple[str, dict[str, Any]]]:
+        # Submits until the time is up; what is in flight then still completes.
+        for i in itertools.count():
+            if time.perf_counter() >= deadline:
+                return
+            yield ("create_account", records[i % n])
+
+    calls = failures = 0
+    first_error = None
+    end = start
+    for outcome in c.run_many(operations(), max_in_flight=args.in_flight):
+        calls += 1
+        if not outcome.ok or not outcome.result.id:
+            failures += 1
+            first_error = first_error or str(outcome.error)
+    end = time.perf_counter()
+    if first_error:
+        print(f"first error: {first_error}", file=sys.stderr)
+    return report(calls, end - start, failures)
+
+
+def _post(session: Any, url: str, fields: dict[str, Any]) -> bool:
+    r = session.post(url, json=fields, headers={"Authorization": f"Bearer {TOKEN}", "Accept": "application/json"})
+    return r.status_code == 200 and r.json().get("status") == "OK"
+
+
+def bench_requests_seq(args: argparse.Namespace) -> dict[str, Any]:
+    import requests
+
+    url = args.base_url + CREATE_PATH
+    records = pool(args.pool)
+    n = len(records)
+    s = requests.Session()
+    calls = failures = 0
+    start = time.perf_counter()
+    deadline = start + args.seconds
+    end = start
+    while end < deadline:
+        if not _post(s, url, records[calls % n]):
+            failures += 1
+        calls += 1
+        end = time.perf_counter()
+    return report(calls, end - start, failures)
+
+
+def bench_requests_threads(args: argparse.Namespace) -> dict[str, Any]:
+    import requests
+
+    url = args.base_url + CREATE_PATH
+    records = pool(args.pool)
+    n = len(records)
+    counter = itertools.count()  # next() on it is atomic under the GIL
+    lock = threading.Lock()
+    totals = {"calls": 0, "failures": 0}
+    start = time.perf_counter()
+    deadline = start + args.seconds
+
+    def worker() -> None:
+        s = requests.Session()  # one Session (connection pool) per thread
+        calls = failures = 0
+        while time.perf_counter() < deadline:
+            if not _post(s, url, records[next(counter) % n]):
+                failures += 1
+            calls += 1
+        with lock:
+            totals["calls"] += calls
+            totals["failures"] += failures
+
+    with ThreadPoolExecutor(max_workers=args.in_flight) as ex:
+        for f in [ex.submit(worker) for _ in range(args.in_flight)]:
+            f.result()
+    end = time.perf_counter()
+    return report(totals["calls"], end - start, totals["failures"])
+
+
+def bench_validate_many(args: argparse.Namespace) -> dict[str, Any]:
+    import accountkit as ak
+
+    if not hasattr(ak, "validate_many"):
+        return {"na": "accountkit.validate_many is not in this build of accountkit"}
+    records = pool(args.pool)
+    bad = dict(records[0], admin_password="weak")
+    if not ak.validate_many("99digital", "create_account", [bad])[0]:
+        raise SystemExit("validate_many accepted an invalid record")
+    start = time.perf_counter()
+    errors = ak.validate_many("99digital", "create_account", records)
+    end = time.perf_counter()
+    failures = sum(1 for e in errors if e)
+    if len(errors) != len(records):
+        raise SystemExit(f"validate_many returned {len(errors)} lists for {len(records)} records")
+    return report(len(records), end - start, failures)
+
+
+def bench_validate_each(args: argparse.Namespace) -> dict[str, Any]:
+    import accountkit as ak
+
+    records = pool(args.pool)
+    validate = ak.validate
+    start = time.perf_counter()
+    failures = sum(1 for r in records if validate("99digital", "create_account", r))
+    end = time.perf_counter()
+    return report(len(records), end - start, failures)
+
+
+def main() -> int:
+    p = argparse.ArgumentParser()
+    p.add_argument("mode")
+    p.add_argument("--base-url", default="")
+    p.add_argument("--seconds", type=float, default=2.5)
+    p.add_argument("--pool", type=int, default=40000)
+    p.add_argument("--in-flight", type=int, default=16)
+    args = p.parse_args()
+    modes = {
+        "ak_call": lambda a: bench_ak_call(a, use_kwargs=False),
+        "ak_create": lambda a: bench_ak_call(a, use_kwargs=True),
+        "ak_run_many": bench_run_many,
+        "requests_seq": bench_requests_seq,
+        "requests_threads": bench_requests_threads,
+        "validate_many": bench_validate_many,
+        "validate_each": bench_validate_each,
+    }
+    if args.mode not in modes:
+        p.error(f"unknown mode {args.mode} (known: {', '.join(modes)})")
+    out = modes[args.mode](args)
+    print(json.dumps(out))
+    return 1 if out.get("failures") else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,145 @@
+#!/usr/bin/env bash
+# `make bench`: builds the benchmark programs (Release, build/bench), installs
+# accountkit and requests into build/bench-venv, starts a canned nginx on
+# loopback that answers 99digital's createAccount, and runs bench/run.py, which
+# measures every row in one run and prints the table (docs/benchmarks.md).
+# Not part of `make test`.
+#
+# Environment:
+#   BENCH_PORT            port for nginx on 127.0.0.1 (default: a free one; a taken port fails)
+#   BENCH_SECONDS         length of one network run, whole seconds for wrk (default 2)
+#   BENCH_REPS            runs per row; the median is reported (default 3)
+#   BENCH_APPLY_RECORDS   records for the `accountkit apply` peak-RSS run (default 100000)
+#   BENCH_NGINX_WORKERS   nginx worker_processes (default 1; docs/benchmarks.md says why)
+#   BENCH_WAIT_QUIET      seconds the bench may spend in all waiting for other processes to
+#                         leave the CPUs alone before a run (default 60)
+#   JOBS                  build parallelism (default 2)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$PWD
+jobs=${JOBS:-2}
+seconds=${BENCH_SECONDS:-2}
+reps=${BENCH_REPS:-3}
+apply_records=${BENCH_APPLY_RECORDS:-100000}
+workers=${BENCH_NGINX_WORKERS:-1}
+build=build/bench
+venv=build/bench-venv
+
+scripts/install-deps.sh
+scripts/install-deps.sh bench
+for tool in nginx wrk python3 curl; do
+  command -v "$tool" >/dev/null || { echo "bench: $tool not found (scripts/install-deps.sh bench installs it)" >&2; exit 1; }
+done
+
+# nginx's port, checked before the builds so that a taken BENCH_PORT fails at
+# once: BENCH_PORT if given (and free), else a free one the kernel picks.
+port=$(python3 - "${BENCH_PORT:-0}" <<'EOF'
+import socket, sys
+if not sys.argv[1].isdigit() or int(sys.argv[1]) > 65535:
+    sys.exit(f"bench: BENCH_PORT={sys.argv[1]} is not a port number")
+want = int(sys.argv[1])
+s = socket.socket()
+try:
+    s.bind(("127.0.0.1", want))
+except OSError as e:
+    sys.exit(f"bench: port {want} on 127.0.0.1 is taken ({e.strerror}); set BENCH_PORT to a free one")
+print(s.getsockname()[1])
+EOF
+)
+
+# ---- 1. the C/C++ bench programs, each its own target -----------------------
+echo "bench: building the bench programs in $build (Release)" >&2
+mkdir -p "$build"
+cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DAK_BUILD_BENCH=ON \
+  -DAK_BUILD_TESTS=OFF -DAK_BUILD_EXAMPLES=OFF >"$build/configure.log" 2>&1 \
+  || { cat "$build/configure.log" >&2; echo "bench: cmake configure failed" >&2; exit 1; }
+na=()
+# The first error line of a failed build, for the table's "n/a (not built: ...)".
+first_error() { grep -m1 -E 'error|undefined reference' "$1" | sed -E 's/^[^ ]*\/([^/ ]+:[0-9]+)/\1/' | cut -c1-120 | tr '|' '/'; }
+build_target() {  # target, then the table rows it serves
+  local target=$1 log=$build/build-$1.log
+  shift
+  rm -f "$build/bench/$target"
+  if ! cmake --build "$build" --target "$target" -j"$jobs" >"$log" 2>&1; then
+    local why
+    why="not built: $(first_error "$log")"
+    echo "bench: $target did not build ($log): $why" >&2
+    for row in "$@"; do na+=(--na "$row=$why"); done
+  fi
+}
+build_target ak_bench_raw_curl raw_curl
+build_target ak_bench_raw_curl_multi raw_multi
+build_target ak_bench_seq c_seq val_c
+build_target ak_bench_batch c_batch
+build_target ak_bench_validate val_cpp
+
+# ---- 2. the Python package and requests --------------------------------------
+echo "bench: pip-installing accountkit and requests into $venv" >&2
+if ! scripts/python-venv.sh "$venv" requests >"$build/venv.log" 2>&1; then
+  why="not built: pip install failed, see $build/venv.log"
+  echo "bench: $why" >&2
+  tail -5 "$build/venv.log" >&2 || true
+  for row in py_call py_create py_run_many req_seq req_threads val_py_many val_py_each apply; do
+    na+=(--na "$row=$why")
+  done
+fi
+
+# ---- 3. the canned nginx --------------------------------------------------------
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/accountkit-bench.XXXXXX")
+ngx_pid=""
+run_pid=""
+cleanup() {
+  if [ -n "$run_pid" ] && kill -0 "$run_pid" 2>/dev/null; then
+    kill "$run_pid" 2>/dev/null || true
+  fi
+  if [ -n "$ngx_pid" ] && kill -0 "$ngx_pid" 2>/dev/null; then
+    kill "$ngx_pid" 2>/dev/null || true
+    wait "$ngx_pid" 2>/dev/null || true
+  fi
+  rm -rf "$tmp"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+sed -e "s|@PREFIX@|$tmp|g" -e "s|@PORT@|$port|g" -e "s|@WORKERS@|$workers|g" bench/nginx.conf.in >"$tmp/nginx.conf"
+run_as=()
+ngx_user=$(id -un)
+if [ "$(id -u)" -eq 0 ] && command -v setpriv >/dev/null && id nobody >/dev/null 2>&1; then
+  # Root: run nginx (master and workers) as nobody.
+  chown -R nobody "$tmp"
+  run_as=(setpriv --reuid="$(id -u nobody)" --regid="$(id -g nobody)" --clear-groups)
+  ngx_user=nobody
+fi
+"${run_as[@]}" nginx -p "$tmp" -c "$tmp/nginx.conf" -e "$tmp/error.log" &
+ngx_pid=$!
+base_url=http://127.0.0.1:$port
+for _ in $(seq 50); do
+  curl -fs -o /dev/null "$base_url/_bench/status" && break
+  kill -0 "$ngx_pid" 2>/dev/null || break
+  sleep 0.1
+done
+if ! curl -fs -o /dev/null "$base_url/_bench/status"; then
+  echo "bench: nginx did not start on 127.0.0.1:$port:" >&2
+  cat "$tmp/error.log" >&2 || true
+  exit 1
+fi
+# Keep-alive must hold: the second request reuses the first one's connection.
+trace=$(curl -sv -o /dev/null -o /dev/null -H 'Content-Type: application/json' \
+  -d '{}' "$base_url/api/online/createAccount" -d '{}' "$base_url/api/online/createAccount" 2>&1 || true)
+if ! grep -q 'Re-using existing connection' <<<"$trace"; then
+  echo "bench: nginx does not keep connections alive after a POST; the numbers would be meaningless" >&2
+  exit 1
+fi
+echo "bench: nginx ($workers worker) on $base_url, as $ngx_user; keep-alive checked" >&2
+
+# ---- 4. measure -------------------------------------------------------------------
+export PYTHONDONTWRITEBYTECODE=1  # no __pycache__ in bench/
+# In the background with `wait`, so that a signal to this script runs the trap at once.
+python3 bench/run.py --base-url "$base_url" --bin-dir "$root/$build/bench" --venv "$root/$venv" \
+  --work-dir "$root/$build" --seconds "$seconds" --reps "$reps" --apply-records "$apply_records" \
+  --wait-quiet "${BENCH_WAIT_QUIET:-60}" --nginx-workers "$workers" --nginx-pid "$ngx_pid" \
+  --out-md "$build/results.md" --out-json "$build/results.json" "${na[@]}" &
+run_pid=$!
+wait "$run_pid"
+run_pid=""
+echo "bench: results in $build/results.md and $build/results.json" >&2
