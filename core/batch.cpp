@@ -213,7 +213,6 @@ void Batch::Engine::finished(ItemPtr item, CURLcode rc) {
       sent.url = std::move(*next);
       ++item->hops;
       item->exchange.reset();
-      curl_easy_reset(item->handle);
       // Over https the first connection's ALPN says whether it multiplexes
     // (HTTP/2): the others wait for it instead of each opening a connection.
     // Not over http: no HTTP/2 there, and a transfer could wait forever on a

@@ -102,13 +102,15 @@ class Transport {
 
   const TransportOptions &options() const { return opts_; }
 
-  // The pool of easy handles (connections are kept by the share handle, so a
-  // handle from here reuses them whichever multi or thread drives it).
+  // The pool of easy handles, configured with the options every exchange
+  // shares (connections are kept by the share handle, so a handle from here
+  // reuses them whichever multi or thread drives it).
   CURL *acquire();
   void release(CURL *h);
 
  private:
   friend class Exchange;
+  void configure(CURL *h);
 
   TransportOptions opts_;
   CURLSH *share_ = nullptr;
