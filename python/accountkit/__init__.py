@@ -15,7 +15,7 @@ The full reference is docs/python.md.
 """
 
 from . import _core
-from .client import Client, Result, describe_vendors, validate
+from .client import Client, Outcome, Result, describe_vendors, validate, validate_many
 from .errors import (
     AuthError,
     DecodeError,
@@ -47,8 +47,10 @@ __all__ = [
     "VENDORS",
     "Client",
     "Result",
+    "Outcome",
     "Sandbox",
     "validate",
+    "validate_many",
     "describe_vendors",
     "FieldError",
     "Error",

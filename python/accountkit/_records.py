@@ -116,14 +116,26 @@ def put_path(root: dict[str, Any], segments: list[str | int], value: Any) -> str
     return None
 
 
+def _child(path: str, key: object) -> str:
+    return f"{path}.{key}" if path else str(key)
+
+
 def references(value: Any, path: str = "") -> Iterator[tuple[str, str, str]]:
     """(field path, key, result path) for every reference in a fields tree."""
+    # Paths are spelled out only for references and containers: this runs for every record.
     if isinstance(value, dict):
         for k, v in value.items():
-            yield from references(v, f"{path}.{k}" if path else str(k))
+            if isinstance(v, str):
+                if v.startswith("${"):
+                    m = _REF.match(v)
+                    if m:
+                        yield _child(path, k), m.group(1), m.group(2)
+            elif isinstance(v, (dict, list)):
+                yield from references(v, _child(path, k))
     elif isinstance(value, list):
         for i, v in enumerate(value):
-            yield from references(v, f"{path}[{i}]")
+            if isinstance(v, (str, dict, list)):
+                yield from references(v, f"{path}[{i}]")
     elif isinstance(value, str):
         m = _REF.match(value)
         if m:
@@ -134,25 +146,50 @@ class UnresolvedReference(Exception):
     """A reference that cannot be resolved (message says why)."""
 
 
+def pick(data: Any, ref_path: str) -> tuple[bool, Any]:
+    """(True, the value at ref_path in data) or (False, None)."""
+    segments = parse_path(ref_path)
+    return get_path(data, segments) if segments else (False, None)
+
+
 def resolve(value: Any, lookup: Any, path: str = "") -> Any:
-    """value with references replaced; lookup(key) gives the data of an earlier
-    successful record, or raises UnresolvedReference."""
+    """value with references replaced; lookup(key, ref_path, field_path, text)
+    gives the value at ref_path in the result of the earlier successful record
+    key, or raises UnresolvedReference. Returns value itself when nothing in it
+    changes (containers are copied only where something is replaced)."""
     if isinstance(value, dict):
-        return {k: resolve(v, lookup, f"{path}.{k}" if path else str(k)) for k, v in value.items()}
+        out: dict[Any, Any] | None = None
+        for k, v in value.items():
+            if isinstance(v, str):
+                if not v.startswith("$"):
+                    continue
+                r = resolve(v, lookup, _child(path, k))
+            elif isinstance(v, (dict, list)):
+                r = resolve(v, lookup, _child(path, k))
+            else:
+                continue
+            if r is not v:
+                if out is None:
+                    out = dict(value)
+                out[k] = r
+        return value if out is None else out
     if isinstance(value, list):
-        return [resolve(v, lookup, f"{path}[{i}]") for i, v in enumerate(value)]
+        items: list[Any] | None = None
+        for i, v in enumerate(value):
+            if not isinstance(v, (str, dict, list)):
+                continue
+            r = resolve(v, lookup, f"{path}[{i}]")
+            if r is not v:
+                if items is None:
+                    items = list(value)
+                items[i] = r
+        return value if items is None else items
     if isinstance(value, str):
         if value.startswith("$${"):
             return value[1:]
         m = _REF.match(value)
         if m:
-            key, ref_path = m.group(1), m.group(2)
-            data = lookup(key, path, value)
-            segments = parse_path(ref_path)
-            found, out = get_path(data, segments) if segments else (False, None)
-            if not found:
-                raise UnresolvedReference(f"{path}: {value}: the result of record {key!r} has no {ref_path}")
-            return out
+            return lookup(m.group(1), m.group(2), path, value)
     return value
 
 

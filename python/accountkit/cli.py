@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from typing import IO, Any
 
 from . import _describe, __version__
-from ._records import Record, UnresolvedReference, detect_format, read_records, references, resolve
+from ._records import Record, UnresolvedReference, detect_format, pick, read_records, references, resolve
 from .client import Client, validate
 from .errors import Error, FieldError
 from .sandbox import Sandbox
@@ -244,15 +244,44 @@ class Progress:
             sys.stderr.flush()
 
 
-def _count_records(path: str) -> int | None:
-    """Lines of a regular file (a cheap streaming pass), for the progress bar."""
+_REFERENCE = re.compile(rb"\$\{([^.{}]+)\.([^{}]+)\}")
+
+
+def _scan_input(path: str, fmt: str) -> tuple[int | None, dict[str, str | tuple[str, ...]] | None]:
+    """One cheap streaming pass over a regular file before apply runs it: its
+    line count (for the progress bar) and what its references name, as
+    {key: result path, or a tuple of them} (only those values of those
+    records' results are kept). (None, None) for standard input or a pipe,
+    which cannot be read twice: then every result's data is kept whole."""
     if path == "-" or not os.path.isfile(path):
-        return None
+        return None, None
     count = 0
+    keys: dict[str, set[str]] = {}
     with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            count += chunk.count(b"\n")
-    return count
+        for raw in f:
+            count += 1
+            if b"${" not in raw:
+                continue
+            if fmt == "jsonl":
+                try:
+                    obj = json.loads(raw)
+                except ValueError:
+                    obj = None
+                if isinstance(obj, dict):
+                    for _, key, ref_path in references(obj.get("fields")):
+                        keys.setdefault(key, set()).add(ref_path)
+                    continue
+            # CSV (or a line that is not a JSON object): every ${KEY.PATH} in the text, a superset.
+            for m in _REFERENCE.finditer(raw.replace(b'""', b'"')):
+                key, ref_path = (g.decode("utf-8", "replace") for g in m.groups())
+                keys.setdefault(key, set()).add(ref_path)
+    # Compact: most keys are referred to by one path, and most paths repeat.
+    texts: dict[str, str] = {}
+    compact: dict[str, str | tuple[str, ...]] = {}
+    for key, paths in keys.items():
+        shared = tuple(sorted(texts.setdefault(p, p) for p in paths))
+        compact[key] = shared[0] if len(shared) == 1 else shared
+    return count, compact
 
 
 def _read_results(path: str) -> Iterator[dict[str, Any]]:
@@ -273,43 +302,51 @@ def _read_results(path: str) -> Iterator[dict[str, Any]]:
         f.truncate(data_end)
 
 
+class _StopNow(BaseException):
+    """The second SIGINT/SIGTERM: stop at once (raised by the signal handler)."""
+
+
 class _Stop:
-    """SIGINT/SIGTERM: the first asks to stop after the record in flight, the second stops at once."""
+    """SIGINT/SIGTERM: the first stops feeding records and lets those in flight
+    finish; the second raises _StopNow in the main thread (while armed)."""
 
     def __init__(self) -> None:
         self.requests = 0
+        self.armed = False
 
     def __call__(self, signum: int, frame: Any) -> None:
         self.requests += 1
         if self.requests == 1:
             sys.stderr.write(
-                "\naccountkit apply: stopping after the record in flight (interrupt again to stop at once)\n"
+                "\naccountkit apply: stopping once the records in flight have finished "
+                "(interrupt again to stop at once)\n"
             )
             sys.stderr.flush()
+        elif self.armed:
+            self.armed = False
+            raise _StopNow
 
 
 class Runner:
-    """Runs records one at a time, each in a worker thread so that an interrupt
-    is seen at once even while the core waits on the network."""
+    """Runs a record that is not one call (wait, list operations) in a worker
+    thread, so that an interrupt is seen at once even while the core waits."""
 
-    def __init__(self, clients: Callable[[str], Client], stop: _Stop) -> None:
+    def __init__(self, clients: Callable[[str], Client]) -> None:
         self._clients = clients
-        self._stop = stop
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="accountkit-apply")
 
-    def execute(self, rec: Record, fields: dict[str, Any]) -> tuple[dict[str, Any] | None, dict[str, Any] | None, bool]:
-        """(result, None, False) or (None, error, False); (None, None, True) when a
-        second interrupt asks to stop at once (the record is still in flight)."""
+    def execute(self, rec: Record, fields: dict[str, Any]) -> tuple[dict[str, Any] | None, dict[str, Any] | None]:
+        """(result, None) or (None, error). A second interrupt raises _StopNow
+        meanwhile (the record stays in flight in the worker)."""
         fut = self._pool.submit(self._execute, rec, fields)
         while not futures_wait([fut], timeout=0.1).done:
-            if self._stop.requests >= 2:
-                return None, None, True
+            pass
         try:
-            return fut.result(), None, False
+            return fut.result(), None
         except Error as e:
-            return None, e.to_dict(), False
+            return None, e.to_dict()
         except Exception as e:  # a bug: report it on the record, keep going
-            return None, {"category": "internal", "message": f"{type(e).__name__}: {e}"}, False
+            return None, {"category": "internal", "message": f"{type(e).__name__}: {e}"}
 
     def _execute(self, rec: Record, fields: dict[str, Any]) -> dict[str, Any]:
         assert rec.vendor and rec.operation
@@ -318,11 +355,8 @@ class Runner:
             read = _describe.read_operation(rec.vendor)
             id_field = read["id_field"] if read else "id"
             return client.wait(fields.get(id_field), timeout=rec.timeout or 300.0).to_dict()
-        op = _describe.operation(rec.vendor, rec.operation)
-        if op and op["kind"] == "list":
-            items = [item.data for item in client.iterate(rec.operation, fields)]
-            return {"count": len(items), "items": items}
-        return client.call(rec.operation, fields).to_dict()
+        items = [item.data for item in client.iterate(rec.operation, fields)]
+        return {"count": len(items), "items": items}
 
     def close(self, wait: bool) -> None:
         self._pool.shutdown(wait=wait, cancel_futures=True)
@@ -338,22 +372,90 @@ class Tally:
     unmet: int = 0  # records whose outcome is not what they expect (exit 1 if any)
 
 
+# A referenced value the result did not have.
+_MISSING = object()
+
+# The values of apply's `done` (ok, as expected), shared: one per state, not per key.
+_DONE_STATES = {(ok, met): (ok, met) for ok in (True, False) for met in (True, False)}
+
+
+@dataclass
+class _Plan:
+    """What apply does with a record, decided before it is taken."""
+
+    kind: str  # "skip" (done before), "local" (fails without network), "call" (one call), "alone" (wait, list)
+    duplicate: bool = False  # its key is used by an earlier record
+    met: bool = True  # skip: whether the earlier outcome was as expected
+    problem: Problem | None = None
+    refs: frozenset[str] = frozenset()  # keys of the records its fields refer to
+
+
+def _target(rec: Record, fields: dict[str, Any]) -> tuple[str, str] | None:
+    """The account a single-account record acts on (operation's id field and
+    its value), so that two records for one account never run at once."""
+    assert rec.vendor and rec.operation
+    op = _describe.operation(rec.vendor, rec.operation)
+    name = op["id_field"] if op else ""
+    if not name or name not in fields:
+        return None
+    return (rec.vendor, json.dumps(fields[name]))
+
+
 def cmd_apply(args: argparse.Namespace) -> int:
     fmt = detect_format(args.file, args.format)
     if args.out == "-" and args.resume:
         raise UsageError("--resume needs a RESULTS file, not standard output")
     if args.retry_failed and not args.resume:
         raise UsageError("--retry-failed goes with --resume")
+    if not 1 <= args.max_in_flight <= 1024:
+        raise UsageError("--max-in-flight must be from 1 to 1024")
 
-    # Earlier results (--resume): the last line per key wins.
-    done: dict[str, dict[str, Any]] = {}
+    # The input's size and the keys its references name (one cheap pass first),
+    # so that only those records' result data is kept in memory.
+    total, referenced = _scan_input(args.file, fmt)
+    if total and fmt == "csv":
+        total -= 1  # the header
+
+    def kept(key: str, data: Any) -> Any:
+        """What is kept of a successful record's result data for references:
+        the value its references name (one path: the value, or _MISSING; more:
+        {result path: value}), or the whole data when the input could not be
+        scanned first; None: nothing (no record refers to it)."""
+        if referenced is None:
+            return data
+        paths = referenced.get(key)
+        if paths is None:
+            return None
+        if isinstance(paths, str):
+            found, value = pick(data, paths)
+            return value if found else _MISSING
+        picked: dict[str, Any] = {}
+        for ref_path in paths:
+            found, value = pick(data, ref_path)
+            if found:
+                picked[ref_path] = value
+        return picked
+
+    # Earlier results (--resume): the last line per key wins. Kept: each key's
+    # (ok, as expected), and the result data of referenced keys.
+    done: dict[str, tuple[bool, bool]] = {}
+    results: dict[str, Any] = {}  # key -> what kept() keeps of successful records that are referred to
     if args.out != "-" and os.path.exists(args.out) and os.path.getsize(args.out) > 0:
         if not args.resume and not args.overwrite:
             raise UsageError(f"{args.out} already has results: pass --resume to continue it or --overwrite to start over")
         if args.resume:
             for earlier in _read_results(args.out):
-                if isinstance(earlier.get("key"), str):
-                    done[earlier["key"]] = earlier
+                key = earlier.get("key")
+                if not isinstance(key, str):
+                    continue
+                ok = bool(earlier.get("ok"))
+                done[key] = _DONE_STATES[ok, bool(earlier.get("as_expected", ok))]
+                result = earlier.get("result")
+                keep = kept(key, result["data"]) if ok and isinstance(result, dict) and "data" in result else None
+                if keep is not None:
+                    results[key] = keep
+                else:
+                    results.pop(key, None)
     options = load_options(args.config, os.environ)
     if args.verbose:
         log_handler = logging.StreamHandler(sys.stderr)
@@ -407,90 +509,222 @@ def cmd_apply(args: argparse.Namespace) -> int:
 
     stop = _Stop()
     previous = {s: signal.signal(s, stop) for s in (signal.SIGINT, signal.SIGTERM)}
-    runner = Runner(client_for, stop)
-    total = _count_records(args.file)
-    if total and fmt == "csv":
-        total -= 1  # the header
+    runner = Runner(client_for)
     progress = Progress(sys.stderr.isatty() and not args.no_progress and not args.verbose, total)
     tally = Tally()
-    seen: dict[str, int] = {}
-    results: dict[str, Any] = {}  # key -> result data of earlier successful records (for references)
-    for key, earlier in done.items():
-        if earlier.get("ok") and isinstance(earlier.get("result"), dict) and "data" in earlier["result"]:
-            results[key] = earlier["result"]["data"]
-    in_flight: Record | None = None
-    interrupted = False
+    seen: dict[str, int] = {}  # key -> line of the record that owns it
+    # Records taken and not finished: stream index -> (record, duplicate, target).
+    in_flight: dict[int, tuple[Record, bool, tuple[str, str] | None]] = {}
+    in_flight_keys: set[str] = set()
+    in_flight_targets: set[tuple[str, str]] = set()
+    alone: Record | None = None  # a wait or list record running in the worker
+    interrupted = stopped_now = False
 
-    def lookup(key: str, path: str, text: str) -> Any:
+    def lookup(key: str, ref_path: str, path: str, text: str) -> Any:
         if key not in results:
             raise UnresolvedReference(f"{path}: {text}: record {key!r} did not succeed")
-        return results[key]
+        entry = results[key]
+        paths = None if referenced is None else referenced.get(key)
+        if paths is None:
+            found, value = pick(entry, ref_path)
+        elif isinstance(paths, str):
+            found, value = paths == ref_path and entry is not _MISSING, entry
+        else:
+            found, value = ref_path in entry, entry.get(ref_path)
+        if not found:
+            raise UnresolvedReference(f"{path}: {text}: the result of record {key!r} has no {ref_path}")
+        return value
 
     def write(line: dict[str, Any]) -> None:
         out.write(json.dumps(line, ensure_ascii=False, separators=(",", ":")) + "\n")
         out.flush()
 
+    def show() -> None:
+        progress.update(tally.ok + tally.failed + tally.skipped, tally.ok, tally.failed, tally.skipped)
+
+    def classify(rec: Record) -> _Plan:
+        """Decides what to do with rec; changes nothing (rec may be put back)."""
+        duplicate = bool(rec.key and rec.key in seen)
+        if rec.key and rec.key in done and not rec.problems and not duplicate:
+            ok, met = done[rec.key]
+            if not (args.retry_failed and not ok):
+                return _Plan("skip", met=met)
+        problem = check_record(rec, seen)
+        if problem is not None:
+            return _Plan("local", duplicate, problem=problem)
+        assert rec.vendor and rec.operation
+        op = _describe.operation(rec.vendor, rec.operation)
+        if rec.operation == "wait" or (op is not None and op["kind"] == "list"):
+            return _Plan("alone", duplicate)
+        return _Plan("call", duplicate, refs=frozenset(key for _, key, _ in references(rec.fields)))
+
+    def take(rec: Record, plan: _Plan) -> None:
+        """Counts rec as taken; records its key."""
+        tally.total += 1
+        if rec.key and not plan.duplicate:
+            done.pop(rec.key, None)  # needed no more: a later record with this key is a duplicate
+        if plan.kind == "skip":
+            assert rec.key
+            seen.setdefault(rec.key, rec.line)
+            tally.skipped += 1
+            if not plan.met:
+                tally.unmet += 1
+            show()
+        elif rec.key and rec.key not in seen:
+            seen[rec.key] = rec.line
+
+    def finish(rec: Record, duplicate: bool, result: dict[str, Any] | None, error: dict[str, Any] | None) -> None:
+        """Writes rec's result line and counts it."""
+        # A repeated key's line must not stand for the record that owns the key.
+        line: dict[str, Any] = {"key": None if duplicate else rec.key, "line": rec.line,
+                                "vendor": rec.vendor, "operation": rec.operation}
+        ok = error is None
+        if ok:
+            line["ok"] = True
+            line["result"] = result
+            tally.ok += 1
+            if rec.key and not duplicate and result is not None and "data" in result:
+                keep = kept(rec.key, result["data"])
+                if keep is not None:
+                    results[rec.key] = keep
+        else:
+            assert error is not None
+            line["ok"] = False
+            line["error"] = error
+            tally.failed += 1
+        met = _expectation_met(rec.expect, ok, None if error is None else error["category"])
+        if rec.expect is not None:
+            line["expect"] = rec.expect
+            line["as_expected"] = met
+            if met and not ok:
+                tally.expected_failures += 1
+        if not met:
+            tally.unmet += 1
+        write(line)
+        show()
+
+    # The input, one record at a time, with one record of look-ahead that may be put back.
+    stream_in = _open_input(args.file)
+    reader = iter(read_records(stream_in, fmt))
+    held: list[tuple[Record, _Plan]] = []
+
+    def next_record() -> tuple[Record, _Plan] | None:
+        if held:
+            return held.pop()
+        rec = next(reader, None)
+        return None if rec is None else (rec, classify(rec))
+
+    def feed(vendor: str) -> Iterator[tuple[str, dict[str, Any]]]:
+        """The single-call records of vendor that may run now, for run_many.
+        Ends (putting the record back) at a record that must wait: another
+        vendor, a wait or list record, or one that refers to a record in flight
+        or acts on an account one in flight acts on. Records that fail without
+        network get their line here."""
+        index = 0
+        while not stop.requests:
+            got = next_record()
+            if got is None:
+                return
+            rec, plan = got
+            if plan.kind in ("skip", "local"):
+                take(rec, plan)
+                if plan.problem is not None:
+                    finish(rec, plan.duplicate, None, plan.problem.to_dict())
+                continue
+            if plan.kind != "call" or rec.vendor != vendor or plan.refs & in_flight_keys:
+                held.append(got)
+                return
+            unresolved: UnresolvedReference | None = None
+            target = None
+            try:
+                fields = resolve(rec.fields, lookup)
+            except UnresolvedReference as e:
+                unresolved = e
+            else:
+                target = _target(rec, fields)
+                if target is not None and target in in_flight_targets:
+                    held.append(got)
+                    return
+            take(rec, plan)
+            if unresolved is not None:
+                finish(rec, plan.duplicate, None, Problem(REFERENCE, str(unresolved)).to_dict())
+                continue
+            assert rec.operation
+            in_flight[index] = (rec, plan.duplicate, target)
+            if rec.key:
+                in_flight_keys.add(rec.key)
+            if target is not None:
+                in_flight_targets.add(target)
+            index += 1
+            yield rec.operation, fields
+
+    stop.armed = True
     try:
-        with _open_input(args.file) as stream:
-            for rec in read_records(stream, fmt):
+        with stream_in:
+            while True:
                 if stop.requests:
                     interrupted = True
                     break
-                tally.total += 1
-                duplicate = bool(rec.key and rec.key in seen)
-                if rec.key and rec.key in done and not rec.problems and not duplicate:
-                    before = done[rec.key]
-                    if not (args.retry_failed and not before.get("ok")):
-                        tally.skipped += 1
-                        seen.setdefault(rec.key, rec.line)
-                        if not before.get("as_expected", before.get("ok")):
-                            tally.unmet += 1
-                        progress.update(tally.total, tally.ok, tally.failed, tally.skipped)
-                        continue
-                problem = check_record(rec, seen)
-                if rec.key and rec.key not in seen:
-                    seen[rec.key] = rec.line
-                # A repeated key's line must not stand for the record that owns the key.
-                line: dict[str, Any] = {"key": None if duplicate else rec.key, "line": rec.line,
-                                        "vendor": rec.vendor, "operation": rec.operation}
-                error: dict[str, Any] | None = None
-                result: dict[str, Any] | None = None
-                if problem is not None:
-                    error = problem.to_dict()
-                else:
+                got = next_record()
+                if got is None:
+                    break
+                rec, plan = got
+                if plan.kind in ("skip", "local"):
+                    take(rec, plan)
+                    if plan.problem is not None:
+                        finish(rec, plan.duplicate, None, plan.problem.to_dict())
+                    continue
+                assert rec.vendor
+                client: Client | None = None
+                client_error: Error | None = None
+                if plan.kind == "call":
+                    try:
+                        client = client_for(rec.vendor)
+                    except Error as e:
+                        client_error = e
+                if plan.kind == "alone" or client is None:
+                    # Runs alone: nothing else is in flight here.
+                    take(rec, plan)
                     try:
                         fields = resolve(rec.fields, lookup)
                     except UnresolvedReference as e:
-                        error = Problem(REFERENCE, str(e)).to_dict()
-                    else:
-                        in_flight = rec
-                        result, error, stopped = runner.execute(rec, fields)
-                        if stopped:
-                            interrupted = True
-                            break
-                        in_flight = None
-                ok = error is None
-                if ok:
-                    line["ok"] = True
-                    line["result"] = result
-                    tally.ok += 1
-                    if rec.key and result is not None and "data" in result:
-                        results[rec.key] = result["data"]
-                else:
-                    line["ok"] = False
-                    line["error"] = error
-                    tally.failed += 1
-                met = _expectation_met(rec.expect, ok, None if error is None else error["category"])
-                if rec.expect is not None:
-                    line["expect"] = rec.expect
-                    line["as_expected"] = met
-                    if met and not ok:
-                        tally.expected_failures += 1
-                if not met:
-                    tally.unmet += 1
-                write(line)
-                progress.update(tally.total, tally.ok, tally.failed, tally.skipped)
+                        finish(rec, plan.duplicate, None, Problem(REFERENCE, str(e)).to_dict())
+                        continue
+                    if client_error is not None:
+                        finish(rec, plan.duplicate, None, client_error.to_dict())
+                        continue
+                    alone = rec
+                    result, error = runner.execute(rec, fields)
+                    alone = None
+                    finish(rec, plan.duplicate, result, error)
+                    continue
+                # A stream of single calls of this vendor, while they may run concurrently.
+                held.append(got)
+                outcomes = client.run_many(feed(rec.vendor), max_in_flight=args.max_in_flight)
+                try:
+                    for outcome in outcomes:
+                        owner, duplicate, target = in_flight[outcome.index]
+                        if outcome.result is not None:
+                            finish(owner, duplicate, outcome.result.to_dict(), None)
+                        else:
+                            assert outcome.error is not None
+                            finish(owner, duplicate, None, outcome.error.to_dict())
+                        del in_flight[outcome.index]
+                        if owner.key:
+                            in_flight_keys.discard(owner.key)
+                        if target is not None:
+                            in_flight_targets.discard(target)
+                finally:
+                    close = getattr(outcomes, "close", None)
+                    if close is not None:
+                        close()  # abandons what is still in flight (after _StopNow)
+                in_flight.clear()
+                in_flight_keys.clear()
+                in_flight_targets.clear()
+    except _StopNow:
+        interrupted = stopped_now = True
     finally:
+        stop.armed = False
         progress.finish()
         if out is not sys.stdout:
             out.close()
@@ -505,16 +739,26 @@ def cmd_apply(args: argparse.Namespace) -> int:
         file=sys.stderr,
     )
     if interrupted:
-        if in_flight is not None:
+        unfinished = [owner for owner, _, _ in in_flight.values()] if stopped_now else []
+        if stopped_now and alone is not None:
+            unfinished.append(alone)
+        if len(unfinished) == 1:
             print(
-                f"accountkit apply: stopped while record {in_flight.key!r} (line {in_flight.line}) was in flight: "
-                "its outcome is not recorded; check it before --resume runs it again",
+                f"accountkit apply: stopped while record {unfinished[0].key!r} (line {unfinished[0].line}) was in "
+                "flight: its outcome is not recorded; check it before --resume runs it again",
+                file=sys.stderr,
+            )
+        elif unfinished:
+            names = ", ".join(f"{r.key!r} (line {r.line})" for r in sorted(unfinished, key=lambda r: r.line))
+            print(
+                f"accountkit apply: stopped while {len(unfinished)} records were in flight: {names}: their outcomes "
+                "are not recorded; check them before --resume runs them again",
                 file=sys.stderr,
             )
         print("accountkit apply: interrupted; run again with --resume to continue", file=sys.stderr)
         sys.stderr.flush()
         sys.stdout.flush()
-        if in_flight is not None:
+        if stopped_now and alone is not None:
             os._exit(EXIT_INTERRUPTED)  # the worker is still inside the core: do not wait for it
     runner.close(wait=True)
     if sandbox is not None:
@@ -635,13 +879,19 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_validate)
 
     p = sub.add_parser("apply", help="run every record, writing one result line each",
-                       description="Runs every record in order and writes one JSON result line per record.")
+                       description="Runs every record and writes one JSON result line per record, in the order "
+                       "the records finish. Up to --max-in-flight consecutive single-account records of one vendor "
+                       "run concurrently; a record that refers to an earlier one (${KEY.PATH}) or acts on the same "
+                       "account as one in flight waits for it; wait and list records run alone.")
     p.add_argument("file", metavar="FILE", help="records (.jsonl, or .csv); - reads standard input")
     p.add_argument("--out", required=True, metavar="RESULTS", help="results file (JSONL); - writes standard output")
     p.add_argument("--format", choices=("jsonl", "csv"), help="input format (default: from the file name)")
     p.add_argument("--resume", action="store_true", help="append to RESULTS, skipping records whose key it has")
     p.add_argument("--retry-failed", action="store_true", help="with --resume: run records whose last result failed again")
     p.add_argument("--overwrite", action="store_true", help="start RESULTS over if it has results")
+    p.add_argument("--max-in-flight", type=int, default=8, metavar="N",
+                   help="how many records may run at once (1 to 1024, default 8); 1 runs them one after the other, "
+                   "in file order")
     p.add_argument("--config", metavar="FILE", help="TOML file with a [VENDOR] table of client options per vendor")
     p.add_argument("--sandbox", action="store_true", help="run against an embedded sandbox (ignores configured credentials)")
     p.add_argument("--sandbox-option", action="append", default=[], metavar="NAME=VALUE",

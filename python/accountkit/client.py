@@ -6,17 +6,21 @@ from __future__ import annotations
 
 import logging
 import math
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any, TypeVar
 
 from . import _core, _describe
 from .errors import Error, FieldError, InvalidArgumentError
 
-__all__ = ["Client", "Result", "validate", "describe_vendors"]
+__all__ = ["Client", "Result", "Outcome", "validate", "validate_many", "describe_vendors"]
 
 _T = TypeVar("_T")
 
 OptionValue = str | int | float | bool
+
+# How long one wait of Client.run_many lasts at most (ms): between waits Python
+# runs signal handlers (Ctrl-C).
+_POLL_MS = 100
 
 
 class Result(Mapping[str, Any]):
@@ -50,17 +54,19 @@ class Result(Mapping[str, Any]):
         self.request_id = request_id
 
     @classmethod
-    def _from_core(cls, raw: dict[str, Any], vendor: str, operation: str) -> Result:
-        data = raw["data"]
-        return cls(
-            data if isinstance(data, dict) else {"value": data},
-            id=raw["id"] or None,
-            status=raw["status"] or None,
-            vendor=vendor,
-            operation=operation,
-            http_status=raw["http_status"] or None,
-            request_id=raw["request_id"] or None,
-        )
+    def _from_core(cls, raw: _core._RawResult, vendor: str, operation: str) -> Result:
+        # raw is (data, id, status, http_status, request_id), empty ones None.
+        # Filled in directly: this runs once per call.
+        self = cls.__new__(cls)
+        data = raw[0]
+        self._data = data if type(data) is dict else {"value": data}
+        self._id = raw[1]
+        self._status = raw[2]
+        self.vendor = vendor
+        self.operation = operation
+        self.http_status = raw[3]
+        self.request_id = raw[4]
+        return self
 
     @property
     def data(self) -> dict[str, Any]:
@@ -105,6 +111,32 @@ def _masked(value: Any) -> Any:
     if isinstance(value, list):
         return [_masked(v) for v in value]
     return value
+
+
+class Outcome:
+    """The outcome of one operation of :meth:`Client.run_many`.
+
+    ``index`` is the operation's 0-based position in the input, ``operation``
+    its name; ``ok`` says whether it succeeded, with ``result`` (a
+    :class:`Result`) set when it did and ``error`` (an :class:`Error`, exactly
+    what :meth:`Client.call` would have raised) when it did not."""
+
+    __slots__ = ("index", "operation", "result", "error")
+
+    def __init__(self, index: int, operation: str, result: Result | None, error: Error | None) -> None:
+        self.index = index
+        self.operation = operation
+        self.result = result
+        self.error = error
+
+    @property
+    def ok(self) -> bool:
+        """True when the operation succeeded (``result`` is set)."""
+        return self.error is None
+
+    def __repr__(self) -> str:
+        what = f"result={self.result!r}" if self.error is None else f"error={self.error!r}"
+        return f"Outcome(index={self.index}, operation={self.operation!r}, ok={self.ok}, {what})"
 
 
 def _option_text(vendor: str, name: str, value: object) -> str:
@@ -253,24 +285,109 @@ class Client:
             self._core.set_log(self._logger.name, level)
             self._log_level = level
 
+    def _scrub(self, e: Error) -> Error:
+        """e with this client's secrets scrubbed (a second line of defence: the
+        core already does)."""
+        if self._secrets:
+            e.message = _scrub_text(e.message, self._secrets) or ""
+            e.args = (e.message,)
+            e.raw_body = _scrub_text(e.raw_body, self._secrets)
+            e.errors = [FieldError(f.path, f.rule, _scrub_text(f.message, self._secrets) or "") for f in e.errors]
+        return e
+
     def _run(self, fn: Callable[..., _T], *args: Any) -> _T:
-        """Runs a core call; scrubs this client's secrets from any error (a
-        second line of defence: the core already does)."""
+        """Runs a core call; scrubs this client's secrets from any error."""
         self._sync_log_level()
         try:
             return fn(*args)
         except Error as e:
-            if self._secrets:
-                e.message = _scrub_text(e.message, self._secrets) or ""
-                e.args = (e.message,)
-                e.raw_body = _scrub_text(e.raw_body, self._secrets)
-                e.errors = [FieldError(f.path, f.rule, _scrub_text(f.message, self._secrets) or "") for f in e.errors]
-            raise
+            raise self._scrub(e)  # noqa: B904 - the same exception, scrubbed
 
     def call(self, operation: str, fields: Mapping[str, Any] | None = None) -> Result:
         """Runs any operation with the given fields (for a list operation: one page)."""
-        raw = self._run(self._core.call, operation, {} if fields is None else fields)
+        # _run, inlined: this is the per-call path.
+        self._sync_log_level()
+        try:
+            raw = self._core.call(operation, {} if fields is None else fields)
+        except Error as e:
+            raise self._scrub(e)  # noqa: B904 - the same exception, scrubbed
         return Result._from_core(raw, self._vendor, operation)
+
+    def run_many(
+        self, operations: Iterable[tuple[str, Mapping[str, Any] | None]], *, max_in_flight: int = 16
+    ) -> Iterator[Outcome]:
+        """Runs many single-account operations concurrently on this thread and
+        yields an :class:`Outcome` for each, in completion order.
+
+        ``operations`` is any iterable of ``(operation, fields)`` pairs (fields
+        a mapping, or None for none); it is consumed lazily, a new operation
+        being taken only while fewer than ``max_in_flight`` (1 to 1024) are
+        pending, so a generator over a huge file is never held in memory.
+        ``Outcome.index`` is the pair's position in ``operations``. Each
+        operation is what :meth:`call` would do (validation, retries, the
+        create lookup after a lost answer, rate limits); its failure, invalid
+        fields and values Python cannot express included, is its outcome's
+        ``error``, never raised.
+
+        Closing the iterator early (``break``, ``close()``, an exception, Ctrl-C)
+        abandons the operations still in flight: a create or delete among them
+        may or may not have been applied. Nothing is sent before the first
+        ``next()``."""
+        if isinstance(max_in_flight, bool) or not isinstance(max_in_flight, int) or not 1 <= max_in_flight <= 1024:
+            raise InvalidArgumentError(
+                f"{self._vendor} run_many: max_in_flight must be an integer from 1 to 1024", vendor=self._vendor
+            )
+        return self._outcomes(iter(operations), max_in_flight)
+
+    def _outcomes(self, operations: Iterator[tuple[str, Mapping[str, Any] | None]], limit: int) -> Iterator[Outcome]:
+        self._sync_log_level()
+        batch = self._run(self._core.batch, limit)
+        names: dict[int, str] = {}  # index -> operation, for those submitted and not yet yielded
+        index = 0
+        more = True
+        try:
+            while True:
+                while more and len(names) < limit:  # names: what the batch holds
+                    try:
+                        item = next(operations)
+                    except StopIteration:
+                        more = False
+                        break
+                    try:
+                        operation, fields = item
+                    except (TypeError, ValueError):
+                        raise InvalidArgumentError(
+                            f"{self._vendor} run_many: operation {index} is not an (operation, fields) pair",
+                            vendor=self._vendor,
+                        ) from None
+                    position = index
+                    index += 1
+                    if not isinstance(operation, str):
+                        yield Outcome(position, str(operation), None, InvalidArgumentError(
+                            f"{self._vendor}: the operation must be a name (got {type(operation).__name__})",
+                            vendor=self._vendor))
+                        continue
+                    try:
+                        batch.submit(operation, {} if fields is None else fields, position)
+                    except Error as e:  # unknown operation, unusable options
+                        yield Outcome(position, operation, None, self._scrub(e))
+                        continue
+                    names[position] = operation
+                if not names:
+                    if not more:
+                        return
+                    continue
+                got = batch.next(_POLL_MS)  # None every _POLL_MS: signals are seen in between
+                if got is None:
+                    continue
+                tag, raw, error = got
+                operation = names.pop(tag)
+                if raw is not None:
+                    yield Outcome(tag, operation, Result._from_core(raw, self._vendor, operation), None)
+                else:
+                    yield Outcome(tag, operation, None, self._scrub(error))
+        finally:
+            batch.close()
 
     def _with_id(self, operation: str, id: object, fields: dict[str, Any]) -> dict[str, Any]:  # noqa: A002
         if id is None:
@@ -368,6 +485,16 @@ def validate(vendor: str, operation: str, fields: Mapping[str, Any] | None = Non
     (empty when valid), without any network. Unknown vendors raise
     InvalidArgumentError, unknown operations UnknownOperationError."""
     return [FieldError(*t) for t in _core.check(vendor, operation, {} if fields is None else fields)]
+
+
+def validate_many(
+    vendor: str, operation: str, records: Iterable[Mapping[str, Any] | None]
+) -> list[list[FieldError]]:
+    """:func:`validate` over many records at once, in one pass of the C++
+    core: one list of FieldErrors per record, in order, empty when the record
+    is valid. Unknown vendors raise InvalidArgumentError, unknown operations
+    UnknownOperationError."""
+    return _core.check_many(vendor, operation, records, FieldError)
 
 
 def describe_vendors() -> list[dict[str, Any]]:

@@ -6,6 +6,7 @@
 #include <pybind11/pybind11.h>
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/error.hpp"
@@ -14,6 +15,16 @@
 namespace akpy {
 
 namespace py = pybind11;
+
+// Where a value sits in the fields, kept as a chain of the callers' stack
+// frames: the text ("contacts[0].email") is built only when a problem is
+// reported, so converting valid fields allocates no paths.
+struct Path {
+  const Path *parent = nullptr;  // nullptr: the root, whose text is key
+  std::string_view key;          // this step's key (when index < 0)
+  long index = -1;               // or this step's array index
+  std::string text() const;
+};
 
 // Converts a Python mapping of fields into an object Value. Every value that
 // cannot be converted is reported in errors (path, "type", message) and left

@@ -6,11 +6,17 @@
 //  - ak::Error becomes the matching accountkit.errors exception, built by
 //    accountkit.errors._from_core from a dict of the error's attributes.
 //  - One Client may be used from many threads at once (ak::Client is
-//    thread-safe); a Pager serialises its own callers.
+//    thread-safe); a Pager and a Batch serialise their own callers.
+//  - Results cross as tuples (data, id, status, http_status, request_id), each
+//    text None when empty: the cheapest shape to build and to unpack.
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 
 #include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <deque>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -19,6 +25,7 @@
 #include <vector>
 
 #include "convert.hpp"
+#include "core/batch.hpp"
 #include "core/client.hpp"
 #include "core/describe.hpp"
 #include "core/schema.hpp"
@@ -49,11 +56,20 @@ py::dict error_info(const ak::Error &e) {
   return d;
 }
 
+// accountkit.errors._from_core, looked up once and kept for the process.
+py::handle error_factory() {
+  static PyObject *factory = nullptr;
+  if (!factory) factory = py::object(py::module_::import("accountkit.errors").attr("_from_core")).release().ptr();
+  return factory;
+}
+
+// The accountkit.errors exception for e, as an object (needs the GIL).
+py::object python_error(const ak::Error &e) { return error_factory()(error_info(e)); }
+
 // Sets the Python error for e (needs the GIL).
 void set_python_error(const ak::Error &e) {
   try {
-    py::object factory = py::module_::import("accountkit.errors").attr("_from_core");
-    py::object exc = factory(error_info(e));
+    py::object exc = python_error(e);
     PyErr_SetObject(reinterpret_cast<PyObject *>(Py_TYPE(exc.ptr())), exc.ptr());
   } catch (py::error_already_set &failure) {
     failure.restore();  // accountkit.errors could not be imported: say so
@@ -96,10 +112,12 @@ std::vector<ak::FieldError> problems(const ak::Operation &op, py::handle fields,
   std::vector<ak::FieldError> errors;
   out = akpy::fields_to_value(fields, errors);
   if (!rules) return errors;
-  std::vector<ak::FieldError> type_errors = errors, schema;
+  std::vector<ak::FieldError> schema;
   ak::validate(op.request, out, schema);
+  if (errors.empty()) return schema;
+  const size_t type_errors = errors.size();
   for (auto &s : schema) {
-    bool shadowed = std::any_of(type_errors.begin(), type_errors.end(),
+    bool shadowed = std::any_of(errors.begin(), errors.begin() + static_cast<std::ptrdiff_t>(type_errors),
                                 [&](const ak::FieldError &t) { return under(s.path, t.path); });
     if (!shadowed) errors.push_back(std::move(s));
   }
@@ -119,18 +137,20 @@ ak::Error validation_error(const ak::Vendor &v, const std::string &op, std::vect
   return e;
 }
 
-py::object text(const std::string &s) {
-  return py::reinterpret_steal<py::object>(PyUnicode_DecodeUTF8(s.data(), static_cast<Py_ssize_t>(s.size()), "replace"));
+// Text as str; None when empty.
+py::object text_or_none(const std::string &s) {
+  if (s.empty()) return py::none();
+  PyObject *o = PyUnicode_DecodeUTF8(s.data(), static_cast<Py_ssize_t>(s.size()), "replace");
+  if (!o) throw py::error_already_set();
+  return py::reinterpret_steal<py::object>(o);
 }
 
-py::dict result_to_python(const ak::Result &r) {
-  py::dict d;
-  d["data"] = akpy::to_python(r.data);
-  d["id"] = text(r.id);
-  d["status"] = text(r.status);
-  d["http_status"] = r.http_status;
-  d["request_id"] = text(r.request_id);
-  return d;
+// (data, id, status, http_status, request_id): texts and http_status None when empty or 0.
+py::tuple result_to_python(const ak::Result &r) {
+  py::object data = akpy::to_python(r.data);
+  py::object http_status = r.http_status ? py::reinterpret_steal<py::object>(PyLong_FromLong(r.http_status)) : py::none();
+  return py::make_tuple(std::move(data), text_or_none(r.id), text_or_none(r.status), std::move(http_status),
+                        text_or_none(r.request_id));
 }
 
 bool truthy_option(const std::string &v) { return v == "1" || v == "true" || v == "yes" || v == "on"; }
@@ -154,6 +174,111 @@ class Pager {
  private:
   std::mutex mu_;
   ak::Pager pager_;
+};
+
+
+// Many operations of one client in flight at once (ak::Batch, for
+// Client.run_many). submit() converts the fields with the GIL, as call() does;
+// fields Python cannot express never reach the core but complete as validation
+// errors, which next() returns first. next() drives the transfers without the
+// GIL. Callers are serialised: the core's batch belongs to one thread at a time.
+class Batch {
+ public:
+  Batch(std::shared_ptr<ak::Client> client, std::size_t max_in_flight, bool validate)
+      : client_(client), validate_(validate) {
+    py::gil_scoped_release release;
+    batch_ = std::make_unique<ak::Batch>(std::move(client), max_in_flight);
+  }
+
+  void submit(const std::string &op_name, py::handle fields, std::uint64_t tag) {
+    const ak::Vendor &v = client_->vendor();
+    const ak::Operation &op = operation_named(v, op_name);
+    ak::Value value;
+    std::vector<ak::FieldError> errors = problems(op, fields, value, false);
+    if (!errors.empty()) {
+      if (validate_) errors = problems(op, fields, value, true);
+      ak::Error e = validation_error(v, op.name, std::move(errors));
+      std::lock_guard lock(local_mu_);  // never held while taking the GIL
+      if (closed_) throw closed();
+      local_.push_back({tag, std::move(e)});
+      ++pending_;
+      return;
+    }
+    // mu_ is taken with the GIL only when it is free at once (the usual case:
+    // one thread); otherwise without it, as next() on another thread may hold
+    // mu_ while the core logs (which takes the GIL).
+    std::unique_lock lock(mu_, std::try_to_lock);
+    if (!lock) {
+      py::gil_scoped_release release;
+      lock.lock();
+    }
+    if (!batch_) throw closed();
+    batch_->submit(op.name, value, tag);  // throws for an unknown operation or unusable options
+    ++pending_;
+  }
+
+  std::size_t pending() const { return pending_; }
+
+  // None when timeout_ms passes first (negative: wait as long as it takes) or
+  // nothing is pending; else (tag, result, None) or (tag, None, exception).
+  py::object next(int timeout_ms) {
+    std::optional<std::pair<std::uint64_t, ak::Error>> local;
+    {
+      std::lock_guard lock(local_mu_);
+      if (!local_.empty()) {
+        local.emplace(std::move(local_.front()));
+        local_.pop_front();
+        --pending_;
+      }
+    }
+    if (local) return py::make_tuple(local->first, py::none(), python_error(local->second));
+    std::optional<ak::Batch::Completion> c;
+    {
+      py::gil_scoped_release release;
+      std::lock_guard lock(mu_);
+      if (batch_) c = batch_->next(std::chrono::milliseconds(timeout_ms));
+      if (c) --pending_;
+    }
+    if (!c) {
+      // Runs Python signal handlers now (Ctrl-C raises KeyboardInterrupt here).
+      if (PyErr_CheckSignals() != 0) throw py::error_already_set();
+      return py::none();
+    }
+    if (c->result) return py::make_tuple(c->tag, result_to_python(*c->result), py::none());
+    if (c->error) return py::make_tuple(c->tag, py::none(), python_error(*c->error));
+    return py::make_tuple(c->tag, py::none(), python_error(ak::Error(ak::Status::Internal, "no outcome")));
+  }
+
+  // Frees the batch: operations still in flight are abandoned (a create or a
+  // delete among them may or may not have been applied). Idempotent.
+  void close() {
+    std::unique_ptr<ak::Batch> gone;
+    {
+      py::gil_scoped_release release;
+      std::lock_guard lock(mu_);
+      gone = std::move(batch_);
+      gone.reset();  // the core may log while abandoning: without the GIL
+    }
+    std::lock_guard lock(local_mu_);
+    closed_ = true;
+    local_.clear();
+    pending_ = 0;
+  }
+
+ private:
+  ak::Error closed() const {
+    return error_with(ak::Status::InvalidArgument, client_->vendor().name + ": the batch is closed",
+                      client_->vendor().name);
+  }
+
+  std::shared_ptr<ak::Client> client_;
+  bool validate_;
+  std::mutex mu_;  // guards batch_; taken without the GIL
+  std::unique_ptr<ak::Batch> batch_;
+  std::mutex local_mu_;  // guards local_ and closed_; never held while taking the GIL
+  std::deque<std::pair<std::uint64_t, ak::Error>> local_;
+  bool closed_ = false;
+  std::atomic<std::size_t> pending_{0};
 };
 
 class Client {
@@ -195,7 +320,7 @@ class Client {
         static_cast<ak::LogLevel>(min_level));
   }
 
-  py::dict call(const std::string &op_name, py::handle fields) {
+  py::tuple call(const std::string &op_name, py::handle fields) {
     const ak::Vendor &v = client_->vendor();
     const ak::Operation &op = operation_named(v, op_name);
     ak::Value value;
@@ -213,7 +338,7 @@ class Client {
     return result_to_python(r);
   }
 
-  py::dict wait(const std::string &id, double timeout_s) {
+  py::tuple wait(const std::string &id, double timeout_s) {
     if (!(timeout_s > 0) || timeout_s > 86400)
       throw error_with(ak::Status::InvalidArgument, vendor() + " wait: timeout must be between 0 and 86400 seconds",
                        vendor(), "wait");
@@ -234,6 +359,10 @@ class Client {
     return std::make_unique<Pager>(client_, op.name, std::move(value));  // checks it is a list operation
   }
 
+  std::unique_ptr<Batch> batch(std::size_t max_in_flight) {
+    return std::make_unique<Batch>(client_, max_in_flight, validate_);
+  }
+
  private:
   std::shared_ptr<ak::Client> client_;
   bool validate_ = true;
@@ -245,6 +374,30 @@ py::list check(const std::string &vendor, const std::string &op_name, py::handle
   ak::Value value;
   py::list out;
   for (const auto &f : problems(op, fields, value, true)) out.append(py::make_tuple(f.path, f.rule, f.message));
+  return out;
+}
+
+// check() over many records: one list of FieldErrors (made by field_error,
+// the FieldError class) per record, empty when the record is valid.
+py::list check_many(const std::string &vendor, const std::string &op_name, py::handle records, py::handle field_error) {
+  const ak::Vendor &v = vendor_named(vendor);
+  const ak::Operation &op = operation_named(v, op_name);
+  py::object it = py::reinterpret_steal<py::object>(PyObject_GetIter(records.ptr()));
+  if (!it) throw py::error_already_set();
+  py::list out;
+  ak::Value value;
+  while (PyObject *item = PyIter_Next(it.ptr())) {
+    py::object record = py::reinterpret_steal<py::object>(item);
+    std::vector<ak::FieldError> errors = problems(op, record, value, true);
+    py::object found = py::reinterpret_steal<py::object>(PyList_New(static_cast<Py_ssize_t>(errors.size())));
+    if (!found) throw py::error_already_set();
+    for (size_t i = 0; i < errors.size(); ++i) {
+      py::object f = field_error(errors[i].path, errors[i].rule, errors[i].message);
+      PyList_SET_ITEM(found.ptr(), static_cast<Py_ssize_t>(i), f.release().ptr());
+    }
+    if (PyList_Append(out.ptr(), found.ptr()) < 0) throw py::error_already_set();
+  }
+  if (PyErr_Occurred()) throw py::error_already_set();
   return out;
 }
 
@@ -275,9 +428,21 @@ PYBIND11_MODULE(_core, m) {
         "Every vendor, its operations and their field rules (a new list of dicts).");
   m.def("check", &check, py::arg("vendor"), py::arg("operation"), py::arg("fields"),
         "Every field problem as (path, rule, message) tuples, without network.");
+  m.def("check_many", &check_many, py::arg("vendor"), py::arg("operation"), py::arg("records"),
+        py::arg("field_error"),
+        "check() over an iterable of field mappings: one list of field_error(path, rule, message) per record.");
 
   py::class_<Pager>(m, "Pager")
-      .def("next", &Pager::next, "The next item as a result dict, or None after the last one.");
+      .def("next", &Pager::next, "The next item as a result tuple, or None after the last one.");
+
+  py::class_<Batch>(m, "Batch")
+      .def("submit", &Batch::submit, py::arg("operation"), py::arg("fields"), py::arg("tag"),
+           "Queues an operation under tag; fields that cannot be converted complete as validation errors.")
+      .def("pending", &Batch::pending, "Operations submitted and not yet returned by next().")
+      .def("next", &Batch::next, py::arg("timeout_ms"),
+           "The next completion as (tag, result, None) or (tag, None, exception); None on timeout or when "
+           "nothing is pending.")
+      .def("close", &Batch::close, "Frees the batch; operations in flight are abandoned.");
 
   py::class_<Client>(m, "Client")
       .def(py::init<const std::string &>(), py::arg("vendor"))
@@ -286,7 +451,8 @@ PYBIND11_MODULE(_core, m) {
       .def("set_log", &Client::set_log, py::arg("logger"), py::arg("min_level"))
       .def("call", &Client::call, py::arg("operation"), py::arg("fields"))
       .def("wait", &Client::wait, py::arg("id"), py::arg("timeout"))
-      .def("list", &Client::list, py::arg("operation"), py::arg("filters"));
+      .def("list", &Client::list, py::arg("operation"), py::arg("filters"))
+      .def("batch", &Client::batch, py::arg("max_in_flight"));
 
   py::class_<ak::sandbox::Server>(m, "Sandbox")
       .def(py::init<>())

@@ -31,7 +31,13 @@ def write_jsonl(path: Path, records: list[dict[str, Any]]) -> Path:
 
 
 def read_results(path: Path) -> list[dict[str, Any]]:
+    """RESULTS as written: in the order the records finished."""
     return [json.loads(line) for line in path.read_text().splitlines()]
+
+
+def by_line(path: Path) -> list[dict[str, Any]]:
+    """RESULTS in input order."""
+    return sorted(read_results(path), key=lambda l: l["line"])
 
 
 def sandbox_env(sb: ak.Sandbox) -> dict[str, str]:
@@ -139,14 +145,19 @@ def test_validate_reads_standard_input() -> None:
 # -- apply ------------------------------------------------------------------------
 
 
-def test_apply_the_sample_against_an_embedded_sandbox(tmp_path: Path) -> None:
+@pytest.mark.parametrize("in_flight", ["1", "4", None])
+def test_apply_the_sample_against_an_embedded_sandbox(tmp_path: Path, in_flight: str | None) -> None:
     results = tmp_path / "results.jsonl"
+    more = ["--max-in-flight", in_flight] if in_flight else []
     out = run_cli("apply", str(SAMPLE), "--sandbox", "--sandbox-option", "commvault.update_delay_ms=200",
-                  "--out", str(results), env={"ACCOUNTKIT_COMMVAULT_POLL_INITIAL_MS": "50"})
+                  "--out", str(results), *more, env={"ACCOUNTKIT_COMMVAULT_POLL_INITIAL_MS": "50"})
     assert out.returncode == 0, out.stderr
     lines = read_results(results)
     sample = [json.loads(l) for l in SAMPLE.read_text().splitlines()]
-    assert [l["key"] for l in lines] == [r["key"] for r in sample]
+    if in_flight == "1":
+        assert [l["key"] for l in lines] == [r["key"] for r in sample]  # one at a time: file order
+    assert sorted(l["key"] for l in lines) == sorted(r["key"] for r in sample)
+    assert [l["line"] for l in by_line(results)] == list(range(1, len(sample) + 1))
     by_key = {l["key"]: l for l in lines}
     for record in sample:
         line = by_key[record["key"]]
@@ -179,7 +190,7 @@ def test_apply_exit_status_says_whether_everything_succeeded(tmp_path: Path) -> 
     results = tmp_path / "out.jsonl"
     out = run_cli("apply", str(records), "--sandbox", "--out", str(results))
     assert out.returncode == 1
-    lines = read_results(results)
+    lines = by_line(results)
     assert [(l["key"], l["ok"]) for l in lines] == [("a", True), ("b", False), ("c", False)]
     assert lines[1]["error"]["category"] == "not_found" and lines[1]["error"]["vendor_code"] == "33"
     assert lines[2]["error"]["category"] == "validation"
@@ -305,7 +316,7 @@ def test_interrupt_finishes_the_record_in_flight_then_resume(tmp_path: Path) -> 
         finally:
             proc.kill()
         assert proc.returncode == 130, stderr
-        assert "stopping after the record in flight" in stderr and "--resume" in stderr
+        assert "stopping once the records in flight have finished" in stderr and "--resume" in stderr
         lines = read_results(results)  # every line complete
         assert 1 <= len(lines) < 6
         assert all(l["ok"] for l in lines)
@@ -338,6 +349,146 @@ def test_second_interrupt_stops_at_once(tmp_path: Path) -> None:
         assert proc.returncode == 130
         assert "'w0' (line 2) was in flight" in stderr
         assert [l["key"] for l in read_results(results)] == ["u0"]
+
+
+# -- concurrency (--max-in-flight) ------------------------------------------------------
+
+
+def _nn_create(i: int, prefix: str) -> dict[str, Any]:
+    return nn(f"{prefix}{i}", "create_account", **{**NN_CREATE, "reference": f"{prefix}{i}",
+                                                  "account_name": f"Account {i}"})
+
+
+def _server_references(sb: ak.Sandbox, prefix: str) -> list[str]:
+    client = sb.client("99digital")
+    return sorted(a["reference"] for a in client.list_accounts() if str(a.get("reference", "")).startswith(prefix))
+
+
+def test_concurrent_apply_resolves_references_and_keeps_order_per_account(tmp_path: Path,
+                                                                          external_sandbox: ak.Sandbox) -> None:
+    records: list[dict[str, Any]] = []
+    for i in range(12):
+        records.append(_nn_create(i, "cc"))
+        if i % 3 == 2:  # refers to a record that may still be in flight
+            records.append(nn(f"cc{i}-rename", "update_account", account_id=f"${{cc{i}.account_id}}", server="online",
+                              account_name=f"Renamed {i}"))
+    records.append(nn("cc-list", "list_accounts"))
+    # Two updates of one account: they must run in file order, not at once.
+    for n in range(4):
+        records.append(nn(f"cc0-u{n}", "update_account", account_id="${cc0.account_id}", server="online",
+                          account_name=f"Step {n}"))
+    records.append(nn("cc-bad", "create_account", **{**NN_CREATE, "agents": -1}))
+    records.append(nn("cc1-delete", "delete_account", accountID="${cc1.account_id}", server="online"))
+    path = write_jsonl(tmp_path / "r.jsonl", records)
+    results = tmp_path / "out.jsonl"
+    external_sandbox.add_faults({"vendor": "99digital", "path": "/api/online/updateAccount", "kind": "delay",
+                                 "delay_ms": 50, "probability": 0.5, "seed": 3})
+    out = run_cli("apply", str(path), "--out", str(results), "--max-in-flight", "4", env=sandbox_env(external_sandbox))
+    assert out.returncode == 1, out.stderr  # cc-bad
+    lines = read_results(results)
+    assert sorted(l["line"] for l in lines) == list(range(1, len(records) + 1))
+    by_key = {l["key"]: l for l in lines}
+    assert [k for k, l in by_key.items() if not l["ok"]] == ["cc-bad"]
+    for i in (2, 5, 8, 11):
+        renamed = by_key[f"cc{i}-rename"]["result"]["data"]
+        assert renamed["account_id"] == by_key[f"cc{i}"]["result"]["data"]["account_id"]
+        assert renamed["account_name"] == f"Renamed {i}"
+    # Every update of cc0 ran after the one before it: the results say so in file order.
+    order = [l["key"] for l in lines if l["key"].startswith("cc0-u")]
+    assert order == [f"cc0-u{n}" for n in range(4)]
+    final = {a["account_id"]: a for a in external_sandbox.client("99digital").list_accounts()}
+    assert final[by_key["cc0"]["result"]["data"]["account_id"]]["account_name"] == "Step 3"
+    assert _server_references(external_sandbox, "cc") == sorted(f"cc{i}" for i in range(12) if i != 1)
+    assert "23 records: 22 succeeded, 1 failed" in out.stderr
+
+
+def test_concurrent_resume_after_partial_results(tmp_path: Path, external_sandbox: ak.Sandbox) -> None:
+    records = [_nn_create(i, "rs") for i in range(30)]
+    records += [nn(f"rs{i}-up", "update_account", account_id=f"${{rs{i}.account_id}}", server="online",
+                   account_name=f"Up {i}") for i in range(0, 30, 5)]
+    path = write_jsonl(tmp_path / "r.jsonl", records)
+    results = tmp_path / "out.jsonl"
+    env = sandbox_env(external_sandbox)
+    assert run_cli("apply", str(path), "--out", str(results), "--max-in-flight", "6", env=env).returncode == 0
+    full = results.read_text().splitlines(keepends=True)
+    assert len(full) == 36
+    # As if the run had stopped after 14 lines (in completion order), the 15th cut short.
+    results.write_text("".join(full[:14]) + full[14][:30])
+    kept = {json.loads(l)["key"] for l in full[:14]}
+    external_sandbox.clear_requests()
+    out = run_cli("apply", str(path), "--out", str(results), "--resume", "--max-in-flight", "6", env=env)
+    assert out.returncode == 0, out.stderr
+    lines = read_results(results)
+    assert sorted(l["key"] for l in lines) == sorted(r["key"] for r in records)  # each key once
+    assert all(l["ok"] for l in lines)
+    assert "14 skipped" in out.stderr
+    creates = [r for r in external_sandbox.requests() if r["path"] == "/api/online/createAccount"]
+    assert len(creates) == len([k for k in (f"rs{i}" for i in range(30)) if k not in kept])
+    # The updates whose create was done before found its id in RESULTS.
+    for l in lines:
+        if l["key"].endswith("-up"):
+            assert l["result"]["data"]["account_name"] == f"Up {l['key'][2:-3]}"
+    # (The lines thrown away above stand for creates that did happen: those ran twice.)
+    assert set(_server_references(external_sandbox, "rs")) == {f"rs{i}" for i in range(30)}
+
+
+def test_first_interrupt_lets_every_record_in_flight_finish(tmp_path: Path, external_sandbox: ak.Sandbox) -> None:
+    path = write_jsonl(tmp_path / "r.jsonl", [_nn_create(i, "in") for i in range(40)])
+    results = tmp_path / "out.jsonl"
+    external_sandbox.add_faults({"vendor": "99digital", "path": "/api/online/createAccount", "kind": "delay",
+                                 "delay_ms": 400})
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ACCOUNTKIT_")} | sandbox_env(external_sandbox)
+    proc = subprocess.Popen([*accountkit_command(), "apply", str(path), "--out", str(results), "--max-in-flight",
+                             "4"], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        _wait_for_lines(results, 4, proc)
+        proc.send_signal(signal.SIGINT)
+        _, stderr = proc.communicate(timeout=30)
+    finally:
+        proc.kill()
+    assert proc.returncode == 130, stderr
+    assert "stopping once the records in flight have finished" in stderr
+    lines = read_results(results)
+    assert 4 <= len(lines) <= 12 and all(l["ok"] for l in lines)
+    # Whatever was sent was recorded: no create happened without its line.
+    assert _server_references(external_sandbox, "in") == sorted(l["key"] for l in lines)
+    external_sandbox.clear_faults()
+    out = run_cli("apply", str(path), "--out", str(results), "--resume", env=sandbox_env(external_sandbox))
+    assert out.returncode == 0, out.stderr
+    assert sorted(l["key"] for l in read_results(results)) == sorted(f"in{i}" for i in range(40))
+    assert _server_references(external_sandbox, "in") == sorted(f"in{i}" for i in range(40))
+
+
+def test_second_interrupt_names_every_record_in_flight(tmp_path: Path, external_sandbox: ak.Sandbox) -> None:
+    path = write_jsonl(tmp_path / "r.jsonl", [nn("first", "list_accounts")] + [_nn_create(i, "st") for i in range(10)])
+    results = tmp_path / "out.jsonl"
+    external_sandbox.add_faults({"vendor": "99digital", "path": "/api/online/createAccount", "kind": "delay",
+                                 "delay_ms": 4000})
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ACCOUNTKIT_")} | sandbox_env(external_sandbox)
+    proc = subprocess.Popen([*accountkit_command(), "apply", str(path), "--out", str(results), "--max-in-flight",
+                             "3"], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        _wait_for_lines(results, 1, proc)
+        time.sleep(0.5)  # st0, st1, st2 are in flight
+        proc.send_signal(signal.SIGINT)
+        time.sleep(0.2)
+        started = time.monotonic()
+        proc.send_signal(signal.SIGINT)
+        _, stderr = proc.communicate(timeout=10)
+        assert time.monotonic() - started < 5
+    finally:
+        proc.kill()
+    assert proc.returncode == 130, stderr
+    assert "stopped while 3 records were in flight: 'st0' (line 2), 'st1' (line 3), 'st2' (line 4)" in stderr
+    assert [l["key"] for l in read_results(results)] == ["first"]
+
+
+def test_max_in_flight_is_checked(tmp_path: Path) -> None:
+    path = write_jsonl(tmp_path / "r.jsonl", [nn("a", "list_accounts")])
+    for bad in ("0", "1025"):
+        out = run_cli("apply", str(path), "--sandbox", "--out", str(tmp_path / "o.jsonl"), "--max-in-flight", bad)
+        assert out.returncode == 2 and "--max-in-flight" in out.stderr
+    assert "--max-in-flight" in run_cli("apply", "--help").stdout
 
 
 # -- CSV ----------------------------------------------------------------------------
@@ -405,7 +556,7 @@ def test_the_csv_sample(tmp_path: Path) -> None:
     results = tmp_path / "out.jsonl"
     out = run_cli("apply", str(sample), "--sandbox", "--out", str(results))
     assert out.returncode == 0, out.stderr
-    lines = read_results(results)
+    lines = by_line(results)
     assert [l["ok"] for l in lines] == [True, True, False]
     assert lines[1]["result"]["data"]["custom_attributes"] == [{"key": "vip", "value": True}]
     assert lines[0]["result"]["data"]["custom_attributes"] == [{"key": "crm_id", "value": "G-1906"}]
