@@ -22,7 +22,7 @@ macro_rules! opaque {
     )*};
 }
 
-opaque!(ak_error, ak_fields, ak_client, ak_result, ak_pager, ak_sandbox);
+opaque!(ak_error, ak_fields, ak_client, ak_result, ak_pager, ak_batch, ak_sandbox);
 
 // ---- version ---------------------------------------------------------------
 pub const AK_VERSION_MAJOR: c_int = 0;
@@ -232,6 +232,31 @@ extern "C" {
         fields: *const ak_fields,
         err: *mut *mut ak_error,
     ) -> ak_status;
+
+    // ---- batches
+    pub fn ak_batch_new(
+        c: *mut ak_client,
+        max_in_flight: usize,
+        out: *mut *mut ak_batch,
+        err: *mut *mut ak_error,
+    ) -> ak_status;
+    pub fn ak_batch_submit(
+        b: *mut ak_batch,
+        operation: *const c_char,
+        fields: *const ak_fields,
+        tag: u64,
+        err: *mut *mut ak_error,
+    ) -> ak_status;
+    pub fn ak_batch_pending(b: *const ak_batch) -> usize;
+    pub fn ak_batch_next(
+        b: *mut ak_batch,
+        timeout_ms: c_int,
+        tag: *mut u64,
+        result: *mut *mut ak_result,
+        failure: *mut *mut ak_error,
+    ) -> c_int;
+    pub fn ak_batch_wakeup(b: *mut ak_batch);
+    pub fn ak_batch_free(b: *mut ak_batch);
 
     // ---- vendors
     pub fn ak_vendor_count() -> usize;

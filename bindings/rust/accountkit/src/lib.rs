@@ -654,6 +654,103 @@ impl fmt::Debug for Pager {
     }
 }
 
+// ---- batches -------------------------------------------------------------------------
+
+/// Many operations of one client in flight at once, driven on the calling
+/// thread by libcurl's multi interface (`ak_batch`): each gets what
+/// [`Client::call`] gives it (validation, retries, the create lookup after a
+/// lost answer, rate limits), and outcomes come back in completion order with
+/// the caller's tag. Dropping a batch abandons what is still in flight.
+pub struct Batch(NonNull<sys::ak_batch>);
+
+/// One finished batch operation: the tag it was submitted under, and its outcome.
+pub type Completion = (u64, Result<Response, Error>);
+
+// SAFETY: a batch belongs to one thread at a time and may move between threads
+// (the header); the raw pointer keeps Batch !Sync.
+unsafe impl Send for Batch {}
+
+impl Client {
+    /// A batch running at most `max_in_flight` (1 to 1024) exchanges at once.
+    pub fn batch(&self, max_in_flight: usize) -> Result<Batch, Error> {
+        let mut out = ptr::null_mut();
+        let mut err = ptr::null_mut();
+        // SAFETY: valid client handle; out/err are valid out-pointers.
+        unsafe {
+            check(
+                sys::ak_batch_new(self.as_ptr(), max_in_flight, &mut out, &mut err),
+                err,
+            )?
+        };
+        NonNull::new(out)
+            .map(Batch)
+            .ok_or_else(|| Error::local(ErrorKind::Internal, "ak_batch_new returned no batch"))
+    }
+}
+
+impl Batch {
+    /// Queues an operation under `tag`. Fails at once only for an unknown
+    /// operation or unusable client options; invalid fields and every other
+    /// failure are that operation's outcome.
+    pub fn submit(&mut self, operation: &str, fields: &Value, tag: u64) -> Result<(), Error> {
+        let op = cstring("operation", operation)?;
+        let f = Fields::from_value(fields)?;
+        let mut err = ptr::null_mut();
+        // SAFETY: valid handles, used by one thread (&mut self); fields are copied.
+        unsafe {
+            check(
+                sys::ak_batch_submit(self.0.as_ptr(), op.as_ptr(), f.0.as_ptr(), tag, &mut err),
+                err,
+            )
+        }
+    }
+
+    /// Operations submitted and not yet taken.
+    pub fn pending(&self) -> usize {
+        // SAFETY: valid handle.
+        unsafe { sys::ak_batch_pending(self.0.as_ptr()) }
+    }
+
+    /// Drives the transfers until an operation finishes and returns its tag
+    /// and outcome; `None` when `timeout` passes first (`None` waits as long
+    /// as it takes) or nothing is pending.
+    pub fn next_outcome(&mut self, timeout: Option<Duration>) -> Result<Option<Completion>, Error> {
+        let ms = timeout.map_or(-1, |d| d.as_millis().min(i32::MAX as u128) as i32);
+        let (mut tag, mut result, mut failure) = (0u64, ptr::null_mut(), ptr::null_mut());
+        // SAFETY: valid handle, used by one thread (&mut self); out-pointers are valid.
+        let took =
+            unsafe { sys::ak_batch_next(self.0.as_ptr(), ms, &mut tag, &mut result, &mut failure) };
+        match took {
+            1 if !result.is_null() => Ok(Some((tag, Response::from_raw(result)))),
+            // SAFETY: failure is a new error object we own.
+            1 => Ok(Some((
+                tag,
+                Err(unsafe { Error::from_raw(sys::ak_error_code(failure), failure) }),
+            ))),
+            0 => Ok(None),
+            _ => Err(Error::local(
+                ErrorKind::Internal,
+                "the batch failed (out of memory or libcurl)",
+            )),
+        }
+    }
+}
+
+impl Drop for Batch {
+    fn drop(&mut self) {
+        // SAFETY: we own the handle.
+        unsafe { sys::ak_batch_free(self.0.as_ptr()) }
+    }
+}
+
+impl fmt::Debug for Batch {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Batch")
+            .field("pending", &self.pending())
+            .finish()
+    }
+}
+
 // ---- sandbox ------------------------------------------------------------------------
 
 /// The built-in emulator of every vendor, on 127.0.0.1. Stopped and freed on drop.

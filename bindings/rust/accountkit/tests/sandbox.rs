@@ -462,3 +462,33 @@ fn sandbox_helpers() {
     sb.stop();
     assert_eq!(sb.port(), 0);
 }
+
+#[test]
+fn digital99_batch_creates_in_completion_order_with_tags() {
+    let sb = Sandbox::start().unwrap();
+    let client = sb.client("99digital").unwrap();
+    let mut batch = client.batch(8).unwrap();
+    for i in 0..40u64 {
+        batch
+            .submit("create_account", &nn_account(&format!("batch{i}")), i)
+            .unwrap();
+    }
+    batch
+        .submit("create_account", &json!({"agents": 123456}), 99)
+        .unwrap();
+    assert_eq!(batch.pending(), 41);
+    let mut seen = std::collections::BTreeSet::new();
+    while let Some((tag, outcome)) = batch.next_outcome(Some(Duration::from_secs(10))).unwrap() {
+        assert!(seen.insert(tag), "tag {tag} twice");
+        match outcome {
+            Ok(r) => assert_eq!(r.get_str("reference"), Some(format!("batch{tag}").as_str())),
+            Err(e) => {
+                assert_eq!(tag, 99);
+                assert_eq!(e.kind, ErrorKind::Validation);
+            }
+        }
+    }
+    assert_eq!(seen.len(), 41);
+    assert_eq!(batch.pending(), 0);
+    assert!(batch.submit("create_acount", &json!({}), 1).is_err());
+}
