@@ -493,3 +493,57 @@ func TestLogger(t *testing.T) {
 		t.Errorf("log lines: %q", lines)
 	}
 }
+
+func TestBatchCreatesWithTags(t *testing.T) {
+	sb := sandbox(t, nil)
+	c := client(t, sb, "99digital")
+	b, err := c.NewBatch(8)
+	if err != nil {
+		t.Fatalf("NewBatch: %v", err)
+	}
+	defer b.Close()
+	for i := 0; i < 30; i++ {
+		if err := b.Submit("create_account", digitalCreate(fmt.Sprintf("b%d@x.example", i), fmt.Sprintf("batch%d", i)), uint64(i)); err != nil {
+			t.Fatalf("Submit: %v", err)
+		}
+	}
+	if err := b.Submit("create_account", map[string]any{"agents": 123456}, 99); err != nil {
+		t.Fatalf("Submit invalid: %v", err)
+	}
+	if b.Pending() != 31 {
+		t.Fatalf("Pending = %d", b.Pending())
+	}
+	seen := map[uint64]bool{}
+	for {
+		done, ok, err := b.Next(context.Background())
+		if err != nil {
+			t.Fatalf("Next: %v", err)
+		}
+		if !ok {
+			break
+		}
+		if seen[done.Tag] {
+			t.Fatalf("tag %d twice", done.Tag)
+		}
+		seen[done.Tag] = true
+		if done.Tag == 99 {
+			var e *accountkit.Error
+			if !errors.As(done.Err, &e) || e.Kind != accountkit.KindValidation {
+				t.Errorf("tag 99: %v", done.Err)
+			}
+			continue
+		}
+		if done.Err != nil {
+			t.Fatalf("tag %d: %v", done.Tag, done.Err)
+		}
+		if got := fmt.Sprint(done.Result.Map()["reference"]); got != fmt.Sprintf("batch%d", done.Tag) {
+			t.Errorf("tag %d: reference %s", done.Tag, got)
+		}
+	}
+	if len(seen) != 31 {
+		t.Fatalf("%d completions", len(seen))
+	}
+	if err := b.Submit("create_acount", nil, 1); err == nil {
+		t.Error("an unknown operation was accepted")
+	}
+}
