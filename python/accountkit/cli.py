@@ -603,6 +603,16 @@ def cmd_apply(args: argparse.Namespace) -> int:
         write(line)
         show()
 
+    def settled_locally(rec: Record, plan: _Plan) -> bool:
+        """Records skipped (done before) or failing without network are
+        recorded at once; True for those."""
+        if plan.kind not in ("skip", "local"):
+            return False
+        take(rec, plan)
+        if plan.problem is not None:
+            finish(rec, plan.duplicate, None, plan.problem.to_dict())
+        return True
+
     # The input, one record at a time, with one record of look-ahead that may be put back.
     stream_in = _open_input(args.file)
     reader = iter(read_records(stream_in, fmt))
@@ -626,10 +636,7 @@ def cmd_apply(args: argparse.Namespace) -> int:
             if got is None:
                 return
             rec, plan = got
-            if plan.kind in ("skip", "local"):
-                take(rec, plan)
-                if plan.problem is not None:
-                    finish(rec, plan.duplicate, None, plan.problem.to_dict())
+            if settled_locally(rec, plan):
                 continue
             if plan.kind != "call" or rec.vendor != vendor or plan.refs & in_flight_keys:
                 held.append(got)
@@ -669,10 +676,7 @@ def cmd_apply(args: argparse.Namespace) -> int:
                 if got is None:
                     break
                 rec, plan = got
-                if plan.kind in ("skip", "local"):
-                    take(rec, plan)
-                    if plan.problem is not None:
-                        finish(rec, plan.duplicate, None, plan.problem.to_dict())
+                if settled_locally(rec, plan):
                     continue
                 assert rec.vendor
                 client: Client | None = None

@@ -137,6 +137,17 @@ ak::Error validation_error(const ak::Vendor &v, const std::string &op, std::vect
   return e;
 }
 
+// fields as a value tree for op, or the validation error to report instead.
+// Values Python cannot express fail whatever "validate" says: they cannot be
+// sent; with validate on, the error lists the vendor's rules' problems too.
+std::optional<ak::Error> convert(const ak::Vendor &v, const ak::Operation &op, py::handle fields, bool validate,
+                                 ak::Value &out) {
+  std::vector<ak::FieldError> errors = problems(op, fields, out, false);
+  if (errors.empty()) return std::nullopt;
+  if (validate) errors = problems(op, fields, out, true);
+  return validation_error(v, op.name, std::move(errors));
+}
+
 // Text as str; None when empty.
 py::object text_or_none(const std::string &s) {
   if (s.empty()) return py::none();
@@ -194,13 +205,10 @@ class Batch {
     const ak::Vendor &v = client_->vendor();
     const ak::Operation &op = operation_named(v, op_name);
     ak::Value value;
-    std::vector<ak::FieldError> errors = problems(op, fields, value, false);
-    if (!errors.empty()) {
-      if (validate_) errors = problems(op, fields, value, true);
-      ak::Error e = validation_error(v, op.name, std::move(errors));
+    if (auto e = convert(v, op, fields, validate_, value)) {
       std::lock_guard lock(local_mu_);  // never held while taking the GIL
       if (closed_) throw closed();
-      local_.push_back({tag, std::move(e)});
+      local_.push_back({tag, std::move(*e)});
       ++pending_;
       return;
     }
@@ -324,12 +332,7 @@ class Client {
     const ak::Vendor &v = client_->vendor();
     const ak::Operation &op = operation_named(v, op_name);
     ak::Value value;
-    // Values Python cannot express fail here whatever "validate" says: they cannot be sent.
-    std::vector<ak::FieldError> errors = problems(op, fields, value, false);
-    if (!errors.empty()) {
-      if (validate_) errors = problems(op, fields, value, true);
-      throw validation_error(v, op.name, std::move(errors));
-    }
+    if (auto e = convert(v, op, fields, validate_, value)) throw *e;
     ak::Result r;
     {
       py::gil_scoped_release release;

@@ -57,11 +57,6 @@ std::map<uint64_t, Outcome> drain(ak_batch *b) {
 
 std::string reference(int i) { return "batch" + std::to_string(i); }
 
-int64_t accounts(ak_client *c) {
-  Outcome o = call(c, "list_accounts", "{}");
-  EXPECT_TRUE(o.ok()) << o.describe();
-  return o.get_int("totalOnline").value_or(-1);
-}
 
 TEST(Batch, CreatesManyAndReturnsEachOutcomeUnderItsTag) {
   Sandbox sb;
@@ -82,7 +77,7 @@ TEST(Batch, CreatesManyAndReturnsEachOutcomeUnderItsTag) {
     ids.insert(o.id());
   }
   EXPECT_EQ(ids.size(), static_cast<size_t>(n));
-  EXPECT_EQ(accounts(c.get()), n);
+  EXPECT_EQ(digital99_accounts(c.get()), n);
   EXPECT_EQ(ak_batch_pending(b.get()), 0u);
   uint64_t tag = 0;
   ak_result *r = nullptr;
@@ -146,7 +141,7 @@ TEST(Batch, RunsOperationsConcurrentlyButNoMoreThanMaxInFlight) {
   // Sixteen 300 ms answers one after another would take 4.8 s.
   EXPECT_LT(Clock::now() - started, std::chrono::milliseconds(4000));
   for (auto &[tag, o] : outcomes) EXPECT_TRUE(o.ok()) << o.describe();
-  EXPECT_EQ(accounts(c.get()), 20);
+  EXPECT_EQ(digital99_accounts(c.get()), 20);
 }
 
 // Server errors, resets and answers lost after the commit, on a batch of
@@ -170,18 +165,18 @@ TEST(Batch, RetriesUnderFaultsAndCreatesEachAccountExactlyOnce) {
     EXPECT_EQ(o.get_string("reference").value_or(""), reference(static_cast<int>(tag)));
   }
   ak_sandbox_clear_faults(sb.get());
-  EXPECT_EQ(accounts(c.get()), n);
+  EXPECT_EQ(digital99_accounts(c.get()), n);
 }
 
 TEST(Batch, RefreshesAnExpiredTokenOnce) {
   Sandbox sb;
   ClientPtr c = sb.client();
-  EXPECT_EQ(accounts(c.get()), 0);  // fetches a token
+  EXPECT_EQ(digital99_accounts(c.get()), 0);  // fetches a token
   sb.expire_tokens();
   BatchPtr b = new_batch(c.get(), 4);
   for (int i = 0; i < 6; ++i) submit(b.get(), "create_account", create_json("T", "t@x.example", reference(i)), static_cast<uint64_t>(i));
   for (auto &[tag, o] : drain(b.get())) EXPECT_TRUE(o.ok()) << o.describe();
-  EXPECT_EQ(accounts(c.get()), 6);
+  EXPECT_EQ(digital99_accounts(c.get()), 6);
 }
 
 TEST(Batch, MixesOperations) {
@@ -203,7 +198,7 @@ TEST(Batch, MixesOperations) {
   outcomes = drain(d.get());
   EXPECT_TRUE(outcomes[4].ok()) << outcomes[4].describe();
   EXPECT_EQ(outcomes[5].status, AK_E_NOT_FOUND) << outcomes[5].describe();
-  EXPECT_EQ(accounts(c.get()), 1);
+  EXPECT_EQ(digital99_accounts(c.get()), 1);
 }
 
 TEST(Batch, NextTimesOutAndWakesUp) {

@@ -378,6 +378,17 @@ inline std::string delete_json(int64_t id, const std::string &server) {
   return "{\"accountID\":" + std::to_string(id) + ",\"server\":\"" + server + "\"}";
 }
 
+// How many accounts a 99digital client's vendor holds (list_accounts'
+// totalOnline); -1 when listing failed (with the outcome printed).
+inline int64_t digital99_accounts(ak_client *c) {
+  Outcome o = call(c, "list_accounts", "{}");
+  if (!o.ok()) {
+    std::fprintf(stderr, "list_accounts failed: %s\n", o.describe().c_str());
+    return -1;
+  }
+  return o.get_int("totalOnline").value_or(-1);
+}
+
 // Creates an account and returns its id (0 on failure, with the outcome printed).
 inline int64_t create_account(ak_client *c, const std::string &json, const Overrides &overrides = {}) {
   Outcome o = call(c, "create_account", json, overrides);

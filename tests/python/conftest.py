@@ -5,11 +5,15 @@ runs pytest from build/), and over real HTTP against the sandbox on loopback."""
 from __future__ import annotations
 
 import gc
+import json
 import os
 import shutil
 import subprocess
 import sys
+import threading
+import time
 from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -110,3 +114,44 @@ def run_cli(*args: str, env: dict[str, str] | None = None, cwd: Path | None = No
         text=True,
         timeout=timeout,
     )
+
+
+# -- a server that needs the GIL ------------------------------------------------------
+
+
+SLOW_SERVER_DELAY = 0.3
+
+
+class _SlowHandler(BaseHTTPRequestHandler):
+    """An ActivePlatform look-alike served by this Python process: it needs the
+    GIL to answer, and answers each GET .../accounts/N.json after SLOW_SERVER_DELAY."""
+
+    delay = SLOW_SERVER_DELAY
+    protocol_version = "HTTP/1.1"
+
+    def do_GET(self) -> None:  # noqa: N802 - http.server's name
+        time.sleep(self.delay)
+        account = self.path.split("/")[-1].split(".")[0]
+        body = json.dumps({"id": int(account), "status": "active"}).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@pytest.fixture
+def slow_server() -> Iterator[str]:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _SlowHandler)
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()

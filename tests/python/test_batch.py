@@ -4,24 +4,21 @@ outcomes in completion order) and validate_many (one pass over many records)."""
 from __future__ import annotations
 
 import datetime
-import json
 import os
 import signal
 import subprocess
 import sys
 import textwrap
-import threading
 import time
 from collections import Counter
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import pytest
 
 import accountkit as ak
 
-from conftest import REPO, ap_account, nn_account
+from conftest import REPO, SLOW_SERVER_DELAY, ap_account, nn_account
 
 
 def nn_create(i: int, prefix: str = "bulk") -> tuple[str, dict[str, Any]]:
@@ -235,38 +232,6 @@ def test_rate_limit_options_pace_a_batch(fresh_sandbox: ak.Sandbox) -> None:
 # -- concurrency on one thread, against a server that needs the GIL -------------------
 
 
-class _SlowHandler(BaseHTTPRequestHandler):
-    delay = 0.3
-    protocol_version = "HTTP/1.1"
-
-    def do_GET(self) -> None:  # noqa: N802 - http.server's name
-        time.sleep(self.delay)
-        account = self.path.split("/")[-1].split(".")[0]
-        body = json.dumps({"id": int(account), "status": "active"}).encode()
-        self.send_response(200)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *args: object) -> None:
-        pass
-
-
-@pytest.fixture
-def slow_server() -> Iterator[str]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _SlowHandler)
-    server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()
-
-
 def test_operations_overlap_and_the_gil_is_released(slow_server: str) -> None:
     client = ak.Client("activeplatform", base_url=slow_server, api_token="tok-123456", timeout=10, max_attempts=1)
     started = time.monotonic()
@@ -274,7 +239,7 @@ def test_operations_overlap_and_the_gil_is_released(slow_server: str) -> None:
     elapsed = time.monotonic() - started
     assert all(o.ok for o in outcomes), [o.error for o in outcomes if o.error]
     assert sorted(o.result.id for o in outcomes if o.result) == sorted(str(i) for i in range(1, 13))
-    assert elapsed < 12 * _SlowHandler.delay * 0.4, elapsed  # overlapped (the server itself needs the GIL)
+    assert elapsed < 12 * SLOW_SERVER_DELAY * 0.4, elapsed  # overlapped (the server itself needs the GIL)
 
 
 def test_ctrl_c_interrupts_run_many(slow_server: str) -> None:

@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-import json
 import threading
 import time
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
 import accountkit as ak
 
-from conftest import COMMVAULT_ACME, ap_account, nn_account
+from conftest import COMMVAULT_ACME, SLOW_SERVER_DELAY, ap_account, nn_account
 
 THREADS = 16
 CALLS = 20
@@ -66,42 +63,10 @@ def test_many_threads_mixed_operations(sandbox: ak.Sandbox) -> None:
     assert errors == []
 
 
-class _SlowHandler(BaseHTTPRequestHandler):
-    """An ActivePlatform look-alike served by Python itself: it needs the GIL to answer."""
-
-    delay = 0.3
-
-    def do_GET(self) -> None:  # noqa: N802 - http.server's name
-        time.sleep(self.delay)
-        body = json.dumps({"id": 7, "status": "active"}).encode()
-        self.send_response(200)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *args: object) -> None:
-        pass
-
-
-@pytest.fixture
-def python_server() -> Iterator[str]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _SlowHandler)
-    server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()
-
-
-def test_the_gil_is_released_while_waiting(python_server: str) -> None:
+def test_the_gil_is_released_while_waiting(slow_server: str) -> None:
     # The server runs in this process's Python threads: if a call held the GIL
     # while waiting for the answer, the server could not answer it at all.
-    client = ak.Client("activeplatform", base_url=python_server, api_token="tok-123456", timeout=10, max_attempts=1)
+    client = ak.Client("activeplatform", base_url=slow_server, api_token="tok-123456", timeout=10, max_attempts=1)
     assert client.get_account(7).id == "7"
     # And calls overlap: 8 calls of 0.3 s each take far less than 2.4 s.
     started = time.monotonic()
@@ -109,11 +74,11 @@ def test_the_gil_is_released_while_waiting(python_server: str) -> None:
         results = list(pool.map(lambda _: client.get_account(7).status, range(8)))
     elapsed = time.monotonic() - started
     assert results == ["active"] * 8
-    assert elapsed < 8 * _SlowHandler.delay * 0.6, elapsed
+    assert elapsed < 8 * SLOW_SERVER_DELAY * 0.6, elapsed
 
 
-def test_python_threads_run_during_a_call(python_server: str) -> None:
-    client = ak.Client("activeplatform", base_url=python_server, api_token="tok-123456", timeout=10, max_attempts=1)
+def test_python_threads_run_during_a_call(slow_server: str) -> None:
+    client = ak.Client("activeplatform", base_url=slow_server, api_token="tok-123456", timeout=10, max_attempts=1)
     ticks = 0
     done = threading.Event()
 
