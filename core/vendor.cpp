@@ -27,6 +27,15 @@ const Vendor *find_vendor(std::string_view name) {
   return nullptr;
 }
 
+Operation operation(std::string name, OpKind kind, Method method, std::string path) {
+  Operation op;
+  op.name = std::move(name);
+  op.kind = kind;
+  op.method = method;
+  op.path = std::move(path);
+  return op;
+}
+
 std::string expand_path(const Operation &op, Value &body) {
   std::string out;
   const std::string &p = op.path;

@@ -59,6 +59,9 @@ struct Operation {
   const ReasonCode *reason(int code) const;
 };
 
+// The start of every operation definition: the rest is set field by field.
+Operation operation(std::string name, OpKind kind, Method method, std::string path);
+
 // Options a client was configured with: credential names are the vendor's own.
 using Options = std::map<std::string, std::string>;
 

@@ -100,11 +100,7 @@ void add(std::vector<Field> &to, std::vector<Field> more) {
 }
 
 Operation create_account() {
-  Operation op;
-  op.name = "create_account";
-  op.kind = OpKind::Create;
-  op.method = Method::Post;
-  op.path = kAccounts;
+  Operation op = operation("create_account", OpKind::Create, Method::Post, kAccounts);
   op.result_id = "id";
   op.result_status = "status";
   std::vector<Field> fields = {
@@ -135,11 +131,7 @@ Operation create_account() {
 }
 
 Operation get_account() {
-  Operation op;
-  op.name = "get_account";
-  op.kind = OpKind::Read;
-  op.method = Method::Get;
-  op.path = kAccount;
+  Operation op = operation("get_account", OpKind::Read, Method::Get, kAccount);
   op.id_field = "account_id";
   op.result_id = "id";
   op.result_status = "status";
@@ -148,11 +140,7 @@ Operation get_account() {
 }
 
 Operation list_accounts() {
-  Operation op;
-  op.name = "list_accounts";
-  op.kind = OpKind::List;
-  op.method = Method::Get;
-  op.path = kAccounts;
+  Operation op = operation("list_accounts", OpKind::List, Method::Get, kAccounts);
   op.list_key = "accounts";  // the vendor answers a bare array; decode() puts it here
   op.result_id = "id";       // of each item
   op.result_status = "status";
@@ -175,11 +163,7 @@ Operation list_accounts() {
 }
 
 Operation update_account() {
-  Operation op;
-  op.name = "update_account";
-  op.kind = OpKind::Update;
-  op.method = Method::Put;
-  op.path = kAccount;
+  Operation op = operation("update_account", OpKind::Update, Method::Put, kAccount);
   op.id_field = "account_id";
   op.result_id = "id";
   op.result_status = "status";

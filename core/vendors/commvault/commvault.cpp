@@ -50,11 +50,7 @@ Field contact() {
 }
 
 Operation get_account() {
-  Operation op;
-  op.name = "get_account";
-  op.kind = OpKind::Read;
-  op.method = Method::Get;
-  op.path = kAccount;
+  Operation op = operation("get_account", OpKind::Read, Method::Get, kAccount);
   op.request = Field::object("", {account_id()});
   op.id_field = "id";
   op.result_id = "id";
@@ -64,11 +60,7 @@ Operation get_account() {
 }
 
 Operation list_accounts() {
-  Operation op;
-  op.name = "list_accounts";
-  op.kind = OpKind::List;
-  op.method = Method::Get;
-  op.path = kAccounts;
+  Operation op = operation("list_accounts", OpKind::List, Method::Get, kAccounts);
   op.request = Field::object("", {
       Field::string("filter").describe("search text"),
       Field::string("sort").describe("\"asc:<field>\" or \"desc:<field>\"; the vendor's default is desc:updateTs"),
@@ -84,11 +76,8 @@ Operation list_accounts() {
 }
 
 Operation update_account() {
-  Operation op;
-  op.name = "update_account";
-  op.kind = OpKind::Update;
-  op.method = Method::Put;  // [ours] the docs show neither method nor path
-  op.path = kAccount;
+  // [ours] the docs show neither method nor path
+  Operation op = operation("update_account", OpKind::Update, Method::Put, kAccount);
   op.request = Field::object("", {
       account_id(),
       Field::string("externalId").req().describe("the account's id in the partner system (unique there)"),

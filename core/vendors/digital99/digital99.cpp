@@ -17,11 +17,7 @@ ReasonCode token_expired() { return {3, Status::Auth, {}, "the access token does
 ReasonCode wrong_method() { return {13, Status::Vendor, {}, "the endpoint was called with the wrong HTTP method"}; }
 
 Operation create_account() {
-  Operation op;
-  op.name = "create_account";
-  op.kind = OpKind::Create;
-  op.method = Method::Post;
-  op.path = "/api/online/createAccount";
+  Operation op = operation("create_account", OpKind::Create, Method::Post, "/api/online/createAccount");
   op.result_id = "account_id";
   op.natural_key = "reference";  // list_accounts returns it [ours]
   op.request = Field::object("", {
@@ -63,11 +59,7 @@ Operation create_account() {
 }
 
 Operation update_account() {
-  Operation op;
-  op.name = "update_account";
-  op.kind = OpKind::Update;
-  op.method = Method::Post;
-  op.path = "/api/online/updateAccount";
+  Operation op = operation("update_account", OpKind::Update, Method::Post, "/api/online/updateAccount");
   op.id_field = "account_id";
   op.result_id = "account_id";
   op.result_status = "account_status";
@@ -92,11 +84,7 @@ Operation update_account() {
 }
 
 Operation list_accounts() {
-  Operation op;
-  op.name = "list_accounts";
-  op.kind = OpKind::List;
-  op.method = Method::Get;
-  op.path = "/api/online/getAccounts";
+  Operation op = operation("list_accounts", OpKind::List, Method::Get, "/api/online/getAccounts");
   op.list_key = "list";
   op.result_id = "account_id";  // of each item
   op.result_status = "account_status";
@@ -106,11 +94,7 @@ Operation list_accounts() {
 }
 
 Operation delete_account() {
-  Operation op;
-  op.name = "delete_account";
-  op.kind = OpKind::Delete;
-  op.method = Method::Delete;
-  op.path = "/api/online/deleteAccount";
+  Operation op = operation("delete_account", OpKind::Delete, Method::Delete, "/api/online/deleteAccount");
   op.id_field = "accountID";
   op.request = Field::object("", {
       Field::integer("accountID").digits(7).gt0().req().describe("the account to delete (irreversible)"),
