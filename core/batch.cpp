@@ -68,17 +68,14 @@ struct Batch::Engine {
     if (!item.handle) return;
     curl_multi_remove_handle(multi, item.handle);
     item.exchange.reset();
-    transport(item).release(item.handle);
+    item.state->transport->release(item.handle);
     item.handle = nullptr;
   }
-
-  Transport &transport(Item &item) const;
 
   void complete(Item &item, Result r) {
     Completion c;
     c.tag = item.tag;
-    const Operation &op = *item.op;
-    if (!op.natural_key.empty() && !r.data.find(op.natural_key)) r.data.set(op.natural_key, *item.body.find(op.natural_key));
+    Client::keep_natural_key(*item.op, item.body, r);
     c.result = std::move(r);
     done.push_back(std::move(c));
   }
@@ -157,8 +154,6 @@ struct Batch::Engine {
   }
 };
 
-Transport &Batch::Engine::transport(Item &item) const { return *item.state->transport; }
-
 void Batch::Engine::launch(ItemPtr item) {
   Client::State &s = *item->state;
   const Operation &op = *item->op;
@@ -166,9 +161,8 @@ void Batch::Engine::launch(ItemPtr item) {
     if (!item->admitted && s.limiter->limits()) {
       RateLimiter::Refusal refused;
       auto at = s.limiter->reserve(op.method == Method::Get, s.limit_max_wait, &refused);
-      if (!at) {
-        client->admit(s, op);  // refuses again, with the sentence call() uses
-      } else if (*at > Clock::now()) {
+      if (!at) throw Client::held_back(refused);
+      if (*at > Clock::now()) {
         item->admitted = true;
         timers.emplace(*at, std::move(item));
         return;

@@ -321,13 +321,18 @@ void Client::finalize(State &s, const Operation &op, Error &e) const {
   scrub(s, e);
 }
 
+void Client::keep_natural_key(const Operation &op, const Value &body, Result &r) {
+  if (op.natural_key.empty() || r.data.find(op.natural_key)) return;
+  if (const Value *key = body.find(op.natural_key)) r.data.set(op.natural_key, *key);
+}
+
 Result Client::call(std::string_view op_name, const Value &fields) {
   const Operation &op = find_operation(vendor_, op_name);
   std::shared_ptr<State> s = state_for(op);
   Value body = prepare(*s, op, fields);
   try {
     Result r = call_with_retries(*s, op, body);
-    if (!op.natural_key.empty() && !r.data.find(op.natural_key)) r.data.set(op.natural_key, *body.find(op.natural_key));
+    keep_natural_key(op, body, r);
     return r;
   } catch (Error &e) {
     finalize(*s, op, e);
@@ -483,16 +488,18 @@ void Client::admit(State &s, const Operation &op) const {
   if (!s.limiter->limits()) return;
   RateLimiter::Refusal refused;
   auto at = s.limiter->reserve(op.method == Method::Get, s.limit_max_wait, &refused);
-  if (!at) {
-    double secs = std::chrono::duration<double>(refused.wait).count();
-    Error e(Status::RateLimited, "not sent: the client's " + refused.limit + " limit admits it in " +
-                                     std::to_string(static_cast<long>(secs + 0.999)) +
-                                     " s, more than rate_limit_max_wait_ms");
-    e.retriable = true;
-    e.retry_after = secs;
-    throw e;
-  }
+  if (!at) throw held_back(refused);
   std::this_thread::sleep_until(*at);
+}
+
+Error Client::held_back(const RateLimiter::Refusal &refused) {
+  double secs = std::chrono::duration<double>(refused.wait).count();
+  Error e(Status::RateLimited, "not sent: the client's " + refused.limit + " limit admits it in " +
+                                   std::to_string(static_cast<long>(secs + 0.999)) +
+                                   " s, more than rate_limit_max_wait_ms");
+  e.retriable = true;
+  e.retry_after = secs;
+  return e;
 }
 
 Result Client::decode(const Operation &op, const HttpResponse &resp) const {

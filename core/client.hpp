@@ -12,6 +12,7 @@
 #include <variant>
 #include <vector>
 
+#include "core/ratelimit.hpp"
 #include "core/vendor.hpp"
 
 namespace ak {
@@ -77,6 +78,8 @@ class Client : public std::enable_shared_from_this<Client> {
   // Waits for the client's rate limits to admit one request of op (throws
   // RateLimited when that would take longer than rate_limit_max_wait_ms).
   void admit(State &s, const Operation &op) const;
+  // The error for a request the rate limits hold back longer than allowed (nothing was sent).
+  static Error held_back(const RateLimiter::Refusal &refused);
   // The result of a response, or Error with HTTP status and request id.
   Result decode(const Operation &op, const HttpResponse &resp) const;
   struct Attempts {
@@ -91,6 +94,8 @@ class Client : public std::enable_shared_from_this<Client> {
                                                                 Error &e, Attempts &a);
   // after_failure would look the create up by its natural key (slow: it lists accounts).
   static bool needs_lookup(const Operation &op, const Error &e);
+  // A create's result carries the natural key it was sent with (generated or not).
+  static void keep_natural_key(const Operation &op, const Value &body, Result &r);
   // The error as the caller sees it: vendor, operation, message prefix, no secrets.
   void finalize(State &s, const Operation &op, Error &e) const;
   Result call_with_retries(State &s, const Operation &op, const Value &body);
