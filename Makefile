@@ -40,11 +40,13 @@ test-fuzz: deps
 	scripts/install-deps.sh fuzz
 	scripts/fuzz.sh $(FUZZ_SECONDS)
 
-# The C lifecycle example, then the Python CLI over the sample records. The
-# sample marks its deliberately invalid records with "expect", so the exit
-# status is 0 only if every record turned out as expected.
+# The C examples (one flow per vendor; 500 creates through one batch), then
+# the Python CLI over the sample records. The sample marks its deliberately
+# invalid records with "expect", so the exit status is 0 only if every record
+# turned out as expected.
 demo: build
 	build/$(PRESET)/examples/c/lifecycle
+	build/$(PRESET)/examples/c/bulk
 	scripts/python-venv.sh build/venv
 	build/venv/bin/accountkit apply examples/accounts.jsonl --sandbox --overwrite --out build/demo-results.jsonl
 
