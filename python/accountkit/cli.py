@@ -467,14 +467,7 @@ def cmd_apply(args: argparse.Namespace) -> int:
     sandbox: Sandbox | None = None
     if args.sandbox:
         sandbox = Sandbox()
-        for item in args.sandbox_option:
-            name, sep, value = item.partition("=")
-            if not sep:
-                raise UsageError(f"--sandbox-option {item}: expected NAME=VALUE")
-            try:
-                sandbox.set_option(name, value)
-            except Error as e:
-                raise UsageError(str(e)) from None
+        _set_sandbox_options(sandbox, args.sandbox_option, "--sandbox-option")
         sandbox.start()
 
     clients: dict[str, Client | Error] = {}
@@ -779,16 +772,21 @@ def cmd_apply(args: argparse.Namespace) -> int:
 # -- sandbox --------------------------------------------------------------------
 
 
-def cmd_sandbox(args: argparse.Namespace) -> int:
-    sb = Sandbox(port=args.port)
-    for item in args.option:
+def _set_sandbox_options(sb: Sandbox, items: list[str], flag: str) -> None:
+    """Applies NAME=VALUE knobs given with flag; a malformed one is a usage error."""
+    for item in items:
         name, sep, value = item.partition("=")
         if not sep:
-            raise UsageError(f"--option {item}: expected NAME=VALUE")
+            raise UsageError(f"{flag} {item}: expected NAME=VALUE")
         try:
             sb.set_option(name, value)
         except Error as e:
             raise UsageError(str(e)) from None
+
+
+def cmd_sandbox(args: argparse.Namespace) -> int:
+    sb = Sandbox(port=args.port)
+    _set_sandbox_options(sb, args.option, "--option")
     try:
         sb.start()
     except Error as e:
