@@ -18,7 +18,7 @@ int main(int argc, char **argv) {
   ak_client *c = bench_client(argv[1]);
   ak_batch *b = NULL;
   ak_error *err = NULL;
-  bench_check(ak_batch_new(c, (size_t)in_flight, &b, &err), err, "ak_batch_new");
+  bench_check(ak_batch_new(&b, c, (size_t)in_flight, &err), err, "ak_batch_new");
 
   uint64_t submitted = 0;
   long calls = 0, failures = 0;
@@ -35,7 +35,8 @@ int main(int argc, char **argv) {
     uint64_t tag = 0;
     ak_result *r = NULL;
     ak_error *failure = NULL;
-    if (!ak_batch_next(b, -1, &tag, &r, &failure)) continue;
+    bench_check(ak_batch_next(&tag, &r, &failure, b, -1, &err), err, "ak_batch_next");
+    if (!r && !failure) continue;
     if (!r || !ak_result_id(r)[0]) {
       if (failures++ == 0)
         fprintf(stderr, "operation %llu failed: %s\n", (unsigned long long)tag,

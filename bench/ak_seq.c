@@ -15,7 +15,7 @@ static int run_call(const char *base_url, double seconds, long pool) {
   while (end < deadline) {
     ak_result *r = NULL;
     ak_error *err = NULL;
-    if (ak_call(c, "create_account", records[calls % pool], &r, &err) != AK_OK || !ak_result_id(r)[0]) {
+    if (ak_call(&r, c, "create_account", records[calls % pool], &err) != AK_OK || !ak_result_id(r)[0]) {
       if (failures++ == 0)
         fprintf(stderr, "ak_call failed: %s\n", err ? ak_error_message(err) : "no account id in the result");
     }

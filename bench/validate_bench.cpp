@@ -1,4 +1,4 @@
-// Validation throughput of the C++ core: ak::validate_fields on prebuilt
+// Validation throughput of the C++ core: ak::api::validate on prebuilt
 // ak::Value records (no network), one thread.
 //   validate_bench SECONDS POOL
 // Cycles over POOL distinct valid 99digital create_account records for
@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "core/client.hpp"
+#include "core/api.hpp"
 #include "core/error.hpp"
 #include "core/json.hpp"
 #include "core/vendor.hpp"
@@ -56,8 +56,8 @@ int main(int argc, char **argv) {
   ak::Value bad = record(0);
   bad.set("admin_password", "weak");
   try {
-    ak::validate_fields(*vendor, "create_account", bad);
-    std::fprintf(stderr, "validate_fields accepted an invalid record\n");
+    ak::api::validate(*vendor, ak::api::operation(*vendor, "create_account"), bad);
+    std::fprintf(stderr, "ak::api::validate accepted an invalid record\n");
     return 1;
   } catch (const ak::Error &) {
   }
@@ -70,9 +70,9 @@ int main(int argc, char **argv) {
   while (end < deadline) {
     for (int k = 0; k < 1024; ++k) {
       try {
-        ak::validate_fields(*vendor, "create_account", records[static_cast<size_t>(calls % pool)]);
+        ak::api::validate(*vendor, ak::api::operation(*vendor, "create_account"), records[static_cast<size_t>(calls % pool)]);
       } catch (const ak::Error &e) {
-        if (failures++ == 0) std::fprintf(stderr, "validate_fields failed: %s\n", e.message.c_str());
+        if (failures++ == 0) std::fprintf(stderr, "ak::api::validate failed: %s\n", e.message.c_str());
       }
       ++calls;
     }

@@ -9,6 +9,7 @@
 #include <map>
 #include <unordered_map>
 
+#include "core/api.hpp"
 #include "core/client_state.hpp"
 
 namespace ak {
@@ -266,7 +267,7 @@ Batch::~Batch() = default;
 
 void Batch::submit(std::string_view op_name, const Value &fields, std::uint64_t tag) {
   Client &c = *engine_->client;
-  const Operation *op = &find_operation(c.vendor(), op_name);
+  const Operation *op = &api::operation(c.vendor(), op_name);
   auto item = std::make_unique<Engine::Item>();
   item->tag = tag;
   item->op = op;

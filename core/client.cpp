@@ -5,6 +5,7 @@
 #include <random>
 #include <thread>
 
+#include "core/api.hpp"
 #include "core/auth.hpp"
 #include "core/client_state.hpp"
 
@@ -65,33 +66,7 @@ void append_query(std::string &out, const std::string &key, const Value &v) {
   else if (!v.is_null()) out += url_encode(to_json(v));
 }
 
-Error validation_error(const Vendor &vendor, std::string_view op, std::vector<FieldError> errors) {
-  std::string msg = vendor.name + " " + std::string(op) + ": " + std::to_string(errors.size()) +
-                    (errors.size() == 1 ? " invalid field: " : " invalid fields: ");
-  for (size_t i = 0; i < errors.size(); ++i) {
-    if (i) msg += "; ";
-    msg += (errors[i].path.empty() ? "(fields)" : errors[i].path) + " " + errors[i].message;
-  }
-  Error e(Status::Validation, msg);
-  e.vendor = vendor.name;
-  e.operation = op;
-  e.fields = std::move(errors);
-  return e;
-}
-
 }  // namespace
-
-const Operation &find_operation(const Vendor &vendor, std::string_view op) {
-  if (const Operation *o = vendor.find(op)) return *o;
-  std::string names;
-  for (const auto &o : vendor.operations) names += (names.empty() ? "" : ", ") + o.name;
-  Error e(Status::UnknownOperation,
-          vendor.name + ": unknown operation \"" + std::string(op) + "\" (known: " + names + ")");
-  e.vendor = vendor.name;
-  e.operation = op;
-  throw e;
-}
-
 
 namespace {
 
@@ -135,36 +110,7 @@ bool has_control_break(const std::string &s) {
   return s.find_first_of(std::string_view("\r\n\0", 3)) != std::string::npos;
 }
 
-// CR, LF or NUL in anything that becomes part of a URL could split or cut a
-// request line in a careless server or proxy: refused even with validation off.
-void check_url_values(const Value &v, const std::string &path, std::vector<FieldError> &out) {
-  if (v.is_string() && has_control_break(v.as_string()))
-    out.push_back({path, "control_characters", "must not contain CR, LF or NUL (it is sent in the URL)"});
-  if (v.is_object())
-    for (const auto &[k, child] : v.as_object()) check_url_values(child, path.empty() ? k : path + "." + k, out);
-  if (v.is_array())
-    for (size_t i = 0; i < v.as_array().size(); ++i)
-      check_url_values(v.as_array()[i], path + "[" + std::to_string(i) + "]", out);
-}
-
-std::vector<FieldError> url_problems(const Operation &op, const Value &fields) {
-  std::vector<FieldError> out;
-  if (!fields.is_object()) return out;
-  for (const auto &[k, v] : fields.as_object()) {
-    const Field *f = op.request.member(k);
-    if (op.method == Method::Get || (f && f->in_path)) check_url_values(v, k, out);
-  }
-  return out;
-}
-
 }  // namespace
-
-void validate_fields(const Vendor &vendor, std::string_view op, const Value &fields) {
-  const Operation &o = find_operation(vendor, op);
-  std::vector<FieldError> errors = url_problems(o, fields);
-  validate(o.request, fields, errors);
-  if (!errors.empty()) throw validation_error(vendor, op, std::move(errors));
-}
 
 Client::Client(const Vendor &vendor) : vendor_(vendor) {}
 Client::~Client() = default;
@@ -302,9 +248,8 @@ std::shared_ptr<Client::State> Client::state_for(const Operation &op) {
 }
 
 Value Client::prepare(State &s, const Operation &op, const Value &fields) {
-  std::vector<FieldError> errors = url_problems(op, fields);
-  if (s.validate) validate(op.request, fields, errors);
-  if (!errors.empty()) throw validation_error(vendor_, op.name, std::move(errors));
+  std::vector<FieldError> errors = api::problems(op, fields, s.validate);
+  if (!errors.empty()) throw api::validation_error(vendor_, op.name, std::move(errors));
   Value body = fields.is_object() ? fields : Value::object();
   // The natural key lets a lost create be found again: make one if the caller gave none.
   if (op.kind == OpKind::Create && !op.natural_key.empty()) {
@@ -327,7 +272,7 @@ void Client::keep_natural_key(const Operation &op, const Value &body, Result &r)
 }
 
 Result Client::call(std::string_view op_name, const Value &fields) {
-  const Operation &op = find_operation(vendor_, op_name);
+  const Operation &op = api::operation(vendor_, op_name);
   std::shared_ptr<State> s = state_for(op);
   Value body = prepare(*s, op, fields);
   try {
@@ -556,7 +501,7 @@ Result Client::wait(const std::string &id, std::chrono::milliseconds timeout) {
     e.operation = "wait";
     throw e;
   }
-  const Operation &read = find_operation(vendor_, settling.read_op);
+  const Operation &read = api::operation(vendor_, settling.read_op);
   Value fields = Value::object();
   fields.set(read.id_field, id);
   auto s = state();
@@ -603,7 +548,7 @@ Result Client::wait(const std::string &id, std::chrono::milliseconds timeout) {
 }
 
 Pager::Pager(std::shared_ptr<Client> client, std::string_view op, Value filters)
-    : client_(std::move(client)), op_(&find_operation(client_->vendor(), op)), filters_(std::move(filters)) {
+    : client_(std::move(client)), op_(&api::operation(client_->vendor(), op)), filters_(std::move(filters)) {
   if (op_->kind != OpKind::List) {
     Error e(Status::UnknownOperation, client_->vendor().name + ": " + op_->name + " is not a list operation");
     e.vendor = client_->vendor().name;

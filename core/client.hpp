@@ -26,12 +26,6 @@ struct Result {
   std::string request_id;
 };
 
-// The vendor's operation named op; throws Error(UnknownOperation) naming the known ones.
-const Operation &find_operation(const Vendor &vendor, std::string_view op);
-
-// Validates fields for vendor/op without any network; throws Error.
-void validate_fields(const Vendor &vendor, std::string_view op, const Value &fields);
-
 enum class LogLevel { Debug = 10, Info = 20, Warning = 30, Error = 40 };
 // Receives redacted log lines; called on the thread making the call.
 using Logger = std::function<void(LogLevel, const std::string &)>;

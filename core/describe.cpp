@@ -1,6 +1,8 @@
 // Vendors, operations and field rules as data, for bindings and docs.
 #include "core/describe.hpp"
 
+#include "core/api.hpp"
+
 namespace ak {
 
 namespace {
@@ -55,6 +57,8 @@ const char *kind_word(OpKind k) {
   return "read";
 }
 
+Value strings(const std::vector<std::string> &list) { return Value(Array(list.begin(), list.end())); }
+
 }  // namespace
 
 Value describe_vendors() {
@@ -72,8 +76,9 @@ Value describe_vendors() {
     all.push_back(Value(Object{{"name", v->name},
                                {"display_name", v->display_name},
                                {"default_base_url", v->default_base_url},
-                               {"credentials", Value(Array(v->credential_options.begin(), v->credential_options.end()))},
-                               {"secret_options", Value(Array(v->secret_options.begin(), v->secret_options.end()))},
+                               {"credentials", strings(v->credential_options)},
+                               {"secret_options", strings(v->secret_options)},
+                               {"secret_keys", strings(api::secret_keys(*v))},
                                {"asynchronous", !v->settling.read_op.empty()},
                                {"operations", Value(std::move(ops))}}));
   }

@@ -1,5 +1,5 @@
 // Every vendor, its operations and their field rules as a JSON-ready tree:
-// [{name, display_name, default_base_url, credentials, secret_options,
+// [{name, display_name, default_base_url, credentials, secret_options, secret_keys,
 //   asynchronous, operations: [{name, kind, method, path, id_field, fields}]}].
 #pragma once
 

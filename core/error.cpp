@@ -2,8 +2,11 @@
 
 namespace ak {
 
-const char *status_name(Status s) {
-  switch (s) {
+static_assert(static_cast<int>(Status::OperationFailed) + 1 == kStatusCount, "kStatusCount counts every status");
+
+const char *status_name(int code) {
+  if (code < 0 || code >= kStatusCount) return nullptr;
+  switch (static_cast<Status>(code)) {
     case Status::Ok: return "ok";
     case Status::InvalidArgument: return "invalid_argument";
     case Status::Validation: return "validation";
@@ -20,7 +23,16 @@ const char *status_name(Status s) {
     case Status::Internal: return "internal";
     case Status::OperationFailed: return "operation_failed";
   }
-  return "unknown";
+  return nullptr;
+}
+
+Status status_parent(Status s) {
+  switch (s) {
+    case Status::Timeout: return Status::Transport;
+    case Status::Decode: return Status::Vendor;
+    case Status::UnknownOperation: return Status::InvalidArgument;
+    default: return Status::Ok;
+  }
 }
 
 const char *status_message(Status s) {

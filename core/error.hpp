@@ -26,8 +26,17 @@ enum class Status : int {
   OperationFailed = 14,  // an asynchronous operation settled in failure
 };
 
-const char *status_name(Status s);     // "validation", "auth", ...
+// Every status, in numeric order: the table the bindings read through the C API.
+inline constexpr int kStatusCount = 15;
+// The stable snake_case name of a status ("validation", "no_memory", ...), or
+// nullptr for a number that is no status. Names are never reused.
+const char *status_name(int code);
+inline const char *status_name(Status s) { return status_name(static_cast<int>(s)); }
 const char *status_message(Status s);  // one sentence, for ak_strerror
+// The broader status s refines, or Ok for none: a timeout is a transport
+// error, an undecodable answer a vendor error, an unknown operation an invalid
+// argument. Every binding's error hierarchy follows this table.
+Status status_parent(Status s);
 
 struct FieldError {
   std::string path;     // "contacts[0].address.city"

@@ -56,7 +56,8 @@ std::vector<PathSegment> parse_path(std::string_view path) {
   size_t i = 0;
   long indexes = 0;  // their sum bounds the nulls one put_path may add
   while (i < path.size()) {
-    if (out.size() == 100) throw std::invalid_argument("field path has more than 100 parts");
+    if (out.size() == kMaxPathParts)
+      throw std::invalid_argument("field path has more than " + std::to_string(kMaxPathParts) + " parts");
     if (path[i] == '[') {
       size_t close = path.find(']', i);
       if (close == std::string_view::npos || close == i + 1)
@@ -64,9 +65,10 @@ std::vector<PathSegment> parse_path(std::string_view path) {
       long idx = 0;
       auto digits = path.substr(i + 1, close - i - 1);
       auto [p, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), idx);
-      if (ec != std::errc() || p != digits.data() + digits.size() || idx < 0 || idx > 100000)
-        throw std::invalid_argument("field path index must be a number from 0 to 100000");
-      if ((indexes += idx) > 100000) throw std::invalid_argument("field path indexes add up to more than 100000");
+      if (ec != std::errc() || p != digits.data() + digits.size() || idx < 0 || idx > kMaxPathIndexSum)
+        throw std::invalid_argument("field path index must be a number from 0 to " + std::to_string(kMaxPathIndexSum));
+      if ((indexes += idx) > kMaxPathIndexSum)
+        throw std::invalid_argument("field path indexes add up to more than " + std::to_string(kMaxPathIndexSum));
       out.push_back({"", idx});
       i = close + 1;
       if (i < path.size() && path[i] == '.') {

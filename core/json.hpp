@@ -4,6 +4,7 @@
 // from a vendor; lookups return the first match.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -79,9 +80,12 @@ struct PathSegment {
   std::string key;    // used when index < 0
   long index = -1;
 };
+// The limits of a path: so that one put_path nests and allocates a bounded amount.
+inline constexpr std::size_t kMaxPathParts = 64;
+inline constexpr long kMaxPathIndexSum = 100000;  // the indexes of one path, added up
 // Throws std::invalid_argument naming the problem for a malformed path (or
-// one that is not UTF-8), a path of more than 100 parts, or one whose indexes add up to more than
-// 100000 (so one put_path nests and allocates a bounded amount).
+// one that is not UTF-8), a path of more than kMaxPathParts parts, or one whose
+// indexes add up to more than kMaxPathIndexSum.
 std::vector<PathSegment> parse_path(std::string_view path);
 
 // The value at path, or nullptr when any step is absent.

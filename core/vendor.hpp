@@ -87,6 +87,10 @@ class Vendor {
   std::string default_base_url;  // "" when there is none (must be configured)
   std::vector<std::string> credential_options;  // option names this vendor accepts
   std::vector<std::string> secret_options;      // the ones never to print
+  // Keys of the vendor's wire format whose values are secrets, beyond the
+  // secret options and the request fields marked secret (a token answer's
+  // "authToken"). api::secret_keys() reads all three.
+  std::vector<std::string> secret_keys;
   std::vector<Operation> operations;
   Settling settling;  // read_op empty: the vendor is synchronous
   // Documented request budgets per hour (0: none), the defaults of the client

@@ -1,40 +1,10 @@
 // The request journal: what went over the wire, with every secret masked.
-#include <set>
-
-#include "core/vendor.hpp"
+#include "core/api.hpp"
 #include "sandbox/sandbox.hpp"
 
 namespace ak::sandbox {
 
 namespace {
-
-// Names that carry secrets on the wire: the vendors' fields marked secret,
-// plus the credentials of every auth flow.
-const std::set<std::string, std::less<>> &secret_keys() {
-  static const std::set<std::string, std::less<>> keys = [] {
-    std::set<std::string, std::less<>> k = {"client_secret", "password", "access_token", "authToken",
-                                            "api_token", "token"};
-    for (const Vendor *v : vendors()) {
-      for (const auto &name : v->secret_options) k.insert(name);
-      for (const auto &op : v->operations)
-        for (const auto &f : op.request.members)
-          if (f.secret) k.insert(f.name);
-    }
-    return k;
-  }();
-  return keys;
-}
-
-void mask(Value &v) {
-  if (v.is_object()) {
-    for (auto &[k, child] : v.as_object()) {
-      if (secret_keys().count(k) && !child.is_null()) child = Value("***");
-      else mask(child);
-    }
-  } else if (v.is_array()) {
-    for (auto &child : v.as_array()) mask(child);
-  }
-}
 
 Value masked_header(const std::string &name, const std::string &value) {
   if (name == "authorization") {
@@ -49,18 +19,18 @@ Value masked_header(const std::string &name, const std::string &value) {
 
 void Journal::record(const std::string &vendor, const Request &req, int status, const char *fault) {
   Value query = Value::object();
-  for (const auto &[k, v] : req.query) query.set(k, secret_keys().count(k) ? Value("***") : Value(v));
+  for (const auto &[k, v] : req.query) query.set(k, api::is_secret_key(k) ? Value("***") : Value(v));
   Value headers = Value::object();
   for (const auto &[k, v] : req.headers) headers.set(k, masked_header(k, v));
   Value body;
   if (!req.body.empty()) {
     try {
       body = parse_json(req.body);
-      mask(body);
+      api::mask_secrets(body);
     } catch (const JsonError &) {
       // Not JSON: keep the text unless it might hold a secret we cannot locate.
       bool risky = false;
-      for (const auto &k : secret_keys()) risky = risky || req.body.find(k) != std::string::npos;
+      for (const auto &k : api::secret_keys()) risky = risky || req.body.find(k) != std::string::npos;
       body = Value(risky ? std::string("<non-JSON body withheld: it mentions a secret field>") : req.body);
     }
   }

@@ -67,7 +67,7 @@ int main(int argc, char **argv) {
   for (size_t i = 0; i < ak_vendor_count(); ++i) {
     char *creds = NULL;
     const char *vendor = ak_vendor_name(i);
-    if (ak_sandbox_credentials_json(sb, vendor, &creds, NULL) != AK_OK) continue;
+    if (ak_sandbox_credentials_json(&creds, sb, vendor, NULL) != AK_OK) continue;
     printf("  %-12s base_url=%s credentials=%s\n", vendor, ak_sandbox_vendor_url(sb, vendor), creds);
     ak_string_free(creds);
   }

@@ -11,6 +11,7 @@
 #include <optional>
 #include <stdexcept>
 
+#include "core/api.hpp"
 #include "core/batch.hpp"
 #include "core/client.hpp"
 #include "core/describe.hpp"
@@ -61,26 +62,18 @@ ak_status fail(ak_error **err, ak::Error e) {
 
 ak_status fail(ak_error **err, ak::Status s, std::string msg) { return fail(err, ak::Error(s, std::move(msg))); }
 
-// Runs fn, mapping every exception to a status. fn returns nothing; success is AK_OK.
+// Runs fn, mapping every exception to a status (ak::api::current_error). fn
+// returns nothing; success is AK_OK.
 template <class Fn>
 ak_status guard(ak_error **err, Fn &&fn) {
   if (err) *err = nullptr;
   try {
     fn();
     return AK_OK;
-  } catch (const ak::Error &e) {
-    return fail(err, e);
-  } catch (const ak::JsonError &e) {
-    return fail(err, ak::Status::InvalidArgument, e.what());
-  } catch (const std::invalid_argument &e) {
-    return fail(err, ak::Status::InvalidArgument, e.what());
   } catch (const std::bad_alloc &) {
-    if (err) *err = nullptr;
-    return AK_E_NOMEM;
-  } catch (const std::exception &e) {
-    return fail(err, ak::Status::Internal, std::string("internal error: ") + e.what());
+    return AK_E_NOMEM;  // making an error object would need memory too
   } catch (...) {
-    return fail(err, ak::Status::Internal, "internal error");
+    return fail(err, ak::api::current_error());
   }
 }
 
@@ -103,65 +96,39 @@ const ak::FieldError *field_at(const ak_error *err, size_t i) {
   return err && i < err->e.fields.size() ? &err->e.fields[i] : nullptr;
 }
 
-// Levels of nesting, counted as the JSON reader does (a scalar is one level).
-size_t depth(const ak::Value &v) {
-  size_t d = 0;
-  if (v.is_array())
-    for (const auto &e : v.as_array()) d = std::max(d, depth(e));
-  if (v.is_object())
-    for (const auto &m : v.as_object()) d = std::max(d, depth(m.second));
-  return d + 1;
-}
-
 ak_status set_value(ak_fields *f, const char *path, ak_error **err, ak::Value v) {
   return guard(err, [&] {
     need(f, "fields");
     need(path, "path");
-    // Deeper fields could be written as JSON but never read back (ak_fields_from_json).
-    if (ak::parse_path(path).size() + depth(v) > 1024)
-      throw std::invalid_argument("the fields would nest more than 1024 levels deep");
-    ak::put_path(f->v, path) = std::move(v);
+    ak::api::set_path(f->v, path, std::move(v));
   });
 }
 
+// Typed result read: AK_E_NOT_FOUND when the path holds nothing,
+// AK_E_INVALID_ARGUMENT for a malformed path or a value that is not `want`
+// (accepts says which values are).
+template <class Accepts, class Read>
+ak_status read_result(const ak_result *r, const char *path, ak_error **err, const char *want, Accepts accepts,
+                      Read read) {
+  return guard(err, [&] {
+    need(r, "result");
+    need(path, "path");
+    const ak::Value *v = ak::get_path(r->r.data, path);
+    if (!v) throw ak::Error(ak::Status::NotFound, "the result holds nothing at \"" + std::string(path) + "\"");
+    if (!accepts(*v))
+      throw ak::Error(ak::Status::InvalidArgument, "the result holds " + std::string(ak::kind_name(v->kind())) +
+                                                       " at \"" + std::string(path) + "\", not " + want);
+    read(*v);
+  });
+}
+
+// Reads that have no status to report: a malformed path reads as absent.
 const ak::Value *result_at(const ak_result *r, const char *path) {
   if (!r || !path) return nullptr;
-  return ak::get_path(r->r.data, path);
-}
-
-// Typed result read: AK_E_NOT_FOUND when absent, AK_E_INVALID_ARGUMENT on a type mismatch.
-template <class Check, class Read>
-ak_status read_result(const ak_result *r, const char *path, Check check, Read read) {
   try {
-    if (!r || !path) return AK_E_INVALID_ARGUMENT;
-    const ak::Value *v = result_at(r, path);
-    if (!v) return AK_E_NOT_FOUND;
-    if (!check(*v)) return AK_E_INVALID_ARGUMENT;
-    read(*v);
-    return AK_OK;
-  } catch (const std::invalid_argument &) {
-    return AK_E_INVALID_ARGUMENT;
+    return ak::get_path(r->r.data, path);
   } catch (...) {
-    return AK_E_INTERNAL;
-  }
-}
-
-// A request must say what it means: a key given twice is ambiguous (vendors
-// disagree on which copy wins), so it is refused before anything else.
-void reject_repeated_keys(const ak::Value &v, const std::string &path) {
-  if (v.is_array()) {
-    for (size_t i = 0; i < v.as_array().size(); ++i)
-      reject_repeated_keys(v.as_array()[i], path + "[" + std::to_string(i) + "]");
-    return;
-  }
-  if (!v.is_object()) return;
-  const auto &members = v.as_object();
-  for (size_t i = 0; i < members.size(); ++i) {
-    std::string child = path.empty() ? members[i].first : path + "." + members[i].first;
-    for (size_t j = 0; j < i; ++j)
-      if (members[j].first == members[i].first)
-        throw std::invalid_argument("fields JSON gives the key \"" + child + "\" more than once");
-    reject_repeated_keys(members[i].second, child);
+    return nullptr;
   }
 }
 
@@ -173,9 +140,15 @@ const char *ak_version(void) { return AK_VERSION_STRING; }
 int ak_version_number(void) { return AK_VERSION_MAJOR * 10000 + AK_VERSION_MINOR * 100 + AK_VERSION_PATCH; }
 
 const char *ak_strerror(ak_status status) {
-  int s = static_cast<int>(status);
-  if (s < 0 || s > static_cast<int>(ak::Status::OperationFailed)) return "unknown status";
-  return ak::status_message(static_cast<ak::Status>(s));
+  if (!ak::status_name(static_cast<int>(status))) return "unknown status";
+  return ak::status_message(static_cast<ak::Status>(status));
+}
+
+const char *ak_status_name(int status) { return ak::status_name(status); }
+
+ak_status ak_status_parent(int status) {
+  if (!ak::status_name(status)) return AK_OK;
+  return to_c(ak::status_parent(static_cast<ak::Status>(status)));
 }
 
 // ---- errors -------------------------------------------------------------------
@@ -223,10 +196,7 @@ ak_status ak_fields_from_json(ak_fields **out, const char *json, size_t len, ak_
     need(out, "out");
     *out = nullptr;
     need(json, "json");
-    ak::Value v = ak::parse_json(std::string_view(json, len));
-    if (!v.is_object()) throw std::invalid_argument("fields JSON must be an object, got " + std::string(ak::kind_name(v.kind())));
-    reject_repeated_keys(v, "");
-    *out = new ak_fields{std::move(v)};
+    *out = new ak_fields{ak::api::fields_from_json(std::string_view(json, len))};
   });
 }
 
@@ -252,7 +222,7 @@ ak_status ak_fields_set_null(ak_fields *f, const char *path, ak_error **err) {
 ak_status ak_fields_set_json(ak_fields *f, const char *path, const char *json, size_t len, ak_error **err) {
   if (!json) return fail(err, ak::Status::InvalidArgument, "json must not be NULL");
   ak::Value v;
-  ak_status s = guard(err, [&] { v = ak::parse_json(std::string_view(json, len)); });
+  ak_status s = guard(err, [&] { v = ak::api::value_from_json(std::string_view(json, len)); });
   return s == AK_OK ? set_value(f, path, err, std::move(v)) : s;
 }
 ak_status ak_fields_unset(ak_fields *f, const char *path, ak_error **err) {
@@ -262,10 +232,24 @@ ak_status ak_fields_unset(ak_fields *f, const char *path, ak_error **err) {
     ak::erase_path(f->v, path);
   });
 }
-ak_status ak_fields_to_json(const ak_fields *f, char **out, ak_error **err) {
+ak_status ak_fields_set_id(ak_fields *f, const char *vendor, const char *operation, const char *id,
+                           ak_error **err) {
   return guard(err, [&] {
     need(f, "fields");
+    need(vendor, "vendor");
+    need(operation, "operation");
+    need(id, "id");
+    if (ak::formats::utf8_length(id) < 0) throw std::invalid_argument("id is not valid UTF-8");
+    const ak::Vendor &v = ak::api::vendor(vendor);
+    ak::api::bind_id(v, ak::api::operation(v, operation), f->v, ak::Value(id));
+  });
+}
+
+ak_status ak_fields_to_json(char **out, const ak_fields *f, ak_error **err) {
+  return guard(err, [&] {
     need(out, "out");
+    *out = nullptr;
+    need(f, "fields");
     *out = dup_string(ak::to_json(f->v));
   });
 }
@@ -277,13 +261,7 @@ ak_status ak_client_new(ak_client **out, const char *vendor, ak_error **err) {
     need(out, "out");
     *out = nullptr;
     need(vendor, "vendor");
-    const ak::Vendor *v = ak::find_vendor(vendor);
-    if (!v) {
-      std::string names;
-      for (const auto *known : ak::vendors()) names += (names.empty() ? "" : ", ") + known->name;
-      throw std::invalid_argument("unknown vendor \"" + std::string(vendor) + "\" (known: " + names + ")");
-    }
-    *out = new ak_client{std::make_shared<ak::Client>(*v)};
+    *out = new ak_client{std::make_shared<ak::Client>(ak::api::vendor(vendor))};
   });
 }
 
@@ -302,7 +280,7 @@ ak_status ak_client_set_option(ak_client *c, const char *name, const char *value
 
 // ---- calls --------------------------------------------------------------------
 
-ak_status ak_call(ak_client *c, const char *operation, const ak_fields *fields, ak_result **out, ak_error **err) {
+ak_status ak_call(ak_result **out, ak_client *c, const char *operation, const ak_fields *fields, ak_error **err) {
   return guard(err, [&] {
     need(out, "out");
     *out = nullptr;
@@ -315,7 +293,7 @@ ak_status ak_call(ak_client *c, const char *operation, const ak_fields *fields, 
   });
 }
 
-ak_status ak_wait(ak_client *c, const char *id, double timeout_s, ak_result **out, ak_error **err) {
+ak_status ak_wait(ak_result **out, ak_client *c, const char *id, double timeout_s, ak_error **err) {
   return guard(err, [&] {
     need(out, "out");
     *out = nullptr;
@@ -328,7 +306,7 @@ ak_status ak_wait(ak_client *c, const char *id, double timeout_s, ak_result **ou
   });
 }
 
-ak_status ak_list(ak_client *c, const char *operation, const ak_fields *filters, ak_pager **out, ak_error **err) {
+ak_status ak_list(ak_pager **out, ak_client *c, const char *operation, const ak_fields *filters, ak_error **err) {
   return guard(err, [&] {
     need(out, "out");
     *out = nullptr;
@@ -338,7 +316,7 @@ ak_status ak_list(ak_client *c, const char *operation, const ak_fields *filters,
   });
 }
 
-ak_status ak_pager_next(ak_pager *p, ak_result **item, ak_error **err) {
+ak_status ak_pager_next(ak_result **item, ak_pager *p, ak_error **err) {
   return guard(err, [&] {
     need(item, "item");
     *item = nullptr;
@@ -353,7 +331,7 @@ ak_status ak_pager_next(ak_pager *p, ak_result **item, ak_error **err) {
 
 void ak_pager_free(ak_pager *p) { delete p; }
 
-ak_status ak_batch_new(ak_client *c, size_t max_in_flight, ak_batch **out, ak_error **err) {
+ak_status ak_batch_new(ak_batch **out, ak_client *c, size_t max_in_flight, ak_error **err) {
   return guard(err, [&] {
     need(out, "out");
     *out = nullptr;
@@ -373,13 +351,15 @@ ak_status ak_batch_submit(ak_batch *b, const char *operation, const ak_fields *f
 
 size_t ak_batch_pending(const ak_batch *b) { return b ? b->batch.pending() : 0; }
 
-int ak_batch_next(ak_batch *b, int timeout_ms, uint64_t *tag, ak_result **result, ak_error **failure) {
+ak_status ak_batch_next(uint64_t *tag, ak_result **result, ak_error **failure, ak_batch *b, int timeout_ms,
+                        ak_error **err) {
   if (result) *result = nullptr;
   if (failure) *failure = nullptr;
-  if (!b || !tag || !result || !failure) return -1;
-  ak_error *internal = nullptr;
-  int took = 0;
-  ak_status s = guard(&internal, [&] {
+  return guard(err, [&] {
+    need(tag, "tag");
+    need(result, "result");
+    need(failure, "failure");
+    need(b, "batch");
     auto c = b->batch.next(std::chrono::milliseconds(timeout_ms));
     if (!c) return;
     auto r = c->result ? std::make_unique<ak_result>() : nullptr;
@@ -388,10 +368,7 @@ int ak_batch_next(ak_batch *b, int timeout_ms, uint64_t *tag, ak_result **result
     *tag = c->tag;
     *result = r.release();
     *failure = e.release();
-    took = 1;
   });
-  ak_error_free(internal);
-  return s == AK_OK ? took : -1;
 }
 
 void ak_batch_wakeup(ak_batch *b) {
@@ -404,10 +381,9 @@ ak_status ak_validate(const char *vendor, const char *operation, const ak_fields
   return guard(err, [&] {
     need(vendor, "vendor");
     need(operation, "operation");
-    const ak::Vendor *v = ak::find_vendor(vendor);
-    if (!v) throw std::invalid_argument("unknown vendor \"" + std::string(vendor) + "\"");
+    const ak::Vendor &v = ak::api::vendor(vendor);
     static const ak::Value empty = ak::Value::object();
-    ak::validate_fields(*v, operation, fields ? fields->v : empty);
+    ak::api::validate(v, ak::api::operation(v, operation), fields ? fields->v : empty);
   });
 }
 
@@ -442,49 +418,51 @@ const char *ak_result_json(const ak_result *r) {
 const char *ak_result_id(const ak_result *r) { return r ? r->r.id.c_str() : ""; }
 const char *ak_result_status(const ak_result *r) { return r ? r->r.status.c_str() : ""; }
 
-ak_status ak_result_get_string(const ak_result *r, const char *path, const char **out) {
-  if (!out) return AK_E_INVALID_ARGUMENT;
-  return read_result(r, path, [](const ak::Value &v) { return v.is_string(); },
-                     [&](const ak::Value &v) { *out = v.as_string().c_str(); });
+ak_status ak_result_get_string(const char **out, const ak_result *r, const char *path, ak_error **err) {
+  if (out) *out = nullptr;
+  return read_result(r, path, err, "a string", [](const ak::Value &v) { return v.is_string(); },
+                     [&](const ak::Value &v) {
+                       need(out, "out");
+                       *out = v.as_string().c_str();
+                     });
 }
-ak_status ak_result_get_int(const ak_result *r, const char *path, int64_t *out) {
-  if (!out) return AK_E_INVALID_ARGUMENT;
-  return read_result(r, path, [](const ak::Value &v) { return v.is_int(); },
-                     [&](const ak::Value &v) { *out = v.as_int(); });
+ak_status ak_result_get_int(int64_t *out, const ak_result *r, const char *path, ak_error **err) {
+  return read_result(r, path, err, "an integer", [](const ak::Value &v) { return v.is_int(); },
+                     [&](const ak::Value &v) {
+                       need(out, "out");
+                       *out = v.as_int();
+                     });
 }
-ak_status ak_result_get_double(const ak_result *r, const char *path, double *out) {
-  if (!out) return AK_E_INVALID_ARGUMENT;
-  return read_result(r, path, [](const ak::Value &v) { return v.is_number(); },
-                     [&](const ak::Value &v) { *out = v.as_double(); });
+ak_status ak_result_get_double(double *out, const ak_result *r, const char *path, ak_error **err) {
+  return read_result(r, path, err, "a number", [](const ak::Value &v) { return v.is_number(); },
+                     [&](const ak::Value &v) {
+                       need(out, "out");
+                       *out = v.as_double();
+                     });
 }
-ak_status ak_result_get_bool(const ak_result *r, const char *path, int *out) {
-  if (!out) return AK_E_INVALID_ARGUMENT;
-  return read_result(r, path, [](const ak::Value &v) { return v.is_bool(); },
-                     [&](const ak::Value &v) { *out = v.as_bool() ? 1 : 0; });
+ak_status ak_result_get_bool(int *out, const ak_result *r, const char *path, ak_error **err) {
+  return read_result(r, path, err, "a boolean", [](const ak::Value &v) { return v.is_bool(); },
+                     [&](const ak::Value &v) {
+                       need(out, "out");
+                       *out = v.as_bool() ? 1 : 0;
+                     });
 }
-ak_status ak_result_get_json(const ak_result *r, const char *path, char **out) {
-  if (!out) return AK_E_INVALID_ARGUMENT;
-  return read_result(r, path, [](const ak::Value &) { return true; },
-                     [&](const ak::Value &v) { *out = dup_string(ak::to_json(v)); });
+ak_status ak_result_get_json(char **out, const ak_result *r, const char *path, ak_error **err) {
+  if (out) *out = nullptr;
+  return read_result(r, path, err, "a value", [](const ak::Value &) { return true; }, [&](const ak::Value &v) {
+    need(out, "out");
+    *out = dup_string(ak::to_json(v));
+  });
 }
 int ak_result_is_null(const ak_result *r, const char *path) {
-  try {
-    const ak::Value *v = result_at(r, path);
-    return v && v->is_null() ? 1 : 0;
-  } catch (...) {
-    return 0;
-  }
+  const ak::Value *v = result_at(r, path);
+  return v && v->is_null() ? 1 : 0;
 }
 size_t ak_result_size(const ak_result *r, const char *path) {
-  try {
-    const ak::Value *v = result_at(r, path);
-    if (!v) return 0;
-    if (v->is_array()) return v->as_array().size();
-    if (v->is_object()) return v->as_object().size();
-    return 0;
-  } catch (...) {
-    return 0;
-  }
+  const ak::Value *v = result_at(r, path);
+  if (v && v->is_array()) return v->as_array().size();
+  if (v && v->is_object()) return v->as_object().size();
+  return 0;
 }
 
 // ---- vendors ------------------------------------------------------------------
@@ -568,7 +546,7 @@ ak_status ak_sandbox_configure_client(ak_sandbox *sb, ak_client *c, ak_error **e
   });
 }
 
-ak_status ak_sandbox_credentials_json(ak_sandbox *sb, const char *vendor, char **out, ak_error **err) {
+ak_status ak_sandbox_credentials_json(char **out, ak_sandbox *sb, const char *vendor, ak_error **err) {
   return guard(err, [&] {
     need(sb, "sandbox");
     need(vendor, "vendor");
@@ -577,7 +555,7 @@ ak_status ak_sandbox_credentials_json(ak_sandbox *sb, const char *vendor, char *
   });
 }
 
-ak_status ak_sandbox_journal_json(ak_sandbox *sb, char **out, ak_error **err) {
+ak_status ak_sandbox_journal_json(char **out, ak_sandbox *sb, ak_error **err) {
   return guard(err, [&] {
     need(sb, "sandbox");
     need(out, "out");

@@ -37,7 +37,7 @@ int main(void) {
   if (ak_sandbox_new(&sb, &err) != AK_OK || ak_sandbox_start(sb, 0, &err) != AK_OK) return fail("sandbox", err);
   if (ak_client_new(&c, "99digital", &err) != AK_OK || ak_sandbox_configure_client(sb, c, &err) != AK_OK)
     return fail("client", err);
-  if (ak_batch_new(c, IN_FLIGHT, &b, &err) != AK_OK) return fail("batch", err);
+  if (ak_batch_new(&b, c, IN_FLIGHT, &err) != AK_OK) return fail("batch", err);
 
   /* Submit as results drain, so no more than 2 x IN_FLIGHT records are held at once. */
   int next = 0, created = 0, invalid = 0, unexpected = 0;
@@ -51,7 +51,8 @@ int main(void) {
     uint64_t tag = 0;
     ak_result *r = NULL;
     ak_error *failure = NULL;
-    if (ak_batch_next(b, -1, &tag, &r, &failure) != 1) return fail("next", NULL);
+    if (ak_batch_next(&tag, &r, &failure, b, -1, &err) != AK_OK) return fail("next", err);
+    if (!r && !failure) continue; /* woken without an outcome */
     int should_fail = tag % INVALID_EVERY == 0;
     if (r && !should_fail) {
       ++created;

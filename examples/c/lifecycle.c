@@ -29,7 +29,7 @@ static ak_result *run(ak_client *c, const char *op, const char *json, int expect
     report(stderr, "parsing fields", err);
     return NULL;
   }
-  if (ak_call(c, op, f, &r, &err) != AK_OK) report(expect_error ? stdout : stderr, op, err);
+  if (ak_call(&r, c, op, f, &err) != AK_OK) report(expect_error ? stdout : stderr, op, err);
   else printf("%-15s -> %s\n", op, ak_result_json(r));
   ak_fields_free(f);
   return r;
@@ -64,7 +64,7 @@ static int digital99_flow(ak_client *c) {
           " \"admin_email\": \"owner@acme.example\", \"admin_name\": \"Ada Owner\","
           " \"admin_displayName\": \"Ada\", \"admin_password\": \"Str0ng!pass\","
           " \"admin_2fa\": 1, \"admin_2fa_value\": \"owner@acme.example\", \"reference\": \"crm4711\"}", 0);
-  if (!r || ak_result_get_int(r, "account_id", &id) != AK_OK) goto fail;
+  if (!r || ak_result_get_int(&id, r, "account_id", NULL) != AK_OK) goto fail;
   ak_result_free(r);
 
   snprintf(body, sizeof body,
@@ -118,11 +118,11 @@ static int activeplatform_flow(ak_client *c) {
 
   /* Every account, two per request: the pager fetches pages as it goes. */
   if (ak_fields_new(&filters, &err) != AK_OK || ak_fields_set_int(filters, "per_page", 2, &err) != AK_OK ||
-      ak_list(c, "list_accounts", filters, &pager, &err) != AK_OK) {
+      ak_list(&pager, c, "list_accounts", filters, &err) != AK_OK) {
     ak_fields_free(filters);
     return report(stderr, "list_accounts", err);
   }
-  while (ak_pager_next(pager, &r, &err) == AK_OK && r) {
+  while (ak_pager_next(&r, pager, &err) == AK_OK && r) {
     printf("%-15s    account %s (%s)\n", ++seen == 1 ? "list_accounts" : "", ak_result_id(r), ak_result_status(r));
     ak_result_free(r);
   }
@@ -146,7 +146,7 @@ static int commvault_flow(ak_client *c) {
   printf("                   status is now \"%s\"\n", ak_result_status(r));
   ak_result_free(r);
   if (ak_client_set_option(c, "poll_initial_ms", "100", &err) != AK_OK ||
-      ak_wait(c, id, 30, &r, &err) != AK_OK)
+      ak_wait(&r, c, id, 30, &err) != AK_OK)
     return report(stderr, "wait", err);
   printf("%-15s -> settled: \"%s\"\n", "wait", ak_result_status(r));
   ak_result_free(r);

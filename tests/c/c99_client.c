@@ -56,9 +56,9 @@ int main(void) {
   CHECK(ak_client_set_option(c, "no_such_option", "1", &err) == AK_E_INVALID_ARGUMENT);
   ak_error_free(err);
   CHECK(ak_sandbox_configure_client(sb, c, NULL) == AK_OK);
-  CHECK(ak_call(c, "list_accounts", NULL, &r, NULL) == AK_OK);
-  CHECK(ak_result_get_int(r, "totalOnline", &total) == AK_OK && total == 0);
-  CHECK(ak_result_get_int(r, "missing", &total) == AK_E_NOT_FOUND);
+  CHECK(ak_call(&r, c, "list_accounts", NULL, NULL) == AK_OK);
+  CHECK(ak_result_get_int(&total, r, "totalOnline", NULL) == AK_OK && total == 0);
+  CHECK(ak_result_get_int(&total, r, "missing", NULL) == AK_E_NOT_FOUND);
 
   ak_result_free(r);
   ak_client_free(c);

@@ -69,7 +69,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     for (const auto &op : v->operations) check_validate(v->name.c_str(), op.name.c_str(), fields);
 
   char *out = nullptr;
-  s = ak_fields_to_json(fields, &out, &err);
+  s = ak_fields_to_json(&out, fields, &err);
   check(s == AK_OK && out != nullptr, "ak_fields_to_json failed");
   std::string_view written(out);
   ak::Value original, back;

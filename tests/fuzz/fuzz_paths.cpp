@@ -114,7 +114,7 @@ void check_c_fields(const std::string &path, const std::string &payload) {
   ak_error_free(err);
   err = nullptr;
   char *json = nullptr;
-  check(ak_fields_to_json(f, &json, nullptr) == AK_OK, "ak_fields_to_json failed");
+  check(ak_fields_to_json(&json, f, nullptr) == AK_OK, "ak_fields_to_json failed");
   Value back;
   try {
     back = ak::parse_json(json);

@@ -1,5 +1,5 @@
 // The validator: parse_json, then ak::validate against every operation's
-// schema of every vendor (and ak::validate_fields, the path the client and
+// schema of every vendor (and ak::api::validate, the path the client and
 // ak_validate take, which adds the URL checks and builds the Error message).
 //
 // Input: JSON text (anything that does not parse is skipped).
@@ -21,7 +21,7 @@
 #include <typeinfo>
 #include <vector>
 
-#include "core/client.hpp"
+#include "core/api.hpp"
 #include "core/vendor.hpp"
 #include "fuzz_check.hpp"
 
@@ -107,7 +107,7 @@ void run(const ak::Vendor &vendor, const ak::Operation &op, const ak::Value &val
 std::string validate_fields_message(const ak::Vendor &vendor, const ak::Operation &op, const ak::Value &value,
                                     std::vector<ak::FieldError> *fields) {
   try {
-    ak::validate_fields(vendor, op.name, value);
+    ak::api::validate(vendor, op, value);
     return {};
   } catch (const ak::Error &e) {
     check(e.status == ak::Status::Validation, "validate_fields threw an Error that is not Validation", e.message);

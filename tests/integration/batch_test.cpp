@@ -22,7 +22,7 @@ using BatchPtr = std::unique_ptr<ak_batch, BatchFree>;
 BatchPtr new_batch(ak_client *c, size_t max_in_flight) {
   ak_batch *raw = nullptr;
   ak_error *err = nullptr;
-  ak_status s = ak_batch_new(c, max_in_flight, &raw, &err);
+  ak_status s = ak_batch_new(&raw, c, max_in_flight, &err);
   EXPECT_EQ(s, AK_OK) << copy_error(s, err).message;
   return BatchPtr(raw);
 }
@@ -41,9 +41,12 @@ std::map<uint64_t, Outcome> drain(ak_batch *b) {
     uint64_t tag = 0;
     ak_result *r = nullptr;
     ak_error *failure = nullptr;
-    int took = ak_batch_next(b, 10'000, &tag, &r, &failure);
-    EXPECT_EQ(took, 1) << "no completion within 10 s";
-    if (took != 1) break;
+    ak_error *broken = nullptr;
+    ak_status s = ak_batch_next(&tag, &r, &failure, b, 10'000, &broken);
+    EXPECT_EQ(s, AK_OK) << copy_error(s, broken).message;
+    bool took = r || failure;
+    EXPECT_TRUE(took) << "no completion within 10 s";
+    if (!took) break;
     EXPECT_TRUE((r == nullptr) != (failure == nullptr));
     EXPECT_EQ(out.count(tag), 0u) << "tag " << tag << " completed twice";
     Outcome o;
@@ -82,7 +85,8 @@ TEST(Batch, CreatesManyAndReturnsEachOutcomeUnderItsTag) {
   uint64_t tag = 0;
   ak_result *r = nullptr;
   ak_error *failure = nullptr;
-  EXPECT_EQ(ak_batch_next(b.get(), 0, &tag, &r, &failure), 0) << "nothing is pending";
+  EXPECT_EQ(ak_batch_next(&tag, &r, &failure, b.get(), 0, nullptr), AK_OK);
+  EXPECT_TRUE(r == nullptr && failure == nullptr) << "nothing is pending";
 }
 
 TEST(Batch, InvalidFieldsAreThatOperationsOutcomeAndNothingIsSent) {
@@ -111,13 +115,16 @@ TEST(Batch, SubmitRefusesMisuseAtOnce) {
   ak_error_free(err);
   EXPECT_EQ(ak_batch_pending(b.get()), 0u);
   ak_batch *none = nullptr;
-  EXPECT_EQ(ak_batch_new(c.get(), 0, &none, &err), AK_E_INVALID_ARGUMENT);
+  EXPECT_EQ(ak_batch_new(&none, c.get(), 0, &err), AK_E_INVALID_ARGUMENT);
   ak_error_free(err);
   EXPECT_EQ(none, nullptr);
   ak_batch_free(nullptr);
   uint64_t tag = 0;
   ak_result *r = nullptr;
-  EXPECT_EQ(ak_batch_next(nullptr, 0, &tag, &r, &err), -1);
+  ak_error *failure = nullptr;
+  EXPECT_EQ(ak_batch_next(&tag, &r, &failure, nullptr, 0, &err), AK_E_INVALID_ARGUMENT);
+  EXPECT_NE(std::string(ak_error_message(err)).find("batch must not be NULL"), std::string::npos);
+  ak_error_free(err);
 }
 
 // A lower bound only (operations cannot finish faster than the server
@@ -211,7 +218,7 @@ TEST(Batch, NextTimesOutAndWakesUp) {
   uint64_t tag = 0;
   ak_result *r = nullptr;
   ak_error *failure = nullptr;
-  EXPECT_EQ(ak_batch_next(b.get(), 50, &tag, &r, &failure), 0);
+  EXPECT_EQ(ak_batch_next(&tag, &r, &failure, b.get(), 50, nullptr), AK_OK);
   EXPECT_EQ(r, nullptr);
   EXPECT_EQ(failure, nullptr);
   std::thread waker([&] {
@@ -219,10 +226,11 @@ TEST(Batch, NextTimesOutAndWakesUp) {
     ak_batch_wakeup(b.get());
   });
   auto started = Clock::now();
-  EXPECT_EQ(ak_batch_next(b.get(), -1, &tag, &r, &failure), 0);
+  EXPECT_EQ(ak_batch_next(&tag, &r, &failure, b.get(), -1, nullptr), AK_OK);
+  EXPECT_TRUE(r == nullptr && failure == nullptr);
   waker.join();
   EXPECT_LT(Clock::now() - started, std::chrono::milliseconds(1400)) << "wakeup did not interrupt the wait";
-  EXPECT_EQ(ak_batch_next(b.get(), 10'000, &tag, &r, &failure), 1);
+  EXPECT_EQ(ak_batch_next(&tag, &r, &failure, b.get(), 10'000, nullptr), AK_OK);
   EXPECT_EQ(tag, 7u);
   ResultPtr owned(r);
   EXPECT_NE(r, nullptr);
@@ -238,7 +246,7 @@ TEST(Batch, FreeingWithOperationsInFlightIsSafe) {
   uint64_t tag = 0;
   ak_result *r = nullptr;
   ak_error *failure = nullptr;
-  EXPECT_EQ(ak_batch_next(b.get(), 50, &tag, &r, &failure), 0);
+  EXPECT_EQ(ak_batch_next(&tag, &r, &failure, b.get(), 50, nullptr), AK_OK);
   c.reset();  // the batch keeps the client alive
   b.reset();
 }

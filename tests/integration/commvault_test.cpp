@@ -52,7 +52,7 @@ Outcome wait_for(ak_client *c, const std::string &id, double timeout_s) {
   Outcome o;
   ak_result *r = nullptr;
   ak_error *err = nullptr;
-  o.status = ak_wait(c, id.c_str(), timeout_s, &r, &err);
+  o.status = ak_wait(&r, c, id.c_str(), timeout_s, &err);
   o.result.reset(r);
   if (o.ok()) o.json = ak_result_json(r);
   else o.error = copy_error(o.status, err);
@@ -202,13 +202,13 @@ TEST_F(Commvault, PagerWalksEveryPage) {
   FieldsPtr filters = make_fields(R"({"pageSize":3})");
   ak_pager *raw = nullptr;
   ak_error *err = nullptr;
-  ASSERT_EQ(ak_list(c(), "list_accounts", filters.get(), &raw, &err), AK_OK) << copy_error(AK_E_INTERNAL, err).message;
+  ASSERT_EQ(ak_list(&raw, c(), "list_accounts", filters.get(), &err), AK_OK) << copy_error(AK_E_INTERNAL, err).message;
   std::unique_ptr<ak_pager, decltype(&ak_pager_free)> pager(raw, ak_pager_free);
   std::set<std::string> ids;
   int items = 0;
   for (;;) {
     ak_result *item = nullptr;
-    ak_status s = ak_pager_next(pager.get(), &item, &err);
+    ak_status s = ak_pager_next(&item, pager.get(), &err);
     ASSERT_EQ(s, AK_OK) << copy_error(s, err).message;
     if (!item) break;
     ResultPtr owned(item);
@@ -231,10 +231,10 @@ TEST_F(Commvault, PagerUsesTheDefaultPageSize) {
   knob("commvault.seed_accounts", "30");  // 33 accounts: pages of 25 and 8
   ak_pager *raw = nullptr;
   ak_error *err = nullptr;
-  ASSERT_EQ(ak_list(c(), "list_accounts", nullptr, &raw, &err), AK_OK);
+  ASSERT_EQ(ak_list(&raw, c(), "list_accounts", nullptr, &err), AK_OK);
   std::unique_ptr<ak_pager, decltype(&ak_pager_free)> pager(raw, ak_pager_free);
   int items = 0;
-  for (ak_result *item = nullptr; ak_pager_next(pager.get(), &item, &err) == AK_OK && item; ++items) ak_result_free(item);
+  for (ak_result *item = nullptr; ak_pager_next(&item, pager.get(), &err) == AK_OK && item; ++items) ak_result_free(item);
   EXPECT_EQ(items, 33);
   Strings queries;
   for (const auto &e : entries_for(kListPath)) queries.push_back(e.member("query"));
@@ -418,7 +418,7 @@ TEST_F(Commvault, ReadsPastTheBudgetAreRateLimited) {
   FieldsPtr f = make_fields(get_json(kAcme));
   ak_result *r = nullptr;
   ak_error *raw_err = nullptr;
-  ak_status s = ak_call(c(), "get_account", f.get(), &r, &raw_err);
+  ak_status s = ak_call(&r, c(), "get_account", f.get(), &raw_err);
   ErrorPtr err(raw_err);
   ASSERT_EQ(s, AK_E_RATE_LIMITED);
   EXPECT_EQ(r, nullptr);

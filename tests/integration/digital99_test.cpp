@@ -190,8 +190,8 @@ TEST_F(Digital99, ListAccountsGivesIntegerIdsReferencesAndTotal) {
   // Typed reads: a string read as an integer is a type mismatch; a missing path is not found.
   int64_t n = 0;
   std::string name_path = "list[" + std::to_string(ia) + "].account_name";
-  EXPECT_EQ(ak_result_get_int(list.result.get(), name_path.c_str(), &n), AK_E_INVALID_ARGUMENT);
-  EXPECT_EQ(ak_result_get_int(list.result.get(), "list[7].account_id", &n), AK_E_NOT_FOUND);
+  EXPECT_EQ(ak_result_get_int(&n, list.result.get(), name_path.c_str(), nullptr), AK_E_INVALID_ARGUMENT);
+  EXPECT_EQ(ak_result_get_int(&n, list.result.get(), "list[7].account_id", nullptr), AK_E_NOT_FOUND);
 
   auto j = sb.journal();
   ASSERT_FALSE(j.empty());
@@ -205,7 +205,7 @@ TEST_F(Digital99, ListWithNoAccountsIsEmpty) {
   // On success *err is set to NULL, whatever it held before.
   ak_result *raw = nullptr;
   ak_error *stale = reinterpret_cast<ak_error *>(&raw);
-  ASSERT_EQ(ak_call(c(), "list_accounts", nullptr, &raw, &stale), AK_OK);
+  ASSERT_EQ(ak_call(&raw, c(), "list_accounts", nullptr, &stale), AK_OK);
   EXPECT_EQ(stale, nullptr);
   ResultPtr first(raw);
 
@@ -214,7 +214,7 @@ TEST_F(Digital99, ListWithNoAccountsIsEmpty) {
   EXPECT_EQ(list.get_int("totalOnline"), 0);
   EXPECT_EQ(list.size("list"), 0u);
   char *items = nullptr;
-  ASSERT_EQ(ak_result_get_json(list.result.get(), "list", &items), AK_OK);
+  ASSERT_EQ(ak_result_get_json(&items, list.result.get(), "list", nullptr), AK_OK);
   EXPECT_STREQ(items, "[]");
   ak_string_free(items);
 }
@@ -274,7 +274,7 @@ TEST_F(Digital99, PagerWalksEveryAccountFromOneRequest) {
 
   ak_pager *raw = nullptr;
   ak_error *err = nullptr;
-  ak_status s = ak_list(c(), "list_accounts", nullptr, &raw, &err);
+  ak_status s = ak_list(&raw, c(), "list_accounts", nullptr, &err);
   ASSERT_EQ(s, AK_OK) << copy_error(s, err).message;
   std::unique_ptr<ak_pager, decltype(&ak_pager_free)> pager(raw, &ak_pager_free);
   EXPECT_EQ(sb.journal_json(), "[]");  // nothing is requested before the first item
@@ -283,14 +283,14 @@ TEST_F(Digital99, PagerWalksEveryAccountFromOneRequest) {
   std::vector<std::string> seen_ids, statuses;
   for (;;) {
     ak_result *item = nullptr;
-    s = ak_pager_next(pager.get(), &item, &err);
+    s = ak_pager_next(&item, pager.get(), &err);
     ASSERT_EQ(s, AK_OK) << copy_error(s, err).message;
     if (!item) break;
     ResultPtr owned(item);
     seen_ids.push_back(ak_result_id(item));
     statuses.push_back(ak_result_status(item));
     int64_t n = 0;
-    EXPECT_EQ(ak_result_get_int(item, "account_id", &n), AK_OK) << ak_result_json(item);
+    EXPECT_EQ(ak_result_get_int(&n, item, "account_id", nullptr), AK_OK) << ak_result_json(item);
     EXPECT_EQ(std::to_string(n), seen_ids.back());
   }
   ASSERT_EQ(seen_ids.size(), 3u);
@@ -305,11 +305,11 @@ TEST_F(Digital99, PagerWalksEveryAccountFromOneRequest) {
 TEST_F(Digital99, PagerAndWaitRefuseWhatTheVendorDoesNotHave) {
   ak_pager *raw = nullptr;
   ak_error *err = nullptr;
-  ak_status s = ak_list(c(), "create_account", nullptr, &raw, &err);
+  ak_status s = ak_list(&raw, c(), "create_account", nullptr, &err);
   EXPECT_EQ(copy_error(s, err).code, AK_E_UNKNOWN_OPERATION);
   EXPECT_EQ(raw, nullptr);
   ak_result *r = nullptr;
-  s = ak_wait(c(), "1000", 1.0, &r, &err);
+  s = ak_wait(&r, c(), "1000", 1.0, &err);
   EXPECT_EQ(copy_error(s, err).code, AK_E_UNKNOWN_OPERATION);  // 99digital is synchronous
   EXPECT_EQ(r, nullptr);
   EXPECT_EQ(sb.journal_json(), "[]");
@@ -820,8 +820,8 @@ TEST(Digital99Client, UnknownVendorAndNullArguments) {
   ClientPtr c = new_client();
   EXPECT_STREQ(ak_client_vendor(c.get()), "99digital");
   ak_result *r = nullptr;
-  EXPECT_EQ(ak_call(nullptr, "list_accounts", nullptr, &r, nullptr), AK_E_INVALID_ARGUMENT);
-  EXPECT_EQ(ak_call(c.get(), nullptr, nullptr, &r, nullptr), AK_E_INVALID_ARGUMENT);
+  EXPECT_EQ(ak_call(&r, nullptr, "list_accounts", nullptr, nullptr), AK_E_INVALID_ARGUMENT);
+  EXPECT_EQ(ak_call(&r, c.get(), nullptr, nullptr, nullptr), AK_E_INVALID_ARGUMENT);
   EXPECT_EQ(r, nullptr);
   ak_client_free(nullptr);
   ak_fields_free(nullptr);

@@ -44,7 +44,7 @@ TEST(Faults, RetryAfterReachesTheError) {
   add_faults(sb, fault_on(kListPath, "status", R"(,"status":429,"retry_after":7,"count":1)"));
   ak_result *r = nullptr;
   ak_error *err = nullptr;
-  ASSERT_EQ(ak_call(c.get(), "list_accounts", nullptr, &r, &err), AK_E_RATE_LIMITED);
+  ASSERT_EQ(ak_call(&r, c.get(), "list_accounts", nullptr, &err), AK_E_RATE_LIMITED);
   EXPECT_DOUBLE_EQ(ak_error_retry_after(err), 7.0);
   ak_error_free(err);
 }

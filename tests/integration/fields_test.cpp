@@ -9,7 +9,7 @@ using namespace akt;
 
 std::string to_json(const ak_fields *f) {
   char *out = nullptr;
-  EXPECT_EQ(ak_fields_to_json(f, &out, nullptr), AK_OK);
+  EXPECT_EQ(ak_fields_to_json(&out, f, nullptr), AK_OK);
   std::string s = out ? out : "";
   ak_string_free(out);
   return s;

@@ -78,7 +78,7 @@ TEST(Retry, RetryAfterBeyondTheCapIsReturnedToTheCaller) {
   add_faults(sb, fault("99digital", kListPath, R"("kind":"status","status":429,"retry_after":120)"));
   ak_result *r = nullptr;
   ak_error *err = nullptr;
-  ASSERT_EQ(ak_call(c.get(), "list_accounts", nullptr, &r, &err), AK_E_RATE_LIMITED);
+  ASSERT_EQ(ak_call(&r, c.get(), "list_accounts", nullptr, &err), AK_E_RATE_LIMITED);
   ErrorPtr owned(err);
   EXPECT_DOUBLE_EQ(ak_error_retry_after(err), 120);
   EXPECT_EQ(ak_error_attempts(err), 1);

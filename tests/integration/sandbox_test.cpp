@@ -119,12 +119,12 @@ TEST(Sandbox, CredentialsJson) {
   Sandbox sb;
   char *raw = nullptr;
   ak_error *err = nullptr;
-  ASSERT_EQ(ak_sandbox_credentials_json(sb.get(), "99digital", &raw, &err), AK_OK);
+  ASSERT_EQ(ak_sandbox_credentials_json(&raw, sb.get(), "99digital", &err), AK_OK);
   StringPtr json(raw);
   EXPECT_STREQ(json.get(), "{\"client_id\":\"sandbox-client\",\"client_secret\":\"sandbox-secret\"}");
 
   raw = nullptr;
-  ak_status s = ak_sandbox_credentials_json(sb.get(), "nope", &raw, &err);
+  ak_status s = ak_sandbox_credentials_json(&raw, sb.get(), "nope", &err);
   ErrorInfo e = copy_error(s, err);
   EXPECT_EQ(e.code, AK_E_INVALID_ARGUMENT);
   EXPECT_TRUE(contains(e.message, "nope")) << e.message;
@@ -134,7 +134,7 @@ TEST(Sandbox, CredentialsJson) {
 TEST(Sandbox, CredentialsJsonWorksWithAHandBuiltClient) {
   Sandbox sb;
   char *raw = nullptr;
-  ASSERT_EQ(ak_sandbox_credentials_json(sb.get(), "99digital", &raw, nullptr), AK_OK);
+  ASSERT_EQ(ak_sandbox_credentials_json(&raw, sb.get(), "99digital", nullptr), AK_OK);
   StringPtr json(raw);
   // Use the credentials as the header says: option name -> value.
   std::string text = json.get();

@@ -138,12 +138,12 @@ struct Outcome {
   std::string account_status() const { return result ? ak_result_status(result.get()) : ""; }
   std::optional<int64_t> get_int(const char *path) const {
     int64_t v = 0;
-    if (!result || ak_result_get_int(result.get(), path, &v) != AK_OK) return std::nullopt;
+    if (!result || ak_result_get_int(&v, result.get(), path, nullptr) != AK_OK) return std::nullopt;
     return v;
   }
   std::optional<std::string> get_string(const char *path) const {
     const char *v = nullptr;
-    if (!result || ak_result_get_string(result.get(), path, &v) != AK_OK) return std::nullopt;
+    if (!result || ak_result_get_string(&v, result.get(), path, nullptr) != AK_OK) return std::nullopt;
     return std::string(v);
   }
   size_t size(const char *path) const { return result ? ak_result_size(result.get(), path) : 0; }
@@ -157,7 +157,7 @@ inline Outcome call(ak_client *c, const char *op, const ak_fields *fields) {
   Outcome o;
   ak_result *r = nullptr;
   ak_error *err = nullptr;
-  o.status = ak_call(c, op, fields, &r, &err);
+  o.status = ak_call(&r, c, op, fields, &err);
   o.result.reset(r);
   if (o.ok()) o.json = ak_result_json(r);
   else o.error = copy_error(o.status, err);
@@ -325,7 +325,7 @@ class Sandbox {
   std::string journal_json() const {
     char *raw = nullptr;
     ak_error *err = nullptr;
-    ak_status s = ak_sandbox_journal_json(sb_.get(), &raw, &err);
+    ak_status s = ak_sandbox_journal_json(&raw, sb_.get(), &err);
     if (s != AK_OK) fatal("ak_sandbox_journal_json", s, err);
     StringPtr owned(raw);
     return raw;

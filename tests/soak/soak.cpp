@@ -73,7 +73,7 @@ int main(int argc, char **argv) {
   std::vector<std::thread> pool;
   if (batched) {
     ak_batch *b = nullptr;
-    if (ak_batch_new(c, static_cast<size_t>(threads), &b, &err)) return fail("batch", err);
+    if (ak_batch_new(&b, c, static_cast<size_t>(threads), &err)) return fail("batch", err);
     for (int i = 0; i < records; ++i) {
       std::string json = fields_for(i);
       ak_fields *f = nullptr;
@@ -84,12 +84,13 @@ int main(int argc, char **argv) {
     uint64_t tag = 0;
     ak_result *r = nullptr;
     ak_error *e = nullptr;
-    while (ak_batch_next(b, 60'000, &tag, &r, &e) == 1) {
+    while (ak_batch_next(&tag, &r, &e, b, 60'000, &err) == AK_OK && (r || e)) {
       outcome["soak" + std::to_string(tag)] = r ? "ok" : ak_error_category(e);
       ak_result_free(r);
       ak_error_free(e);
     }
     ak_batch_free(b);
+    if (err) return fail("next", err);
   }
   for (int t = 0; t < (batched ? 0 : threads); ++t)
     pool.emplace_back([&] {
@@ -99,7 +100,7 @@ int main(int argc, char **argv) {
         ak_result *r = nullptr;
         ak_error *e = nullptr;
         ak_fields_from_json(&f, json.data(), json.size(), nullptr);
-        ak_status s = ak_call(c, "create_account", f, &r, &e);
+        ak_status s = ak_call(&r, c, "create_account", f, &e);
         std::lock_guard lock(mu);
         outcome["soak" + std::to_string(i)] = s == AK_OK ? "ok" : ak_error_category(e);
         ak_result_free(r);
@@ -111,7 +112,7 @@ int main(int argc, char **argv) {
   double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
 
   char *journal = nullptr;
-  ak_sandbox_journal_json(sb, &journal, nullptr);
+  ak_sandbox_journal_json(&journal, sb, nullptr);
   std::string log = journal ? journal : "";
   ak_string_free(journal);
   ak_sandbox_clear_faults(sb);
@@ -119,10 +120,10 @@ int main(int argc, char **argv) {
   // What the vendor holds, per reference.
   std::map<std::string, int> held;
   ak_pager *pager = nullptr;
-  if (ak_list(c, "list_accounts", nullptr, &pager, &err)) return fail("list", err);
-  for (ak_result *item; ak_pager_next(pager, &item, &err) == AK_OK && item; ak_result_free(item)) {
+  if (ak_list(&pager, c, "list_accounts", nullptr, &err)) return fail("list", err);
+  for (ak_result *item; ak_pager_next(&item, pager, &err) == AK_OK && item; ak_result_free(item)) {
     const char *ref = nullptr;
-    if (ak_result_get_string(item, "reference", &ref) == AK_OK) ++held[ref];
+    if (ak_result_get_string(&ref, item, "reference", nullptr) == AK_OK) ++held[ref];
   }
   ak_pager_free(pager);
 

@@ -17,6 +17,8 @@
  *    NULL and the call fails, *err receives a new error object the caller
  *    releases with ak_error_free(); on success *err is set to NULL. Pass NULL
  *    to ignore details. No exception or signal ever crosses this boundary.
+ *  - Parameter order: out-parameters first, then the handle acted on, then
+ *    the inputs, and "ak_error **err" last (libgit2's order).
  *  - Error messages never contain secrets (client secrets, passwords, tokens).
  *  - Threads: an ak_client may be used from many threads at once. ak_fields,
  *    ak_result and ak_error objects belong to one thread at a time (they may
@@ -45,7 +47,7 @@ extern "C" {
 /* ---- version ------------------------------------------------------------ */
 
 #define AK_VERSION_MAJOR 0
-#define AK_VERSION_MINOR 1
+#define AK_VERSION_MINOR 2
 #define AK_VERSION_PATCH 0
 /* Non-zero when the header is at least version x.y.z. */
 #define AK_VERSION_CHECK(x, y, z)                                  \
@@ -61,7 +63,9 @@ AK_API int ak_version_number(void);
 
 /* ---- status codes ------------------------------------------------------- */
 
-/* Values are never renumbered or reused. The category of an error. */
+/* Values are never renumbered or reused. The category of an error. Some
+ * statuses refine a broader one (ak_status_parent): every binding's error
+ * hierarchy follows that table. */
 typedef enum ak_status {
   AK_OK = 0,
   AK_E_INVALID_ARGUMENT = 1,  /* caller misuse: NULL handle, bad option, bad path, unknown vendor */
@@ -71,9 +75,9 @@ typedef enum ak_status {
   AK_E_RATE_LIMITED = 5,      /* the vendor asked to slow down; see ak_error_retry_after */
   AK_E_VENDOR = 6,            /* the vendor failed or refused for another reason */
   AK_E_TRANSPORT = 7,         /* connection, TLS, redirect or response-size failure */
-  AK_E_TIMEOUT = 8,           /* connect or total timeout */
-  AK_E_DECODE = 9,            /* the vendor's response could not be understood */
-  AK_E_UNKNOWN_OPERATION = 10,/* the vendor has no such operation */
+  AK_E_TIMEOUT = 8,           /* connect or total timeout (a kind of AK_E_TRANSPORT) */
+  AK_E_DECODE = 9,            /* the vendor's response could not be understood (a kind of AK_E_VENDOR) */
+  AK_E_UNKNOWN_OPERATION = 10,/* the vendor has no such operation (a kind of AK_E_INVALID_ARGUMENT) */
   AK_E_OUTCOME_UNKNOWN = 11,  /* a create may or may not have happened */
   AK_E_NOMEM = 12,            /* out of memory (no error object could be made) */
   AK_E_INTERNAL = 13,         /* a bug in accountkit: please report it */
@@ -82,6 +86,14 @@ typedef enum ak_status {
 
 /* A one-sentence English description of a status (static storage; never NULL). */
 AK_API const char *ak_strerror(ak_status status);
+/* The stable snake_case name of a status ("ok", "validation", "not_found",
+ * "no_memory", ...; static storage), or NULL for a number that is no status.
+ * A name is never changed or reused: bindings read their tables from here. */
+AK_API const char *ak_status_name(int status);
+/* The broader status that status refines, or AK_OK when none: AK_E_TIMEOUT is
+ * a kind of AK_E_TRANSPORT, AK_E_DECODE of AK_E_VENDOR, AK_E_UNKNOWN_OPERATION
+ * of AK_E_INVALID_ARGUMENT. AK_OK for a number that is no status. */
+AK_API ak_status ak_status_parent(int status);
 
 /* ---- errors ------------------------------------------------------------- */
 
@@ -91,7 +103,7 @@ typedef struct ak_error ak_error;
 AK_API void ak_error_free(ak_error *err);
 /* The status the failing call returned. */
 AK_API ak_status ak_error_code(const ak_error *err);
-/* The status as a stable lowercase name: "validation", "auth", "not_found", ... */
+/* The status as its stable name (ak_status_name): "validation", "auth", ... */
 AK_API const char *ak_error_category(const ak_error *err);
 /* A full sentence naming vendor and operation; never contains a secret. */
 AK_API const char *ak_error_message(const ak_error *err);
@@ -115,8 +127,11 @@ AK_API double ak_error_retry_after(const ak_error *err);
 /* Field errors (validation): count, then path/rule/message of entry i (0-based).
  * Paths look like "contacts[0].address.city"; rules are stable names such as
  * "required", "type", "max_length", "max_digits", "enum", "email", "url",
- * "phone", "country", "password", "letters_digits", "required_if",
- * "all_or_none", "conflict", "unknown_field", "vendor" (reported by the vendor).
+ * "phone", "country", "password", "letters_digits", "uuid", "required_if",
+ * "all_or_none", "conflict", "range", "positive", "not_null",
+ * "unknown_field", "control_characters" (CR, LF or NUL in a value sent in
+ * the URL; checked even with validation off) and "vendor" (reported by the
+ * vendor).
  * Out-of-range i returns NULL. */
 AK_API size_t ak_error_field_count(const ak_error *err);
 AK_API const char *ak_error_field_path(const ak_error *err, size_t i);
@@ -131,14 +146,18 @@ AK_API void ak_string_free(char *s);
 /* A JSON-like tree that tells a field left out (absent) from a field set to
  * null. Paths name places in the tree: "account_name", "contacts[0].email",
  * "address.city". Setting a path creates the objects and arrays on the way
- * (arrays grow with nulls). Field names are the vendor's own spelling. */
+ * (arrays grow with nulls). Field names are the vendor's own spelling.
+ * Limits (AK_E_INVALID_ARGUMENT beyond them, naming the rule): a path has at
+ * most 64 parts and its indexes add up to at most 100000; fields nest at most
+ * 64 levels (the path of their deepest value has at most 64 parts). */
 typedef struct ak_fields ak_fields;
 
 /* Creates an empty field set (an empty JSON object). */
 AK_API ak_status ak_fields_new(ak_fields **out, ak_error **err);
 /* Parses a JSON object into a new field set (null stays null; keys left out
  * stay absent). Fails with AK_E_INVALID_ARGUMENT if the text is not a JSON
- * object or gives a key twice in one object. len is the text's length in bytes. */
+ * object, gives a key twice in one object or nests too deep. len is the
+ * text's length in bytes. *out: caller frees with ak_fields_free. */
 AK_API ak_status ak_fields_from_json(ak_fields **out, const char *json, size_t len, ak_error **err);
 /* Releases a field set. NULL is a no-op. */
 AK_API void ak_fields_free(ak_fields *f);
@@ -153,15 +172,28 @@ AK_API ak_status ak_fields_set_null(ak_fields *f, const char *path, ak_error **e
 AK_API ak_status ak_fields_set_json(ak_fields *f, const char *path, const char *json, size_t len, ak_error **err);
 /* Removes the field at path (it becomes absent). Removing an absent field is not an error. */
 AK_API ak_status ak_fields_unset(ak_fields *f, const char *path, ak_error **err);
+/* Binds an account id given positionally (get_account(id), update_account(id,
+ * ...)) to the id field of vendor's operation (ak_vendors_json "id_field":
+ * 99digital update_account "account_id", delete_account "accountID";
+ * ActivePlatform "account_id"; Commvault "id"), as the first field. The id
+ * takes the field's type: digits become an integer for an integer field;
+ * other text stays text for validation to report. Fails with
+ * AK_E_INVALID_ARGUMENT when the operation takes no account id, or when f
+ * already holds the id field (the id is given twice, even as null); with
+ * AK_E_UNKNOWN_OPERATION for an operation the vendor lacks. Every binding's
+ * positional id goes through this function. */
+AK_API ak_status ak_fields_set_id(ak_fields *f, const char *vendor, const char *operation, const char *id,
+                                  ak_error **err);
 /* The fields as JSON text. *out: caller frees with ak_string_free. */
-AK_API ak_status ak_fields_to_json(const ak_fields *f, char **out, ak_error **err);
+AK_API ak_status ak_fields_to_json(char **out, const ak_fields *f, ak_error **err);
 
 /* ---- client ------------------------------------------------------------- */
 
 typedef struct ak_client ak_client;
 
 /* Creates a client for a vendor ("99digital"). Unknown vendors fail with
- * AK_E_INVALID_ARGUMENT. Set options before the first call. */
+ * AK_E_INVALID_ARGUMENT. Set options before the first call. *out: caller
+ * frees with ak_client_free. */
 AK_API ak_status ak_client_new(ak_client **out, const char *vendor, ak_error **err);
 /* Releases a client. Must not race with calls still running on it. NULL is a no-op. */
 AK_API void ak_client_free(ak_client *c);
@@ -250,14 +282,15 @@ AK_API const char *ak_result_json(const ak_result *r);
 AK_API const char *ak_result_id(const ak_result *r);
 /* The account's normalised status ("active", "suspended", ...), or "" (owned by r). */
 AK_API const char *ak_result_status(const ak_result *r);
-/* Typed reads by path ("list[0].account_name"). A missing path returns
- * AK_E_NOT_FOUND; a value of another type returns AK_E_INVALID_ARGUMENT.
- * get_string's *out is owned by r. get_json's *out: caller frees (ak_string_free). */
-AK_API ak_status ak_result_get_string(const ak_result *r, const char *path, const char **out);
-AK_API ak_status ak_result_get_int(const ak_result *r, const char *path, int64_t *out);
-AK_API ak_status ak_result_get_double(const ak_result *r, const char *path, double *out);
-AK_API ak_status ak_result_get_bool(const ak_result *r, const char *path, int *out);
-AK_API ak_status ak_result_get_json(const ak_result *r, const char *path, char **out);
+/* Typed reads by path ("list[0].account_name"). A path that holds nothing
+ * returns AK_E_NOT_FOUND; a malformed path, or a value of another type,
+ * AK_E_INVALID_ARGUMENT; *err (when not NULL) says which. get_string's *out
+ * is owned by r. get_json's *out: caller frees (ak_string_free). */
+AK_API ak_status ak_result_get_string(const char **out, const ak_result *r, const char *path, ak_error **err);
+AK_API ak_status ak_result_get_int(int64_t *out, const ak_result *r, const char *path, ak_error **err);
+AK_API ak_status ak_result_get_double(double *out, const ak_result *r, const char *path, ak_error **err);
+AK_API ak_status ak_result_get_bool(int *out, const ak_result *r, const char *path, ak_error **err);
+AK_API ak_status ak_result_get_json(char **out, const ak_result *r, const char *path, ak_error **err);
 /* Non-zero if the path exists and holds null. */
 AK_API int ak_result_is_null(const ak_result *r, const char *path);
 /* Number of elements of the array (or members of the object) at path; 0 if absent. */
@@ -279,10 +312,10 @@ AK_API size_t ak_result_size(const ak_result *r, const char *path);
  * existing account is returned, or the create is sent again only when it is
  * certainly absent; vendors without such a key (ActivePlatform) fail with
  * AK_E_OUTCOME_UNKNOWN and a message saying how to check. */
-AK_API ak_status ak_call(ak_client *c, const char *operation, const ak_fields *fields,
-                         ak_result **out, ak_error **err);
+AK_API ak_status ak_call(ak_result **out, ak_client *c, const char *operation, const ak_fields *fields,
+                         ak_error **err);
 
-/* For asynchronous vendors (see docs/vendors.md): polls the account named by
+/* For asynchronous vendors (docs/vendors/commvault.md): polls the account named by
  * id until its status leaves the vendor's pending states ("updating"), with
  * exponential backoff (client options poll_initial_ms, default 1000, and
  * poll_max_ms, default 15000) and waiting out 429 Retry-After. On success *out
@@ -290,7 +323,7 @@ AK_API ak_status ak_call(ak_client *c, const char *operation, const ak_fields *f
  * ("update_failure") returns AK_E_OPERATION_FAILED; AK_E_TIMEOUT when
  * timeout_s passes first; AK_E_UNKNOWN_OPERATION for a synchronous vendor.
  * Blocks the calling thread. Thread-safe on one client. */
-AK_API ak_status ak_wait(ak_client *c, const char *id, double timeout_s, ak_result **out, ak_error **err);
+AK_API ak_status ak_wait(ak_result **out, ak_client *c, const char *id, double timeout_s, ak_error **err);
 
 /* ---- pagers: every item of a list operation ------------------------------ */
 
@@ -301,18 +334,20 @@ typedef struct ak_pager ak_pager;
  * the vendor's page-number and page-size fields may be given to choose where
  * to start and how many items each request fetches). No request is made until
  * the first ak_pager_next. The pager keeps the client alive: the client handle
- * may be freed first. Fails with AK_E_UNKNOWN_OPERATION for a non-list operation. */
-AK_API ak_status ak_list(ak_client *c, const char *operation, const ak_fields *filters, ak_pager **out,
+ * may be freed first. Fails with AK_E_UNKNOWN_OPERATION for a non-list
+ * operation. *out: caller frees with ak_pager_free. */
+AK_API ak_status ak_list(ak_pager **out, ak_client *c, const char *operation, const ak_fields *filters,
                          ak_error **err);
 /* Fetches pages as needed and returns the next item in *item (caller frees
  * with ak_result_free; ak_result_id and ak_result_status work on it). At the
  * end it returns AK_OK with *item set to NULL. After an error the same page is
  * requested again on the next call. A pager belongs to one thread at a time. */
-AK_API ak_status ak_pager_next(ak_pager *p, ak_result **item, ak_error **err);
+AK_API ak_status ak_pager_next(ak_result **item, ak_pager *p, ak_error **err);
 /* Releases a pager. NULL is a no-op. */
 AK_API void ak_pager_free(ak_pager *p);
 
-/* Validates fields for vendor/operation without any network access. Returns
+/* Validates fields for vendor/operation without any network access, exactly
+ * as ak_call does before sending (CR/LF/NUL in URL values included). Returns
  * AK_OK, or AK_E_VALIDATION with every field problem in *err. */
 AK_API ak_status ak_validate(const char *vendor, const char *operation, const ak_fields *fields,
                              ak_error **err);
@@ -331,7 +366,7 @@ typedef struct ak_batch ak_batch;
 
 /* Creates a batch over client c running at most max_in_flight exchanges at
  * once (1 to 1024). *out: caller frees with ak_batch_free. */
-AK_API ak_status ak_batch_new(ak_client *c, size_t max_in_flight, ak_batch **out, ak_error **err);
+AK_API ak_status ak_batch_new(ak_batch **out, ak_client *c, size_t max_in_flight, ak_error **err);
 /* Queues operation with a copy of fields (NULL = none) under tag, a number
  * of the caller's choosing returned with the outcome. Queued operations start
  * in order as earlier ones finish; the queue is not bounded, so a caller
@@ -343,14 +378,16 @@ AK_API ak_status ak_batch_submit(ak_batch *b, const char *operation, const ak_fi
                                  ak_error **err);
 /* Operations submitted and not yet taken by ak_batch_next. */
 AK_API size_t ak_batch_pending(const ak_batch *b);
-/* Drives the transfers until an operation finishes and takes it: returns 1
- * with *tag set and either *result (success) or *failure (the operation's
- * error) set to a new object the caller frees, the other set to NULL. Returns
- * 0 with both NULL when timeout_ms passes first (negative: wait as long as it
- * takes), when nothing is pending, or after ak_batch_wakeup. Returns -1 for a
- * NULL argument or when the batch itself failed (out of memory, libcurl); the
- * operations in flight are then lost with it. */
-AK_API int ak_batch_next(ak_batch *b, int timeout_ms, uint64_t *tag, ak_result **result, ak_error **failure);
+/* Drives the transfers until an operation finishes and takes it: returns
+ * AK_OK with *tag set and either *result (success) or *failure (the
+ * operation's error) set to a new object the caller frees, the other set to
+ * NULL. Returns AK_OK with both NULL when nothing was taken: timeout_ms passed
+ * first (negative: wait as long as it takes), nothing is pending, or
+ * ak_batch_wakeup was called. Any other status means the batch itself failed
+ * (AK_E_INVALID_ARGUMENT for a NULL argument, AK_E_NOMEM, AK_E_INTERNAL for
+ * libcurl), described in *err; the operations in flight are lost with it. */
+AK_API ak_status ak_batch_next(uint64_t *tag, ak_result **result, ak_error **failure, ak_batch *b, int timeout_ms,
+                               ak_error **err);
 /* Makes an ak_batch_next running on another thread return soon. The only
  * batch function that may be called from another thread. */
 AK_API void ak_batch_wakeup(ak_batch *b);
@@ -364,7 +401,8 @@ AK_API void ak_batch_free(ak_batch *b);
 AK_API size_t ak_vendor_count(void);
 AK_API const char *ak_vendor_name(size_t i);
 /* A JSON description of every vendor: name, display_name, default_base_url,
- * credentials (option names), secret_options, asynchronous (ak_wait applies),
+ * credentials (option names), secret_options, secret_keys (every key whose
+ * value is a secret, in requests and answers), asynchronous (ak_wait applies),
  * and each operation with its kind (create/read/list/update/delete), method,
  * path, id_field (the field bindings take positionally) and field rules.
  * *out: caller frees with ak_string_free. */
@@ -381,7 +419,7 @@ AK_API ak_status ak_vendors_json(char **out, ak_error **err);
  * Each vendor is served under its own path prefix (see ak_sandbox_vendor_url). */
 typedef struct ak_sandbox ak_sandbox;
 
-/* Creates a stopped sandbox. */
+/* Creates a stopped sandbox. *out: caller frees with ak_sandbox_free. */
 AK_API ak_status ak_sandbox_new(ak_sandbox **out, ak_error **err);
 /* Stops (if running) and releases. NULL is a no-op. */
 AK_API void ak_sandbox_free(ak_sandbox *sb);
@@ -408,12 +446,12 @@ AK_API const char *ak_sandbox_vendor_url(ak_sandbox *sb, const char *vendor);
 AK_API ak_status ak_sandbox_configure_client(ak_sandbox *sb, ak_client *c, ak_error **err);
 /* The sandbox credentials of vendor as a JSON object of client option names to
  * values, e.g. {"client_id":"...","client_secret":"..."}. *out: caller frees. */
-AK_API ak_status ak_sandbox_credentials_json(ak_sandbox *sb, const char *vendor, char **out, ak_error **err);
+AK_API ak_status ak_sandbox_credentials_json(char **out, ak_sandbox *sb, const char *vendor, ak_error **err);
 /* The request journal as a JSON array, oldest first; each entry has vendor,
  * method, path, query (object), headers (object), body (parsed JSON, or the
  * text if it is not JSON, or null), status. Secrets are masked as "***".
  * *out: caller frees with ak_string_free. */
-AK_API ak_status ak_sandbox_journal_json(ak_sandbox *sb, char **out, ak_error **err);
+AK_API ak_status ak_sandbox_journal_json(char **out, ak_sandbox *sb, ak_error **err);
 /* Empties the journal. */
 AK_API void ak_sandbox_journal_clear(ak_sandbox *sb);
 /* Makes every token issued so far invalid (tests of refresh-and-resend). */

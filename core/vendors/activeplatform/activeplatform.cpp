@@ -173,16 +173,15 @@ Operation update_account() {
       Field::integer("account_type_id").gt0(),
       Field::integer("manager_id").gt0(),
       Field::boolean("financial_blocking_threshold_use_system").describe("true: the account class's value"),
-      Field::number("financial_blocking_threshold").describe("only with ..._use_system false"),
+      Field::number("financial_blocking_threshold").describe("meaningful with ..._use_system false"),
       Field::boolean("subscription_credit_limit_use_system").describe("true: the account class's value"),
-      Field::number("subscription_credit_limit").describe("only with ..._use_system false"),
+      Field::number("subscription_credit_limit").describe("meaningful with ..._use_system false"),
       custom_attributes(),
   });
+  // A threshold is documented as meaningful with its use_system false; it is
+  // accepted with true as well, because the vendor's own answers carry both
+  // (seed 002's response) and a get-then-update round trip must validate.
   op.request = Field::object("", std::move(fields));
-  op.request.rules = {
-      forbidden_when("financial_blocking_threshold", "financial_blocking_threshold_use_system", true),
-      forbidden_when("subscription_credit_limit", "subscription_credit_limit_use_system", true),
-  };
   return op;
 }
 

@@ -153,6 +153,7 @@ class Commvault final : public Vendor {
     default_base_url = "https://api.metallic.io";
     credential_options = {"username", "password", "access_token"};
     secret_options = {"password", "access_token"};
+    secret_keys = {"authToken"};  // the authenticate answer's token
     operations = {get_account(), list_accounts(), update_account()};
     // [ours] provisioning is not settled either: a wait on a new account lasts until it is usable.
     settling = {"get_account", {"updating", "provisioning"}, {"update_failure"}};
