@@ -2,6 +2,7 @@
  * interrupted. Usage: accountkit-sandbox [--port N] [--option NAME=VALUE]... */
 #define _POSIX_C_SOURCE 200809L
 #include <accountkit/accountkit.h>
+#include <accountkit/sandbox.h>
 
 #include <signal.h>
 #include <stdio.h>

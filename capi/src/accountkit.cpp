@@ -16,7 +16,7 @@
 #include "core/client.hpp"
 #include "core/describe.hpp"
 #include "core/formats.hpp"
-#include "sandbox/sandbox.hpp"
+#include "guard.hpp"
 
 struct ak_error {
   ak::Error e;
@@ -37,56 +37,28 @@ struct ak_result {
 struct ak_batch {
   ak::Batch batch;
 };
-struct ak_sandbox {
-  ak::sandbox::Server server;
-  std::mutex mu;
-  std::deque<std::string> urls;  // append-only, so returned pointers stay valid
-};
-
 namespace {
 
 ak_status to_c(ak::Status s) { return static_cast<ak_status>(s); }
 
-ak_status fail(ak_error **err, ak::Error e) {
-  ak_status code = to_c(e.status);
-  if (err) {
-    try {
-      *err = new ak_error{std::move(e)};
-    } catch (...) {
-      *err = nullptr;
-      return AK_E_NOMEM;
-    }
+// A new ak_error holding e, or NULL when out of memory.
+ak_error *new_error(const ak::Error &e) noexcept {
+  try {
+    return new ak_error{e};
+  } catch (...) {
+    return nullptr;
   }
-  return code;
 }
 
-ak_status fail(ak_error **err, ak::Status s, std::string msg) { return fail(err, ak::Error(s, std::move(msg))); }
+ak_status fail(ak_error **err, ak::Status s, std::string msg) { return akc::fail(err, ak::Error(s, std::move(msg)), new_error); }
 
-// Runs fn, mapping every exception to a status (ak::api::current_error). fn
-// returns nothing; success is AK_OK.
 template <class Fn>
 ak_status guard(ak_error **err, Fn &&fn) {
-  if (err) *err = nullptr;
-  try {
-    fn();
-    return AK_OK;
-  } catch (const std::bad_alloc &) {
-    return AK_E_NOMEM;  // making an error object would need memory too
-  } catch (...) {
-    return fail(err, ak::api::current_error());
-  }
+  return akc::guard(err, new_error, std::forward<Fn>(fn));
 }
 
-void need(const void *p, const char *what) {
-  if (!p) throw std::invalid_argument(std::string(what) + " must not be NULL");
-}
-
-char *dup_string(const std::string &s) {
-  char *out = static_cast<char *>(std::malloc(s.size() + 1));
-  if (!out) throw std::bad_alloc();
-  std::memcpy(out, s.data(), s.size() + 1);
-  return out;
-}
+using akc::dup_string;
+using akc::need;
 
 const char *str_or_empty(const ak_error *err, const std::string ak::Error::*member) {
   return err ? (err->e.*member).c_str() : "";
@@ -152,6 +124,15 @@ ak_status ak_status_parent(int status) {
 }
 
 // ---- errors -------------------------------------------------------------------
+
+ak_error *ak_error_new(ak_status code, const char *message) {
+  if (code == AK_OK || !ak::status_name(static_cast<int>(code))) return nullptr;
+  try {
+    return new ak_error{ak::Error(static_cast<ak::Status>(code), message ? message : "")};
+  } catch (...) {
+    return nullptr;
+  }
+}
 
 void ak_error_free(ak_error *err) { delete err; }
 ak_status ak_error_code(const ak_error *err) { return err ? to_c(err->e.status) : AK_OK; }
@@ -475,112 +456,6 @@ ak_status ak_vendors_json(char **out, ak_error **err) {
     need(out, "out");
     *out = dup_string(ak::to_json(ak::describe_vendors()));
   });
-}
-
-// ---- sandbox ------------------------------------------------------------------
-
-ak_status ak_sandbox_new(ak_sandbox **out, ak_error **err) {
-  return guard(err, [&] {
-    need(out, "out");
-    *out = new ak_sandbox;
-  });
-}
-
-void ak_sandbox_free(ak_sandbox *sb) { delete sb; }
-
-ak_status ak_sandbox_set_option(ak_sandbox *sb, const char *name, const char *value, ak_error **err) {
-  return guard(err, [&] {
-    need(sb, "sandbox");
-    need(name, "name");
-    need(value, "value");
-    sb->server.set_option(name, value);
-  });
-}
-
-ak_status ak_sandbox_start(ak_sandbox *sb, int port, ak_error **err) {
-  return guard(err, [&] {
-    need(sb, "sandbox");
-    try {
-      sb->server.start(port);
-    } catch (const std::runtime_error &e) {
-      throw ak::Error(ak::Status::Transport, e.what());
-    }
-  });
-}
-
-void ak_sandbox_stop(ak_sandbox *sb) {
-  if (!sb) return;
-  try {
-    sb->server.stop();
-  } catch (...) {
-  }
-}
-
-int ak_sandbox_port(const ak_sandbox *sb) { return sb ? sb->server.port() : 0; }
-
-const char *ak_sandbox_vendor_url(ak_sandbox *sb, const char *vendor) {
-  if (!sb || !vendor) return nullptr;
-  try {
-    std::string url = sb->server.vendor_url(vendor);
-    if (url.empty()) return nullptr;
-    std::lock_guard lock(sb->mu);
-    for (const auto &u : sb->urls)
-      if (u == url) return u.c_str();
-    return sb->urls.emplace_back(std::move(url)).c_str();
-  } catch (...) {
-    return nullptr;
-  }
-}
-
-ak_status ak_sandbox_configure_client(ak_sandbox *sb, ak_client *c, ak_error **err) {
-  return guard(err, [&] {
-    need(sb, "sandbox");
-    need(c, "client");
-    const std::string &vendor = c->client->vendor().name;
-    std::string url = sb->server.vendor_url(vendor);
-    if (url.empty()) throw ak::Error(ak::Status::InvalidArgument, "the sandbox is not running");
-    c->client->set_option("base_url", url);
-    ak::Value credentials = sb->server.credentials(vendor);
-    for (const auto &[name, value] : credentials.as_object())
-      c->client->set_option(name, value.as_string());
-  });
-}
-
-ak_status ak_sandbox_credentials_json(char **out, ak_sandbox *sb, const char *vendor, ak_error **err) {
-  return guard(err, [&] {
-    need(sb, "sandbox");
-    need(vendor, "vendor");
-    need(out, "out");
-    *out = dup_string(ak::to_json(sb->server.credentials(vendor)));
-  });
-}
-
-ak_status ak_sandbox_journal_json(char **out, ak_sandbox *sb, ak_error **err) {
-  return guard(err, [&] {
-    need(sb, "sandbox");
-    need(out, "out");
-    *out = dup_string(sb->server.journal().to_json());
-  });
-}
-
-void ak_sandbox_journal_clear(ak_sandbox *sb) {
-  if (sb) sb->server.journal().clear();
-}
-
-void ak_sandbox_expire_tokens(ak_sandbox *sb) {
-  if (sb) sb->server.expire_tokens();
-}
-
-ak_status ak_sandbox_add_faults(ak_sandbox *sb, const char *json, ak_error **err) {
-  return guard(err, [&] {
-    need(sb, "sandbox");
-    need(json, "json");
-    sb->server.faults().add(ak::parse_json(json));
-  });
-}
-
-void ak_sandbox_clear_faults(ak_sandbox *sb) {
-  if (sb) sb->server.faults().clear();
 }
 
 }  // extern "C"

@@ -4,6 +4,7 @@
  * back in completion order with the tag given at submit: here the record's
  * number. Exits non-zero on any unexpected outcome, so it doubles as a test. */
 #include <accountkit/accountkit.h>
+#include <accountkit/sandbox.h>
 
 #include <inttypes.h>
 #include <stdio.h>

@@ -4,6 +4,7 @@
  * and wait until it settles. Exits non-zero on any unexpected outcome, so it
  * doubles as a test. */
 #include <accountkit/accountkit.h>
+#include <accountkit/sandbox.h>
 
 #include <inttypes.h>
 #include <stdio.h>

@@ -1,6 +1,7 @@
 /* Compiled as C99 with -Wall -Wextra -pedantic -Werror against the installed
  * header: checks the header is valid C99 and the C API behaves from plain C. */
 #include <accountkit/accountkit.h>
+#include <accountkit/sandbox.h>
 
 #include <stdio.h>
 #include <string.h>

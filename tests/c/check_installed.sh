@@ -8,6 +8,6 @@ trap 'rm -rf "$stage"' EXIT
 cmake --install "$build" --prefix "$stage" >/dev/null
 libdir=$(dirname "$(find "$stage" -name accountkit.pc -print -quit)")/..
 export PKG_CONFIG_PATH="$libdir/pkgconfig"
-flags=$(pkg-config --define-variable=prefix="$stage" --cflags --libs accountkit)
+flags=$(pkg-config --define-variable=prefix="$stage" --cflags --libs accountkit accountkit-sandbox)
 "$cc" -std=c99 -Wall -Wextra -pedantic -Werror $extra_flags "$source" -o "$stage/c99_client" $flags
 LD_LIBRARY_PATH="$libdir" "$stage/c99_client"

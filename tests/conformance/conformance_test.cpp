@@ -4,6 +4,7 @@
 // created), so every kind of case is one test that reports each failing case
 // by name. simdjson reads the case files and the journal only.
 #include <accountkit/accountkit.h>
+#include <accountkit/sandbox.h>
 #include <gtest/gtest.h>
 #include <simdjson.h>
 

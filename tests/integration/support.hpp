@@ -4,6 +4,7 @@
 #pragma once
 
 #include <accountkit/accountkit.h>
+#include <accountkit/sandbox.h>
 
 #include <cstdint>
 #include <cstdio>

@@ -8,6 +8,7 @@
 // threads; CTest runs AK_SOAK_RECORDS, 10000 unless configured otherwise).
 // With "batch", one ak_batch on the main thread keeps THREADS creates in flight.
 #include <accountkit/accountkit.h>
+#include <accountkit/sandbox.h>
 
 #include <atomic>
 #include <chrono>
