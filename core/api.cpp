@@ -116,10 +116,13 @@ Value value_from_json(std::string_view text) {
 
 Value fields_from_json(std::string_view text) {
   Value v = value_from_json(text);
-  if (!v.is_object())
-    throw Error(Status::InvalidArgument, "fields JSON must be an object, got " + std::string(kind_name(v.kind())));
+  if (!v.is_object()) throw fields_not_object(kind_name(v.kind()));
   check_depth(v);
   return v;
+}
+
+Error fields_not_object(std::string_view got) {
+  return Error(Status::InvalidArgument, "the fields must be an object of field names to values, got " + std::string(got));
 }
 
 void set_path(Value &fields, std::string_view path, Value v) {
@@ -186,8 +189,7 @@ void bind_id(const Vendor &v, const Operation &op, Value &fields, Value id) {
   } else if (id.is_int() && type == Type::String) {
     id = Value(std::to_string(id.as_int()));
   } else if (!id.is_string() && !id.is_int()) {
-    throw named(Status::InvalidArgument, v, op.name,
-                std::string("the account id must be text or an integer, got ") + kind_name(id.kind()));
+    throw id_type_error(v, op, kind_name(id.kind()));
   }
   auto &members = fields.as_object();
   members.insert(members.begin(), Member(op.id_field, std::move(id)));
@@ -200,6 +202,10 @@ std::vector<std::string> secret_keys(const Vendor &v) {
   std::sort(k.begin(), k.end());
   k.erase(std::unique(k.begin(), k.end()), k.end());
   return k;
+}
+
+Error id_type_error(const Vendor &v, const Operation &op, std::string_view got) {
+  return named(Status::InvalidArgument, v, op.name, "the account id must be text or an integer, got " + std::string(got));
 }
 
 const std::vector<std::string> &secret_keys() {

@@ -44,6 +44,8 @@ Error too_deep(std::string_view field);
 // Parses a value for a request from JSON text, refusing a key given twice in
 // one object (vendors disagree on which copy wins): Error(InvalidArgument).
 Value value_from_json(std::string_view text);
+// The error for fields that are not an object (got: what they are).
+Error fields_not_object(std::string_view got);
 // The same for a request's fields: an object, at most kMaxDepth deep.
 Value fields_from_json(std::string_view text);
 // Sets the value at path in fields (creating objects and arrays on the way);
@@ -72,6 +74,8 @@ void validate(const Vendor &v, const Operation &op, const Value &fields);
 // no account id, when fields already hold the id field (the id is given twice;
 // even as null), or when id is neither text nor an integer.
 void bind_id(const Vendor &v, const Operation &op, Value &fields, Value id);
+// The error for an id that is neither text nor an integer (got: what it is).
+Error id_type_error(const Vendor &v, const Operation &op, std::string_view got);
 
 // ---- secrets ------------------------------------------------------------------
 

@@ -258,8 +258,8 @@ void Batch::Engine::failed(ItemPtr item, Error &e) {
 }
 
 Batch::Batch(std::shared_ptr<Client> client, std::size_t max_in_flight) {
-  if (max_in_flight < 1 || max_in_flight > 1024)
-    throw Error(Status::InvalidArgument, "max_in_flight must be from 1 to 1024");
+  if (max_in_flight < 1 || max_in_flight > kMaxInFlight)
+    throw Error(Status::InvalidArgument, "max_in_flight must be from 1 to " + std::to_string(kMaxInFlight));
   engine_ = std::make_unique<Engine>(std::move(client), max_in_flight);
 }
 

@@ -22,6 +22,9 @@ namespace ak {
 
 class Batch {
  public:
+  // The most exchanges one batch may run at once.
+  static constexpr std::size_t kMaxInFlight = 1024;
+
   // max_in_flight (at least 1) bounds the exchanges running at once; queued
   // operations start in submission order as others finish.
   Batch(std::shared_ptr<Client> client, std::size_t max_in_flight);

@@ -7,21 +7,6 @@ from typing import Any
 
 from . import _core
 
-# Option names every client accepts (the vendors' credential names come on top).
-GENERIC_OPTIONS = (
-    "base_url",
-    "timeout_ms",
-    "connect_timeout_ms",
-    "verify_tls",
-    "validate",
-    "max_response_bytes",
-    "ca_file",
-    "user_agent",
-    "poll_initial_ms",
-    "poll_max_ms",
-)
-
-
 _cache: dict[str, Any] = {}
 
 
@@ -65,24 +50,11 @@ def read_operation(vendor_name: str) -> dict[str, Any] | None:
     return None
 
 
-def _secret_fields(fields: list[dict[str, Any]], out: set[str]) -> None:
-    for f in fields:
-        if f.get("secret"):
-            out.add(f["name"])
-        _secret_fields(f.get("fields", []), out)
-        if "element" in f:
-            _secret_fields([f["element"]], out)
-
-
 def secret_keys() -> frozenset[str]:
-    """Names whose values are never shown: secret options and secret fields."""
+    """Names whose values are never shown: the core's list (secret options,
+    secret fields, the secret keys of the vendors' answers)."""
     if "secret_keys" not in _cache:
-        keys = {"password", "client_secret", "access_token", "api_token", "token", "authToken"}
-        for v in _vendors():
-            keys.update(v["secret_options"])
-            for op in v["operations"]:
-                _secret_fields(op["fields"], keys)
-        _cache["secret_keys"] = frozenset(keys)
+        _cache["secret_keys"] = frozenset(_core.secret_keys())
     found: frozenset[str] = _cache["secret_keys"]
     return found
 

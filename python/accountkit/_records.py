@@ -28,12 +28,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import IO, Any
 
-from . import _describe
+from . import _core, _describe
+from .errors import InvalidArgumentError
 
 RESERVED_COLUMNS = ("vendor", "operation", "key", "expect", "timeout")
 
 _REF = re.compile(r"^\$\{([^.{}]+)\.([^{}]+)\}$")
-_KEY = re.compile(r"[^.\[\]]+")
 
 
 @dataclass
@@ -48,30 +48,11 @@ class Record:
     problems: list[str] = field(default_factory=list)  # why the record itself is malformed
 
 
-def parse_path(path: str) -> list[str | int] | None:
-    """"contacts[0].email" -> ["contacts", 0, "email"]; None when malformed."""
-    out: list[str | int] = []
-    i, n = 0, len(path)
-    while i < n:
-        if path[i] == "[":
-            j = path.find("]", i)
-            if j < 0 or not out or not path[i + 1 : j].isdigit():
-                return None
-            out.append(int(path[i + 1 : j]))
-            i = j + 1
-            continue
-        if path[i] == ".":
-            if not out:
-                return None
-            i += 1
-        elif out:
-            return None  # a key follows "." or starts the path
-        m = _KEY.match(path, i)
-        if not m:
-            return None
-        out.append(m.group())
-        i = m.end()
-    return out or None
+def parse_path(path: str) -> list[str | int]:
+    """"contacts[0].email" -> ["contacts", 0, "email"]: the core's field-path
+    parser, with its limits (64 parts, indexes adding up to 100000). Raises
+    InvalidArgumentError saying what is wrong with a malformed path."""
+    return _core.parse_path(path)
 
 
 def get_path(value: Any, segments: list[str | int]) -> tuple[bool, Any]:
@@ -148,8 +129,11 @@ class UnresolvedReference(Exception):
 
 def pick(data: Any, ref_path: str) -> tuple[bool, Any]:
     """(True, the value at ref_path in data) or (False, None)."""
-    segments = parse_path(ref_path)
-    return get_path(data, segments) if segments else (False, None)
+    try:
+        segments = parse_path(ref_path)
+    except InvalidArgumentError:
+        return False, None
+    return get_path(data, segments)
 
 
 def resolve(value: Any, lookup: Any, path: str = "") -> Any:
@@ -311,15 +295,21 @@ def read_csv(stream: IO[str]) -> Iterator[Record]:
     except StopIteration:
         return
     header_line = reader.line_num
-    columns: list[tuple[str, list[str | int] | None]] = [(h.strip(), parse_path(h.strip())) for h in header]
     header_problems = []
+    columns: list[tuple[str, list[str | int] | None]] = []
+    for cell in header:
+        name = cell.strip()
+        segments = None
+        if name not in RESERVED_COLUMNS:
+            try:
+                segments = parse_path(name)
+            except InvalidArgumentError as e:
+                header_problems.append(f'column "{name}" is not a field path: {e.message}')
+        columns.append((name, segments))
     names = [c for c, _ in columns]
     for required in ("vendor", "operation", "key"):
         if required not in names:
             header_problems.append(f'the header has no "{required}" column')
-    for name, segments in columns:
-        if name not in RESERVED_COLUMNS and segments is None:
-            header_problems.append(f'column "{name}" is not a field path')
     if len(set(names)) != len(names):
         header_problems.append("the header names a column twice")
     if header_problems:

@@ -27,7 +27,7 @@ from concurrent.futures import wait as futures_wait
 from dataclasses import dataclass, field
 from typing import IO, Any
 
-from . import _describe, __version__
+from . import _core, _describe, __version__
 from ._records import Record, UnresolvedReference, detect_format, pick, read_records, references, resolve
 from .client import Client, validate
 from .errors import Error, FieldError
@@ -407,8 +407,8 @@ def cmd_apply(args: argparse.Namespace) -> int:
         raise UsageError("--resume needs a RESULTS file, not standard output")
     if args.retry_failed and not args.resume:
         raise UsageError("--retry-failed goes with --resume")
-    if not 1 <= args.max_in_flight <= 1024:
-        raise UsageError("--max-in-flight must be from 1 to 1024")
+    if not 1 <= args.max_in_flight <= _core.MAX_IN_FLIGHT:
+        raise UsageError(f"--max-in-flight must be from 1 to {_core.MAX_IN_FLIGHT}")
 
     # The input's size and the keys its references name (one cheap pass first),
     # so that only those records' result data is kept in memory.
@@ -892,7 +892,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--retry-failed", action="store_true", help="with --resume: run records whose last result failed again")
     p.add_argument("--overwrite", action="store_true", help="start RESULTS over if it has results")
     p.add_argument("--max-in-flight", type=int, default=8, metavar="N",
-                   help="how many records may run at once (1 to 1024, default 8); 1 runs them one after the other, "
+                   help=f"how many records may run at once (1 to {_core.MAX_IN_FLIGHT}, default 8); 1 runs them one after "
+                   "the other, "
                    "in file order")
     p.add_argument("--config", metavar="FILE", help="TOML file with a [VENDOR] table of client options per vendor")
     p.add_argument("--sandbox", action="store_true", help="run against an embedded sandbox (ignores configured credentials)")

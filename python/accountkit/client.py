@@ -104,7 +104,7 @@ class Result(Mapping[str, Any]):
 
 
 def _masked(value: Any) -> Any:
-    """value with the values of secret keys replaced by '***' (for repr)."""
+    """value with the values of secret keys (the core's list) replaced by '***' (for repr)."""
     if isinstance(value, dict):
         keys = _describe.secret_keys()
         return {k: ("***" if k in keys and v is not None else _masked(v)) for k, v in value.items()}
@@ -154,14 +154,6 @@ def _milliseconds(vendor: str, name: str, seconds: float) -> str:
     if isinstance(seconds, bool) or not isinstance(seconds, (int, float)) or not seconds > 0 or math.isinf(seconds):
         raise InvalidArgumentError(f"{vendor}: {name} must be a positive number of seconds", vendor=vendor)
     return str(max(1, math.ceil(seconds * 1000)))
-
-
-def _scrub_text(text: str | None, secrets: list[str]) -> str | None:
-    if not text:
-        return text
-    for s in secrets:
-        text = text.replace(s, "***")
-    return text
 
 
 class _AccountIterator(Iterator[Result]):
@@ -224,12 +216,9 @@ class Client:
             raise InvalidArgumentError(f"vendor must be a vendor name (got {type(vendor).__name__})")
         self._core = _core.Client(vendor)
         self._vendor: str = self._core.vendor
-        self._secrets: list[str] = []
         self._base_url: str | None = None
         self._logger = logging.getLogger(logger) if isinstance(logger, str) else logger
         self._log_level = -1  # the level the core was last told; -1: not yet
-        info = _describe.vendor(self._vendor)
-        secret_options = set(info["secret_options"]) if info else set()
         given: dict[str, object] = {
             "base_url": base_url,
             "client_id": client_id,
@@ -252,8 +241,6 @@ class Client:
             if given_value is None:
                 continue
             text = _option_text(self._vendor, name, given_value)
-            if name in secret_options and text:
-                self._secrets.append(text)
             self._run(self._core.set_option, name, text)
             if name == "base_url":
                 self._base_url = text
@@ -285,32 +272,17 @@ class Client:
             self._core.set_log(self._logger.name, level)
             self._log_level = level
 
-    def _scrub(self, e: Error) -> Error:
-        """e with this client's secrets scrubbed (a second line of defence: the
-        core already does)."""
-        if self._secrets:
-            e.message = _scrub_text(e.message, self._secrets) or ""
-            e.args = (e.message,)
-            e.raw_body = _scrub_text(e.raw_body, self._secrets)
-            e.errors = [FieldError(f.path, f.rule, _scrub_text(f.message, self._secrets) or "") for f in e.errors]
-        return e
-
     def _run(self, fn: Callable[..., _T], *args: Any) -> _T:
-        """Runs a core call; scrubs this client's secrets from any error."""
+        """Runs a core call with the log level in step (the core scrubs its errors)."""
         self._sync_log_level()
-        try:
-            return fn(*args)
-        except Error as e:
-            raise self._scrub(e)  # noqa: B904 - the same exception, scrubbed
+        return fn(*args)
 
-    def call(self, operation: str, fields: Mapping[str, Any] | None = None) -> Result:
-        """Runs any operation with the given fields (for a list operation: one page)."""
-        # _run, inlined: this is the per-call path.
+    def call(self, operation: str, fields: Mapping[str, Any] | None = None, *, id: object = None) -> Result:  # noqa: A002
+        """Runs any operation with the given fields (for a list operation: one
+        page). ``id`` is a positional account id (text or an integer), put into
+        the operation's id field as :meth:`get_account` does."""
         self._sync_log_level()
-        try:
-            raw = self._core.call(operation, {} if fields is None else fields)
-        except Error as e:
-            raise self._scrub(e)  # noqa: B904 - the same exception, scrubbed
+        raw = self._core.call(operation, fields, id)
         return Result._from_core(raw, self._vendor, operation)
 
     def run_many(
@@ -321,8 +293,9 @@ class Client:
 
         ``operations`` is any iterable of ``(operation, fields)`` pairs (fields
         a mapping, or None for none); it is consumed lazily, a new operation
-        being taken only while fewer than ``max_in_flight`` (1 to 1024) are
-        pending, so a generator over a huge file is never held in memory.
+        being taken only while fewer than ``max_in_flight`` (1 to the core's
+        limit, 1024) are pending, so a generator over a huge file is never
+        held in memory.
         ``Outcome.index`` is the pair's position in ``operations``. Each
         operation is what :meth:`call` would do (validation, retries, the
         create lookup after a lost answer, rate limits); its failure, invalid
@@ -333,15 +306,16 @@ class Client:
         abandons the operations still in flight: a create or delete among them
         may or may not have been applied. Nothing is sent before the first
         ``next()``."""
-        if isinstance(max_in_flight, bool) or not isinstance(max_in_flight, int) or not 1 <= max_in_flight <= 1024:
-            raise InvalidArgumentError(
-                f"{self._vendor} run_many: max_in_flight must be an integer from 1 to 1024", vendor=self._vendor
-            )
-        return self._outcomes(iter(operations), max_in_flight)
+        if isinstance(max_in_flight, bool) or not isinstance(max_in_flight, int):
+            raise InvalidArgumentError(f"{self._vendor} run_many: max_in_flight must be an integer", vendor=self._vendor)
+        # Made now, so the core refuses a max_in_flight out of its range at once.
+        batch = self._run(self._core.batch, max_in_flight)
+        return self._outcomes(batch, iter(operations), max_in_flight)
 
-    def _outcomes(self, operations: Iterator[tuple[str, Mapping[str, Any] | None]], limit: int) -> Iterator[Outcome]:
+    def _outcomes(
+        self, batch: Any, operations: Iterator[tuple[str, Mapping[str, Any] | None]], limit: int
+    ) -> Iterator[Outcome]:
         self._sync_log_level()
-        batch = self._run(self._core.batch, limit)
         names: dict[int, str] = {}  # index -> operation, for those submitted and not yet yielded
         index = 0
         more = True
@@ -370,7 +344,7 @@ class Client:
                     try:
                         batch.submit(operation, {} if fields is None else fields, position)
                     except Error as e:  # unknown operation, unusable options
-                        yield Outcome(position, operation, None, self._scrub(e))
+                        yield Outcome(position, operation, None, e)
                         continue
                     names[position] = operation
                 if not names:
@@ -385,28 +359,9 @@ class Client:
                 if raw is not None:
                     yield Outcome(tag, operation, Result._from_core(raw, self._vendor, operation), None)
                 else:
-                    yield Outcome(tag, operation, None, self._scrub(error))
+                    yield Outcome(tag, operation, None, error)
         finally:
             batch.close()
-
-    def _with_id(self, operation: str, id: object, fields: dict[str, Any]) -> dict[str, Any]:  # noqa: A002
-        if id is None:
-            return fields
-        info = _describe.operation(self._vendor, operation)
-        if info is None:
-            return fields  # the core names the unknown operation
-        name = info["id_field"]
-        if not name:
-            raise InvalidArgumentError(
-                f"{self._vendor} {operation}: takes no account id", vendor=self._vendor, operation=operation
-            )
-        if name in fields:
-            raise InvalidArgumentError(
-                f"{self._vendor} {operation}: the account id is given twice (positionally and as {name}=)",
-                vendor=self._vendor,
-                operation=operation,
-            )
-        return {name: _coerce_id(info, name, id), **fields}
 
     def create_account(self, **fields: Any) -> Result:
         """Creates an account from the vendor's fields."""
@@ -415,18 +370,18 @@ class Client:
     def get_account(self, id: object = None, /, **fields: Any) -> Result:  # noqa: A002
         """Reads one account. ``id`` fills the vendor's id field (ActivePlatform
         ``account_id``, Commvault ``id``); it may also be given by that name."""
-        return self.call("get_account", self._with_id("get_account", id, fields))
+        return self.call("get_account", fields, id=id)
 
     def update_account(self, id: object = None, /, **fields: Any) -> Result:  # noqa: A002
         """Updates one account: only the fields given change (``None`` sends an
         explicit null). ``id`` fills the vendor's id field (99digital
         ``account_id``, ActivePlatform ``account_id``, Commvault ``id``)."""
-        return self.call("update_account", self._with_id("update_account", id, fields))
+        return self.call("update_account", fields, id=id)
 
     def delete_account(self, id: object = None, /, **fields: Any) -> Result:  # noqa: A002
         """Deletes one account (99digital: irreversible). ``id`` fills the
         vendor's id field (99digital ``accountID``)."""
-        return self.call("delete_account", self._with_id("delete_account", id, fields))
+        return self.call("delete_account", fields, id=id)
 
     def list_accounts(self, **filters: Any) -> Iterator[Result]:
         """Every account, lazily: pages are fetched as the iterator advances.
@@ -460,18 +415,6 @@ class Client:
         return Result._from_core(raw, self._vendor, read["name"] if read else "wait")
 
 
-def _coerce_id(info: dict[str, Any], name: str, id: object) -> object:  # noqa: A002
-    """A positional id as the id field's type: "1000" for an integer field
-    becomes 1000 (so Result.id can be passed back), 1000 for a text field "1000"."""
-    rule = next((f for f in info["fields"] if f["name"] == name), None)
-    kind = rule["type"] if rule else None
-    if kind == "integer" and isinstance(id, str) and id.isascii() and id.isdigit():
-        return int(id)
-    if kind == "string" and isinstance(id, int) and not isinstance(id, bool):
-        return str(id)
-    return id
-
-
 def _strip_userinfo(url: str | None) -> str | None:
     if not url or "@" not in url or "://" not in url:
         return url
@@ -480,11 +423,17 @@ def _strip_userinfo(url: str | None) -> str | None:
     return f"{scheme}://***@{host.rsplit('@', 1)[1]}{sep}{path}" if "@" in host else url
 
 
-def validate(vendor: str, operation: str, fields: Mapping[str, Any] | None = None) -> list[FieldError]:
+def validate(
+    vendor: str, operation: str, fields: Mapping[str, Any] | None = None, *, id: object = None  # noqa: A002
+) -> list[FieldError]:
     """Every problem of ``fields`` for ``vendor``/``operation`` as FieldErrors
-    (empty when valid), without any network. Unknown vendors raise
-    InvalidArgumentError, unknown operations UnknownOperationError."""
-    return [FieldError(*t) for t in _core.check(vendor, operation, {} if fields is None else fields)]
+    (empty when valid), without any network: exactly what :meth:`Client.call`
+    checks before it sends. ``id`` is a positional account id, bound as
+    :meth:`Client.call` binds it. Unknown vendors raise InvalidArgumentError,
+    unknown operations UnknownOperationError; fields that are not a mapping or
+    nest deeper than the core allows, and an id given twice or to an operation
+    that takes none, raise InvalidArgumentError."""
+    return [FieldError(*t) for t in _core.check(vendor, operation, fields, id)]
 
 
 def validate_many(

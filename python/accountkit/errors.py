@@ -1,5 +1,11 @@
-"""The exceptions accountkit raises: one class per category of the core's error
-taxonomy (``ak_status`` in the C header), all under :class:`Error`.
+"""The exceptions accountkit raises: one class per status of the core's error
+taxonomy (``ak_status`` in the C header), all under :class:`Error`. Each class
+names its status by number (``code``, the ABI's value); its ``category`` is the
+core's stable name for that number, and a class refines another exactly where
+the core's status refines another (``ak_status_parent``): a timeout is a
+transport error, an undecodable answer a vendor error, an unknown operation an
+invalid argument. tests/python/test_errors.py checks the classes against the
+core's table.
 
 Every exception carries the vendor and operation it belongs to, the HTTP
 status and the vendor's own code when the vendor answered, the vendor's request
@@ -10,7 +16,9 @@ Messages name the vendor and the operation and never contain a secret.
 from __future__ import annotations
 
 import builtins
-from typing import Any, NamedTuple
+from typing import Any, ClassVar, NamedTuple
+
+from . import _core
 
 __all__ = [
     "FieldError",
@@ -58,8 +66,8 @@ class Error(Exception):
     ``retry_after`` (seconds the vendor asked to wait, or None) and ``errors``
     (the field errors; empty except for validation)."""
 
-    category = "internal"
-    code = 13
+    category: ClassVar[str] = "internal"  # set from the core's table below
+    code: ClassVar[int] = 13
 
     def __init__(
         self,
@@ -113,7 +121,6 @@ class InvalidArgumentError(Error, ValueError):
     """The caller misused the API: unknown vendor or option, bad option value,
     a missing credential, a sandbox that is not running."""
 
-    category = "invalid_argument"
     code = 1
 
 
@@ -121,49 +128,42 @@ class ValidationError(Error, ValueError):
     """Field problems, found locally (nothing was sent) or reported by the
     vendor (``http_status`` is set). ``errors`` lists every one."""
 
-    category = "validation"
     code = 2
 
 
 class AuthError(Error):
     """Credentials missing, wrong, expired or blocked (never retried)."""
 
-    category = "auth"
     code = 3
 
 
 class NotFoundError(Error):
     """The account does not exist."""
 
-    category = "not_found"
     code = 4
 
 
 class RateLimitError(Error):
     """The vendor asked to slow down; ``retry_after`` says for how long (seconds), if it did."""
 
-    category = "rate_limited"
     code = 5
 
 
 class VendorError(Error):
     """The vendor failed or refused for another reason; see ``vendor_code`` and ``http_status``."""
 
-    category = "vendor"
     code = 6
 
 
 class DecodeError(VendorError):
     """The vendor's answer could not be understood (``raw_body`` keeps it)."""
 
-    category = "decode"
     code = 9
 
 
 class TransportError(Error):
     """No usable answer: connection, TLS, redirect or response-size failure."""
 
-    category = "transport"
     code = 7
 
 
@@ -172,64 +172,71 @@ class TimeoutError(TransportError, builtins.TimeoutError):  # noqa: A001 - delib
     builtin ``TimeoutError``. Not exported by ``from accountkit import *``, so
     that it never shadows the builtin."""
 
-    category = "timeout"
     code = 8
 
 
 class UnknownOperationError(InvalidArgumentError):
     """The vendor has no such operation (or no asynchronous operations, for ``wait``)."""
 
-    category = "unknown_operation"
     code = 10
 
 
 class OutcomeUnknownError(Error):
     """A create may or may not have happened; the message says how to check."""
 
-    category = "outcome_unknown"
     code = 11
 
 
 class OutOfMemoryError(Error, MemoryError):
     """The core ran out of memory."""
 
-    category = "no_memory"
     code = 12
 
 
 class InternalError(Error):
     """A bug in accountkit: please report it."""
 
-    category = "internal"
     code = 13
 
 
 class OperationFailedError(Error):
     """An asynchronous operation settled in failure (Commvault ``update_failure``)."""
 
-    category = "operation_failed"
     code = 14
 
 
-_BY_CATEGORY: dict[str, type[Error]] = {
-    cls.category: cls
-    for cls in (
-        InvalidArgumentError,
-        ValidationError,
-        AuthError,
-        NotFoundError,
-        RateLimitError,
-        VendorError,
-        TransportError,
-        TimeoutError,
-        DecodeError,
-        UnknownOperationError,
-        OutcomeUnknownError,
-        OutOfMemoryError,
-        InternalError,
-        OperationFailedError,
-    )
-}
+_CLASSES: tuple[type[Error], ...] = (
+    InvalidArgumentError,
+    ValidationError,
+    AuthError,
+    NotFoundError,
+    RateLimitError,
+    VendorError,
+    TransportError,
+    TimeoutError,
+    DecodeError,
+    UnknownOperationError,
+    OutcomeUnknownError,
+    OutOfMemoryError,
+    InternalError,
+    OperationFailedError,
+)
+
+
+def _name_of(code: int) -> str:
+    name = _core.status_name(code)
+    if name is None:
+        raise ImportError(f"accountkit: the core has no status {code}; the package and its core do not match")
+    return name
+
+
+_NAMED: tuple[type[Error], ...] = (Error, *_CLASSES)
+for _cls in _NAMED:
+    _cls.category = _name_of(_cls.code)
+del _cls
+
+_BY_CATEGORY: dict[str, type[Error]] = {cls.category: cls for cls in _CLASSES}
+_BY_CODE: dict[int, type[Error]] = {cls.code: cls for cls in _CLASSES}
 
 
 def error_class(category: str) -> type[Error]:
@@ -238,18 +245,14 @@ def error_class(category: str) -> type[Error]:
 
 
 def _from_core(info: dict[str, Any]) -> Error:
-    """Builds the exception for an error of the C++ core (called by ``_core``)."""
+    """Builds the exception for an error of the C++ core (called by ``_core``);
+    the message is the core's, as every front end shows it."""
     message: str = info["message"] or info["category"]
     vendor: str = info["vendor"]
     operation: str = info["operation"]
-    # Every message names the vendor and the operation.
-    if vendor and operation and operation not in message:
-        message = f"{vendor} {operation}: {message.removeprefix(vendor + ': ')}"
-    elif vendor and not message.startswith(vendor):
-        message = f"{vendor}: {message}"
     http_status = int(info["http_status"])
     retry_after = float(info["retry_after"])
-    cls = _BY_CATEGORY.get(info["category"], InternalError)
+    cls = _BY_CODE.get(int(info["code"]), InternalError)
     return cls(
         message,
         vendor=vendor,

@@ -2,11 +2,11 @@
 
 #include <cmath>
 
+#include "core/api.hpp"
+
 namespace akpy {
 
 namespace {
-
-constexpr int kMaxDepth = 64;
 
 std::string type_name(py::handle obj) { return Py_TYPE(obj.ptr())->tp_name; }
 
@@ -75,11 +75,16 @@ ak::Value mapping_to_value(PyObject *obj, const Path &path, std::vector<ak::Fiel
   return ak::Value(std::move(members));
 }
 
+// The top-level field a path is under (what the core's depth error names).
+std::string_view top_level(const Path &path) {
+  const Path *p = &path;
+  while (p->parent && p->parent->parent) p = p->parent;
+  return p->key;
+}
+
 ak::Value convert(PyObject *o, const Path &path, std::vector<ak::FieldError> &errors, int depth) {
-  if (depth > kMaxDepth) {
-    problem(errors, path, "is nested more than " + std::to_string(kMaxDepth) + " levels deep");
-    return {};
-  }
+  // The core's limit, with the core's error: fields nest at most kMaxDepth levels.
+  if (depth > static_cast<int>(ak::api::kMaxDepth)) throw ak::api::too_deep(top_level(path));
   if (o == Py_None) return {};
   if (PyUnicode_Check(o)) {
     std::string_view s;
@@ -147,10 +152,7 @@ ak::Value to_value(py::handle obj, const std::string &path, std::vector<ak::Fiel
 
 ak::Value fields_to_value(py::handle fields, std::vector<ak::FieldError> &errors) {
   if (fields.is_none()) return ak::Value::object();
-  if (!is_mapping(fields)) {
-    errors.push_back({"(fields)", "type", "fields must be a dict of field names to values (got " + type_name(fields) + ")"});
-    return ak::Value::object();
-  }
+  if (!is_mapping(fields)) throw ak::api::fields_not_object(type_name(fields));
   Path root;
   return mapping_to_value(fields.ptr(), root, errors, 0);
 }

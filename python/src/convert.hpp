@@ -1,6 +1,8 @@
 // Python objects <-> ak::Value. Python values map to JSON: None is an explicit
 // null, a key left out of a dict is absent. Anything that has no JSON meaning
-// becomes a FieldError (rule "type") naming the field, never an exception.
+// becomes a FieldError (rule "type") naming the field; fields that are not a
+// mapping, or nest deeper than the core allows, raise the core's
+// InvalidArgument error (ak::api::fields_not_object, ak::api::too_deep).
 #pragma once
 
 #include <pybind11/pybind11.h>
@@ -26,9 +28,9 @@ struct Path {
   std::string text() const;
 };
 
-// Converts a Python mapping of fields into an object Value. Every value that
-// cannot be converted is reported in errors (path, "type", message) and left
-// out of the result. Needs the GIL.
+// Converts a Python mapping of fields (None: no fields) into an object Value.
+// Every value that cannot be converted is reported in errors (path, "type",
+// message) and left out of the result. Needs the GIL.
 ak::Value fields_to_value(py::handle fields, std::vector<ak::FieldError> &errors);
 
 // Converts any Python value (see fields_to_value); path names it in errors.

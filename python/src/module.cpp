@@ -5,6 +5,9 @@
 //    Client.wait, Pager.next) runs without the GIL, so other threads go on.
 //  - ak::Error becomes the matching accountkit.errors exception, built by
 //    accountkit.errors._from_core from a dict of the error's attributes.
+//  - Every rule (lookup, validation, id binding, limits, paths, secret keys,
+//    status names) is the core's, through core/api.hpp: this file converts
+//    values and handles the GIL, nothing more.
 //  - One Client may be used from many threads at once (ak::Client is
 //    thread-safe); a Pager and a Batch serialise their own callers.
 //  - Results cross as tuples (data, id, status, http_status, request_id), each
@@ -25,6 +28,7 @@
 #include <vector>
 
 #include "convert.hpp"
+#include "core/api.hpp"
 #include "core/batch.hpp"
 #include "core/client.hpp"
 #include "core/describe.hpp"
@@ -84,36 +88,31 @@ ak::Error error_with(ak::Status s, std::string message, const std::string &vendo
   return e;
 }
 
-const ak::Vendor &vendor_named(const std::string &name) {
-  if (const ak::Vendor *v = ak::find_vendor(name)) return *v;
-  std::string names;
-  for (const auto *known : ak::vendors()) names += (names.empty() ? "" : ", ") + known->name;
-  throw error_with(ak::Status::InvalidArgument, "unknown vendor \"" + name + "\" (known: " + names + ")");
-}
-
-const ak::Operation &operation_named(const ak::Vendor &v, const std::string &op) {
-  if (const ak::Operation *o = v.find(op)) return *o;
-  std::string names;
-  for (const auto &o : v.operations) names += (names.empty() ? "" : ", ") + o.name;
-  throw error_with(ak::Status::UnknownOperation,
-                   v.name + ": unknown operation \"" + op + "\" (known: " + names + ")", v.name, op);
-}
-
 bool under(const std::string &path, const std::string &prefix) {
   if (prefix == "(fields)") return true;
   if (!path.starts_with(prefix)) return false;
   return path.size() == prefix.size() || path[prefix.size()] == '.' || path[prefix.size()] == '[';
 }
 
-// Every problem of fields for op: values Python cannot express in JSON first,
-// then the vendor's rules over what did convert (minus errors about the places
-// the unconvertible values left empty).
-std::vector<ak::FieldError> problems(const ak::Operation &op, py::handle fields, ak::Value &out, bool rules) {
+// A positional id as a value: text or an integer as given (bind_id says what
+// else is wrong with it).
+ak::Value id_value(const ak::Vendor &v, const ak::Operation &op, py::handle id) {
+  std::vector<ak::FieldError> errors;
+  ak::Value value = akpy::to_value(id, "id", errors);
+  if (!errors.empty()) throw ak::api::id_type_error(v, op, Py_TYPE(id.ptr())->tp_name);
+  return value;
+}
+
+// Every problem of fields for op (with id bound into them, unless None):
+// values Python cannot express in JSON first, then the core's checks over what
+// did convert (minus errors about the places the unconvertible values left
+// empty); the vendor's rules only when rules is true.
+std::vector<ak::FieldError> problems(const ak::Vendor &v, const ak::Operation &op, py::handle fields, py::handle id,
+                                     ak::Value &out, bool rules) {
   std::vector<ak::FieldError> errors;
   out = akpy::fields_to_value(fields, errors);
-  if (!rules) return errors;
-  std::vector<ak::FieldError> schema;
-  ak::validate(op.request, out, schema);
+  if (!id.is_none()) ak::api::bind_id(v, op, out, id_value(v, op, id));
+  std::vector<ak::FieldError> schema = ak::api::problems(op, out, rules);
   if (errors.empty()) return schema;
   const size_t type_errors = errors.size();
   for (auto &s : schema) {
@@ -124,28 +123,17 @@ std::vector<ak::FieldError> problems(const ak::Operation &op, py::handle fields,
   return errors;
 }
 
-// The same sentence shape as the core's local validation errors.
-ak::Error validation_error(const ak::Vendor &v, const std::string &op, std::vector<ak::FieldError> errors) {
-  std::string msg = v.name + " " + op + ": " + std::to_string(errors.size()) +
-                    (errors.size() == 1 ? " invalid field: " : " invalid fields: ");
-  for (size_t i = 0; i < errors.size(); ++i) {
-    if (i) msg += "; ";
-    msg += (errors[i].path.empty() ? "(fields)" : errors[i].path) + " " + errors[i].message;
-  }
-  ak::Error e = error_with(ak::Status::Validation, msg, v.name, op);
-  e.fields = std::move(errors);
-  return e;
-}
-
-// fields as a value tree for op, or the validation error to report instead.
-// Values Python cannot express fail whatever "validate" says: they cannot be
-// sent; with validate on, the error lists the vendor's rules' problems too.
-std::optional<ak::Error> convert(const ak::Vendor &v, const ak::Operation &op, py::handle fields, bool validate,
-                                 ak::Value &out) {
-  std::vector<ak::FieldError> errors = problems(op, fields, out, false);
+// fields (with id bound) as a value tree for op, or the validation error to
+// report instead. What cannot be sent fails whatever "validate" says (values
+// Python cannot express, CR/LF/NUL in the URL); with validate on, the error
+// lists the vendor's rules' problems too. The client checks again when it
+// sends, as it does for every front end.
+std::optional<ak::Error> convert(const ak::Vendor &v, const ak::Operation &op, py::handle fields, py::handle id,
+                                 bool validate, ak::Value &out) {
+  std::vector<ak::FieldError> errors = problems(v, op, fields, id, out, false);
   if (errors.empty()) return std::nullopt;
-  if (validate) errors = problems(op, fields, out, true);
-  return validation_error(v, op.name, std::move(errors));
+  if (validate) errors = problems(v, op, fields, id, out, true);
+  return ak::api::validation_error(v, op.name, std::move(errors));
 }
 
 // Text as str; None when empty.
@@ -203,9 +191,9 @@ class Batch {
 
   void submit(const std::string &op_name, py::handle fields, std::uint64_t tag) {
     const ak::Vendor &v = client_->vendor();
-    const ak::Operation &op = operation_named(v, op_name);
+    const ak::Operation &op = ak::api::operation(v, op_name);
     ak::Value value;
-    if (auto e = convert(v, op, fields, validate_, value)) {
+    if (auto e = convert(v, op, fields, py::none(), validate_, value)) {
       std::lock_guard lock(local_mu_);  // never held while taking the GIL
       if (closed_) throw closed();
       local_.push_back({tag, std::move(*e)});
@@ -291,7 +279,7 @@ class Batch {
 
 class Client {
  public:
-  explicit Client(const std::string &vendor) : client_(std::make_shared<ak::Client>(vendor_named(vendor))) {}
+  explicit Client(const std::string &vendor) : client_(std::make_shared<ak::Client>(ak::api::vendor(vendor))) {}
 
   std::string vendor() const { return client_->vendor().name; }
 
@@ -328,11 +316,11 @@ class Client {
         static_cast<ak::LogLevel>(min_level));
   }
 
-  py::tuple call(const std::string &op_name, py::handle fields) {
+  py::tuple call(const std::string &op_name, py::handle fields, py::handle id) {
     const ak::Vendor &v = client_->vendor();
-    const ak::Operation &op = operation_named(v, op_name);
+    const ak::Operation &op = ak::api::operation(v, op_name);
     ak::Value value;
-    if (auto e = convert(v, op, fields, validate_, value)) throw *e;
+    if (auto e = convert(v, op, fields, id, validate_, value)) throw *e;
     ak::Result r;
     {
       py::gil_scoped_release release;
@@ -355,10 +343,11 @@ class Client {
 
   std::unique_ptr<Pager> list(const std::string &op_name, py::handle filters) {
     const ak::Vendor &v = client_->vendor();
-    const ak::Operation &op = operation_named(v, op_name);
+    const ak::Operation &op = ak::api::operation(v, op_name);
     ak::Value value;
-    std::vector<ak::FieldError> errors = problems(op, filters, value, validate_);
-    if (!errors.empty()) throw validation_error(v, op.name, std::move(errors));
+    // Every problem now, not at the first next(): the walk is lazy.
+    std::vector<ak::FieldError> errors = problems(v, op, filters, py::none(), value, validate_);
+    if (!errors.empty()) throw ak::api::validation_error(v, op.name, std::move(errors));
     return std::make_unique<Pager>(client_, op.name, std::move(value));  // checks it is a list operation
   }
 
@@ -371,27 +360,27 @@ class Client {
   bool validate_ = true;
 };
 
-py::list check(const std::string &vendor, const std::string &op_name, py::handle fields) {
-  const ak::Vendor &v = vendor_named(vendor);
-  const ak::Operation &op = operation_named(v, op_name);
+py::list check(const std::string &vendor, const std::string &op_name, py::handle fields, py::handle id) {
+  const ak::Vendor &v = ak::api::vendor(vendor);
+  const ak::Operation &op = ak::api::operation(v, op_name);
   ak::Value value;
   py::list out;
-  for (const auto &f : problems(op, fields, value, true)) out.append(py::make_tuple(f.path, f.rule, f.message));
+  for (const auto &f : problems(v, op, fields, id, value, true)) out.append(py::make_tuple(f.path, f.rule, f.message));
   return out;
 }
 
 // check() over many records: one list of FieldErrors (made by field_error,
 // the FieldError class) per record, empty when the record is valid.
 py::list check_many(const std::string &vendor, const std::string &op_name, py::handle records, py::handle field_error) {
-  const ak::Vendor &v = vendor_named(vendor);
-  const ak::Operation &op = operation_named(v, op_name);
+  const ak::Vendor &v = ak::api::vendor(vendor);
+  const ak::Operation &op = ak::api::operation(v, op_name);
   py::object it = py::reinterpret_steal<py::object>(PyObject_GetIter(records.ptr()));
   if (!it) throw py::error_already_set();
   py::list out;
   ak::Value value;
   while (PyObject *item = PyIter_Next(it.ptr())) {
     py::object record = py::reinterpret_steal<py::object>(item);
-    std::vector<ak::FieldError> errors = problems(op, record, value, true);
+    std::vector<ak::FieldError> errors = problems(v, op, record, py::none(), value, true);
     py::object found = py::reinterpret_steal<py::object>(PyList_New(static_cast<Py_ssize_t>(errors.size())));
     if (!found) throw py::error_already_set();
     for (size_t i = 0; i < errors.size(); ++i) {
@@ -409,15 +398,17 @@ py::list check_many(const std::string &vendor, const std::string &op_name, py::h
 PYBIND11_MODULE(_core, m) {
   m.doc() = "accountkit's C++ core (private: use the accountkit package)";
 
+  // The core's errors (and what it maps to errors: JSON, invalid arguments)
+  // become accountkit exceptions; pybind11's own and Python's pass through.
   py::register_exception_translator([](std::exception_ptr p) {
     try {
       if (p) std::rethrow_exception(p);
-    } catch (const ak::Error &e) {
-      set_python_error(e);
-    } catch (const ak::JsonError &e) {
-      set_python_error(ak::Error(ak::Status::InvalidArgument, e.what()));
-    } catch (const std::invalid_argument &e) {
-      set_python_error(ak::Error(ak::Status::InvalidArgument, e.what()));
+    } catch (const ak::Error &) {
+      set_python_error(ak::api::current_error());
+    } catch (const ak::JsonError &) {
+      set_python_error(ak::api::current_error());
+    } catch (const std::invalid_argument &) {
+      set_python_error(ak::api::current_error());
     }
   });
 
@@ -429,8 +420,33 @@ PYBIND11_MODULE(_core, m) {
   }, "Every vendor's name, in the library's order.");
   m.def("vendors", [] { return akpy::to_python(ak::describe_vendors()); },
         "Every vendor, its operations and their field rules (a new list of dicts).");
-  m.def("check", &check, py::arg("vendor"), py::arg("operation"), py::arg("fields"),
-        "Every field problem as (path, rule, message) tuples, without network.");
+  m.def("check", &check, py::arg("vendor"), py::arg("operation"), py::arg("fields"), py::arg("id") = py::none(),
+        "Every field problem as (path, rule, message) tuples, without network (id: a positional account id).");
+  m.def("status_name", [](int code) -> std::optional<std::string> {
+    const char *name = ak::status_name(code);
+    return name ? std::optional<std::string>(name) : std::nullopt;
+  }, py::arg("code"), "The stable name of a status code, or None for a number that is no status.");
+  m.def("status_parent", [](int code) { return static_cast<int>(ak::status_name(code) ? ak::status_parent(static_cast<ak::Status>(code)) : ak::Status::Ok); },
+        py::arg("code"), "The status code this one refines (0: none).");
+  m.def("status_count", [] { return ak::kStatusCount; }, "Status codes run from 0 to status_count() - 1.");
+  m.def("secret_keys", [] { return ak::api::secret_keys(); },
+        "Every key whose value is a secret (vendors' secret options, secret fields, token answers), sorted.");
+  m.def("parse_path", [](const std::string &path) {
+    std::vector<ak::PathSegment> segments;
+    try {
+      segments = ak::parse_path(path);
+    } catch (const std::invalid_argument &e) {
+      throw ak::Error(ak::Status::InvalidArgument, e.what());
+    }
+    py::list out;
+    for (const auto &s : segments) {
+      if (s.index >= 0) out.append(py::int_(s.index));
+      else out.append(py::str(s.key));
+    }
+    return out;
+  }, py::arg("path"), "A field path as its keys (str) and indexes (int), within the core's limits; raises InvalidArgumentError.");
+  m.attr("MAX_DEPTH") = ak::api::kMaxDepth;
+  m.attr("MAX_IN_FLIGHT") = ak::Batch::kMaxInFlight;
   m.def("check_many", &check_many, py::arg("vendor"), py::arg("operation"), py::arg("records"),
         py::arg("field_error"),
         "check() over an iterable of field mappings: one list of field_error(path, rule, message) per record.");
@@ -452,7 +468,7 @@ PYBIND11_MODULE(_core, m) {
       .def_property_readonly("vendor", &Client::vendor)
       .def("set_option", &Client::set_option, py::arg("name"), py::arg("value"))
       .def("set_log", &Client::set_log, py::arg("logger"), py::arg("min_level"))
-      .def("call", &Client::call, py::arg("operation"), py::arg("fields"))
+      .def("call", &Client::call, py::arg("operation"), py::arg("fields"), py::arg("id") = py::none())
       .def("wait", &Client::wait, py::arg("id"), py::arg("timeout"))
       .def("list", &Client::list, py::arg("operation"), py::arg("filters"))
       .def("batch", &Client::batch, py::arg("max_in_flight"));

@@ -14,38 +14,33 @@ from accountkit import errors
 from conftest import COMMVAULT_ACME, nn_account
 
 
-CATEGORIES = {
-    "invalid_argument": (1, ak.InvalidArgumentError),
-    "validation": (2, ak.ValidationError),
-    "auth": (3, ak.AuthError),
-    "not_found": (4, ak.NotFoundError),
-    "rate_limited": (5, ak.RateLimitError),
-    "vendor": (6, ak.VendorError),
-    "transport": (7, ak.TransportError),
-    "timeout": (8, ak.TimeoutError),
-    "decode": (9, ak.DecodeError),
-    "unknown_operation": (10, ak.UnknownOperationError),
-    "outcome_unknown": (11, ak.OutcomeUnknownError),
-    "no_memory": (12, ak.OutOfMemoryError),
-    "internal": (13, ak.InternalError),
-    "operation_failed": (14, ak.OperationFailedError),
-}
+def _classes() -> list[type[ak.Error]]:
+    return [c for c in vars(errors).values() if isinstance(c, type) and issubclass(c, ak.Error) and c is not ak.Error]
 
 
-@pytest.mark.parametrize("category", sorted(CATEGORIES))
-def test_every_core_status_has_a_class(category: str) -> None:
-    code, cls = CATEGORIES[category]
-    assert errors.error_class(category) is cls
-    assert cls.category == category and cls.code == code
-    assert issubclass(cls, ak.Error)
+@pytest.mark.parametrize("code", range(1, ak._core.status_count()))
+def test_every_core_status_has_one_class_named_by_the_core(code: int) -> None:
+    """The classes follow the core's table (ak_status_name, ak_status_parent), never a copy of it."""
+    name = ak._core.status_name(code)
+    (cls,) = [c for c in _classes() if c.code == code]
+    assert cls.category == name
+    assert errors.error_class(name) is cls
+    parent = ak._core.status_parent(code)
+    refined = [b for b in cls.__mro__[1:] if issubclass(b, ak.Error) and b is not ak.Error]
+    assert (refined[0].code if refined else 0) == parent
     e = errors._from_core({
-        "code": code, "category": category, "message": "it failed", "vendor": "commvault",
+        "code": code, "category": name, "message": "commvault get_account: it failed", "vendor": "commvault",
         "operation": "get_account", "http_status": 0, "vendor_code": "", "request_id": "", "raw_body": "",
         "retriable": False, "attempts": 0, "retry_after": -1.0, "fields": [],
     })
     assert type(e) is cls
-    assert str(e) == "commvault get_account: it failed"
+    assert str(e) == "commvault get_account: it failed"  # the core's message, as every front end shows it
     assert e.http_status is None and e.vendor_code is None and e.request_id is None and e.retry_after is None
+
+
+def test_no_class_claims_a_number_the_core_does_not_name() -> None:
+    assert ak._core.status_name(ak._core.status_count()) is None
+    assert all(ak._core.status_name(c.code) is not None for c in _classes())
 
 
 def test_class_relationships() -> None:
