@@ -54,7 +54,10 @@ struct Batch::Engine {
     multi = curl_multi_init();
     if (!multi) throw Error(Status::NoMemory, "could not create a curl multi handle");
     curl_multi_setopt(multi, CURLMOPT_PIPELINING, CURLPIPE_MULTIPLEX);
-    curl_multi_setopt(multi, CURLMOPT_MAX_HOST_CONNECTIONS, static_cast<long>(max));
+    // No CURLMOPT_MAX_HOST_CONNECTIONS: max_in_flight already bounds this
+    // multi's transfers, and with the client's shared connection cache that
+    // option counts connections other threads hold, so a transfer waited for a
+    // connection no event of this multi would ever free (issue 12's hang).
   }
 
   ~Engine() {

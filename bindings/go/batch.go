@@ -30,20 +30,19 @@ type Completion struct {
 	Err    error   // set on failure
 }
 
-// NewBatch starts a batch running at most maxInFlight (1 to 1024) exchanges
-// at once. The client stays open until the batch is closed.
+// NewBatch starts a batch running at most maxInFlight exchanges at once (the
+// C library's range, 1 to 1024 today; outside it KindInvalidArgument). The
+// client stays open until the batch is closed.
 func (c *Client) NewBatch(maxInFlight int) (*Batch, error) {
 	h, err := c.acquire("")
 	if err != nil {
 		return nil, err
 	}
-	if maxInFlight < 1 || maxInFlight > 1024 {
-		c.release()
-		return nil, localError(KindInvalidArgument, c.vendor, "", "maxInFlight must be from 1 to 1024")
-	}
+	// A size_t cannot hold a negative count; 0 is refused by the same rule.
+	n := C.size_t(max(maxInFlight, 0))
 	var b *C.ak_batch
 	var cerr *C.ak_error
-	if st := C.ak_batch_new(h, C.size_t(maxInFlight), &b, &cerr); st != C.AK_OK {
+	if st := C.ak_batch_new(&b, h, n, &cerr); st != C.AK_OK {
 		c.release()
 		return nil, takeError(st, cerr)
 	}
@@ -62,7 +61,10 @@ func (b *Batch) Submit(operation string, fields map[string]any, tag uint64) erro
 		return err
 	}
 	defer C.ak_fields_free(f)
-	cop := C.CString(operation)
+	cop, err := cString(b.client.vendor, operation, "operation", operation)
+	if err != nil {
+		return err
+	}
 	defer C.free(unsafe.Pointer(cop))
 	var cerr *C.ak_error
 	if st := C.ak_batch_submit(b.h, cop, f, C.uint64_t(tag), &cerr); st != C.AK_OK {
@@ -81,7 +83,9 @@ func (b *Batch) Pending() int {
 
 // Next drives the transfers until an operation finishes and returns it; ok is
 // false when nothing is pending. When ctx ends first it returns ctx.Err() (the
-// operations stay in flight; call Next again or Close).
+// operations stay in flight; call Next again or Close). An error that is not
+// ctx's is the batch itself failing (out of memory, libcurl): the operations
+// in flight are lost with it.
 func (b *Batch) Next(ctx context.Context) (c Completion, ok bool, err error) {
 	for b.Pending() > 0 {
 		if err := ctx.Err(); err != nil {
@@ -93,16 +97,17 @@ func (b *Batch) Next(ctx context.Context) (c Completion, ok bool, err error) {
 		}
 		var tag C.uint64_t
 		var res *C.ak_result
-		var failure *C.ak_error
-		switch C.ak_batch_next(b.h, C.int(slice.Milliseconds()), &tag, &res, &failure) {
-		case 1:
-			if res != nil {
-				return Completion{Tag: uint64(tag), Result: takeResult(res)}, true, nil
-			}
-			return Completion{Tag: uint64(tag), Err: takeError(C.ak_error_code(failure), failure)}, true, nil
-		case -1:
-			return Completion{}, false, localError(KindInternal, b.client.vendor, "", "the batch failed (out of memory or libcurl)")
+		var failure, cerr *C.ak_error
+		if st := C.ak_batch_next(&tag, &res, &failure, b.h, C.int(slice.Milliseconds()), &cerr); st != C.AK_OK {
+			return Completion{}, false, takeError(st, cerr)
 		}
+		switch {
+		case res != nil:
+			return Completion{Tag: uint64(tag), Result: takeResult(res)}, true, nil
+		case failure != nil:
+			return Completion{Tag: uint64(tag), Err: takeError(C.ak_error_code(failure), failure)}, true, nil
+		}
+		// Nothing taken in this slice: look at ctx and drive again.
 	}
 	return Completion{}, false, nil
 }

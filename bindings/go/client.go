@@ -1,6 +1,8 @@
 // Package accountkit creates, updates, reads, lists and deletes customer
 // accounts on vendor platforms (99digital, ActivePlatform, Commvault) through
-// the accountkit C library, and embeds its sandbox emulator for tests.
+// the accountkit C library. The vendors' emulator for tests is the separate
+// package accountkit.dev/go/accountkit/sandbox, so programs that do not
+// import it do not link the sandbox library.
 //
 // A *Client is safe for concurrent use by many goroutines. Calls block in C;
 // when a call's context ends first, the method returns ctx.Err() at once and
@@ -27,7 +29,7 @@ import (
 	"unsafe"
 )
 
-// Version returns the C library's version ("0.1.0").
+// Version returns the C library's version ("0.2.0").
 func Version() string { return C.GoString(C.ak_version()) }
 
 // Option configures a client in NewClient.
@@ -35,7 +37,6 @@ type Option func(*clientConfig)
 
 type clientConfig struct {
 	opts     [][2]string
-	sb       *Sandbox
 	logger   Logger
 	logLevel LogLevel
 }
@@ -69,10 +70,6 @@ func WithCredentials(creds map[string]string) Option {
 	}
 }
 
-// WithSandbox points the client at a running sandbox (base URL and sandbox
-// credentials) before the other options are applied.
-func WithSandbox(sb *Sandbox) Option { return func(c *clientConfig) { c.sb = sb } }
-
 // Client talks to one vendor. Create it with NewClient and release it with
 // Close. It is safe for concurrent use.
 type Client struct {
@@ -104,7 +101,10 @@ func NewClient(vendor string, opts ...Option) (*Client, error) {
 	for _, o := range opts {
 		o(&cfg)
 	}
-	cv := C.CString(vendor)
+	cv, err := cString(vendor, "", "vendor", vendor)
+	if err != nil {
+		return nil, err
+	}
 	defer C.free(unsafe.Pointer(cv))
 	var h *C.ak_client
 	var cerr *C.ak_error
@@ -117,11 +117,6 @@ func NewClient(vendor string, opts ...Option) (*Client, error) {
 		c.freeLocked()
 		c.mu.Unlock()
 		return nil, err
-	}
-	if cfg.sb != nil {
-		if err := cfg.sb.ConfigureClient(c); err != nil {
-			return fail(err)
-		}
 	}
 	for _, o := range cfg.opts {
 		if err := c.SetOption(o[0], o[1]); err != nil {
@@ -185,8 +180,15 @@ func (c *Client) SetOption(name, value string) error {
 		return err
 	}
 	defer c.release()
-	cn, cv := C.CString(name), C.CString(value)
+	cn, err := cString(c.vendor, "", "option name", name)
+	if err != nil {
+		return err
+	}
 	defer C.free(unsafe.Pointer(cn))
+	cv, err := cString(c.vendor, "", "value of option "+name, value)
+	if err != nil {
+		return err
+	}
 	defer C.free(unsafe.Pointer(cv))
 	var cerr *C.ak_error
 	if st := C.ak_client_set_option(h, cn, cv, &cerr); st != C.AK_OK {
@@ -246,15 +248,42 @@ func (c *Client) Call(ctx context.Context, operation string, fields map[string]a
 	if err != nil {
 		return nil, err
 	}
-	h, err := c.acquire(operation)
+	return c.call(ctx, operation, f)
+}
+
+// CallWithID runs an operation on the account id, given positionally: the C
+// library binds it to the operation's id field (ak_fields_set_id: 99digital
+// account_id or accountID, ActivePlatform account_id, Commvault id), as an
+// integer where that field is one and id is digits. An id also given in
+// fields, or an operation that takes no account id, is KindInvalidArgument;
+// an operation the vendor lacks is KindUnknownOperation.
+func (c *Client) CallWithID(ctx context.Context, operation, id string, fields map[string]any) (*Result, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	f, err := newCFieldsWithID(c.vendor, operation, id, fields)
+	if err != nil {
+		return nil, err
+	}
+	return c.call(ctx, operation, f)
+}
+
+// call runs ak_call with f, which it frees.
+func (c *Client) call(ctx context.Context, operation string, f *C.ak_fields) (*Result, error) {
+	cop, err := cString(c.vendor, operation, "operation", operation)
 	if err != nil {
 		C.ak_fields_free(f)
 		return nil, err
 	}
-	cop := C.CString(operation)
+	h, err := c.acquire(operation)
+	if err != nil {
+		C.free(unsafe.Pointer(cop))
+		C.ak_fields_free(f)
+		return nil, err
+	}
 	return block(ctx, func() outcome {
 		var o outcome
-		o.st = C.ak_call(h, cop, f, &o.res, &o.err)
+		o.st = C.ak_call(&o.res, h, cop, f, &o.err)
 		return o
 	}, func(bool) {
 		C.free(unsafe.Pointer(cop))
@@ -263,58 +292,26 @@ func (c *Client) Call(ctx context.Context, operation string, fields map[string]a
 	})
 }
 
-// withID copies fields and sets the operation's id field to id (an integer
-// when the vendor's id field is one and id is numeric).
-func (c *Client) withID(operation, id string, fields map[string]any) (map[string]any, error) {
-	name, typ, err := idField(c.vendor, operation)
-	if err != nil {
-		return nil, err
-	}
-	out := make(map[string]any, len(fields)+1)
-	for k, v := range fields {
-		out[k] = v
-	}
-	out[name] = id
-	if typ == "integer" {
-		if n, perr := strconv.ParseInt(id, 10, 64); perr == nil {
-			out[name] = n
-		}
-	}
-	return out, nil
-}
-
 // CreateAccount runs create_account.
 func (c *Client) CreateAccount(ctx context.Context, fields map[string]any) (*Result, error) {
 	return c.Call(ctx, "create_account", fields)
 }
 
-// UpdateAccount runs update_account on the account id (placed in the vendor's
-// id field: account_id for 99digital and ActivePlatform, id for Commvault).
+// UpdateAccount runs update_account on the account id (bound as CallWithID
+// binds it).
 func (c *Client) UpdateAccount(ctx context.Context, id string, fields map[string]any) (*Result, error) {
-	f, err := c.withID("update_account", id, fields)
-	if err != nil {
-		return nil, err
-	}
-	return c.Call(ctx, "update_account", f)
+	return c.CallWithID(ctx, "update_account", id, fields)
 }
 
 // GetAccount runs get_account on the account id.
 func (c *Client) GetAccount(ctx context.Context, id string) (*Result, error) {
-	f, err := c.withID("get_account", id, nil)
-	if err != nil {
-		return nil, err
-	}
-	return c.Call(ctx, "get_account", f)
+	return c.CallWithID(ctx, "get_account", id, nil)
 }
 
 // DeleteAccount runs delete_account on the account id with extra fields
 // (99digital needs "server").
 func (c *Client) DeleteAccount(ctx context.Context, id string, fields map[string]any) (*Result, error) {
-	f, err := c.withID("delete_account", id, fields)
-	if err != nil {
-		return nil, err
-	}
-	return c.Call(ctx, "delete_account", f)
+	return c.CallWithID(ctx, "delete_account", id, fields)
 }
 
 // ListAccounts walks every page of list_accounts, one account at a time.
@@ -331,26 +328,9 @@ func (c *Client) List(ctx context.Context, operation string, filters map[string]
 			yield(nil, err)
 			return
 		}
-		f, err := newCFields(c.vendor, operation, filters)
+		p, err := c.startList(operation, filters)
 		if err != nil {
 			yield(nil, err)
-			return
-		}
-		h, err := c.acquire(operation)
-		if err != nil {
-			C.ak_fields_free(f)
-			yield(nil, err)
-			return
-		}
-		cop := C.CString(operation)
-		var p *C.ak_pager
-		var cerr *C.ak_error
-		st := C.ak_list(h, cop, f, &p, &cerr)
-		C.free(unsafe.Pointer(cop))
-		C.ak_fields_free(f)
-		c.release() // the pager keeps the client alive by itself
-		if st != C.AK_OK {
-			yield(nil, takeError(st, cerr))
 			return
 		}
 		owned := true // false once an abandoned background call owns p
@@ -362,7 +342,7 @@ func (c *Client) List(ctx context.Context, operation string, filters map[string]
 		for {
 			r, err := block(ctx, func() outcome {
 				var o outcome
-				o.st = C.ak_pager_next(p, &o.res, &o.err)
+				o.st = C.ak_pager_next(&o.res, p, &o.err)
 				return o
 			}, func(abandoned bool) {
 				if abandoned { // the background goroutine owns p now
@@ -386,6 +366,31 @@ func (c *Client) List(ctx context.Context, operation string, filters map[string]
 	}
 }
 
+// startList makes the pager of a walk (ak_list; no request is made yet).
+func (c *Client) startList(operation string, filters map[string]any) (*C.ak_pager, error) {
+	f, err := newCFields(c.vendor, operation, filters)
+	if err != nil {
+		return nil, err
+	}
+	defer C.ak_fields_free(f) // the pager keeps its own copy
+	cop, err := cString(c.vendor, operation, "operation", operation)
+	if err != nil {
+		return nil, err
+	}
+	defer C.free(unsafe.Pointer(cop))
+	h, err := c.acquire(operation)
+	if err != nil {
+		return nil, err
+	}
+	defer c.release() // the pager keeps the client alive by itself
+	var p *C.ak_pager
+	var cerr *C.ak_error
+	if st := C.ak_list(&p, h, cop, f, &cerr); st != C.AK_OK {
+		return nil, takeError(st, cerr)
+	}
+	return p, nil
+}
+
 // Wait polls an asynchronous vendor's account (Commvault) until it leaves
 // its pending states and returns the settled account. timeout bounds the
 // wait (a ctx deadline that comes sooner shortens it; timeout <= 0 means the
@@ -403,15 +408,19 @@ func (c *Client) Wait(ctx context.Context, id string, timeout time.Duration) (*R
 	if timeout <= 0 {
 		timeout = 5 * time.Minute
 	}
-	h, err := c.acquire("wait")
+	cid, err := cString(c.vendor, "wait", "account id", id)
 	if err != nil {
 		return nil, err
 	}
-	cid := C.CString(id)
+	h, err := c.acquire("wait")
+	if err != nil {
+		C.free(unsafe.Pointer(cid))
+		return nil, err
+	}
 	secs := C.double(timeout.Seconds())
 	return block(ctx, func() outcome {
 		var o outcome
-		o.st = C.ak_wait(h, cid, secs, &o.res, &o.err)
+		o.st = C.ak_wait(&o.res, h, cid, secs, &o.err)
 		return o
 	}, func(bool) {
 		C.free(unsafe.Pointer(cid))
@@ -426,9 +435,31 @@ func Validate(vendor, operation string, fields map[string]any) error {
 	if err != nil {
 		return err
 	}
+	return validate(vendor, operation, f)
+}
+
+// ValidateWithID is Validate for an operation on the account id, given
+// positionally and bound as CallWithID binds it.
+func ValidateWithID(vendor, operation, id string, fields map[string]any) error {
+	f, err := newCFieldsWithID(vendor, operation, id, fields)
+	if err != nil {
+		return err
+	}
+	return validate(vendor, operation, f)
+}
+
+// validate runs ak_validate on f, which it frees.
+func validate(vendor, operation string, f *C.ak_fields) error {
 	defer C.ak_fields_free(f)
-	cv, cop := C.CString(vendor), C.CString(operation)
+	cv, err := cString(vendor, operation, "vendor", vendor)
+	if err != nil {
+		return err
+	}
 	defer C.free(unsafe.Pointer(cv))
+	cop, err := cString(vendor, operation, "operation", operation)
+	if err != nil {
+		return err
+	}
 	defer C.free(unsafe.Pointer(cop))
 	var cerr *C.ak_error
 	if st := C.ak_validate(cv, cop, f, &cerr); st != C.AK_OK {

@@ -8,10 +8,13 @@ import "C"
 
 import (
 	"fmt"
+	"math"
 	"time"
 )
 
-// Kind is the category of an error; the values mirror the C ak_status codes.
+// Kind is the category of an error; the values are the C library's
+// ak_status codes, and its names and hierarchy are read from the library
+// (ak_status_name, ak_status_parent), never copied here.
 type Kind int
 
 // Error kinds, numbered as ak_status.
@@ -23,52 +26,76 @@ const (
 	KindRateLimited      Kind = C.AK_E_RATE_LIMITED
 	KindVendor           Kind = C.AK_E_VENDOR
 	KindTransport        Kind = C.AK_E_TRANSPORT
-	KindTimeout          Kind = C.AK_E_TIMEOUT
-	KindDecode           Kind = C.AK_E_DECODE
-	KindUnknownOperation Kind = C.AK_E_UNKNOWN_OPERATION
+	KindTimeout          Kind = C.AK_E_TIMEOUT           // a kind of KindTransport
+	KindDecode           Kind = C.AK_E_DECODE            // a kind of KindVendor
+	KindUnknownOperation Kind = C.AK_E_UNKNOWN_OPERATION // a kind of KindInvalidArgument
 	KindOutcomeUnknown   Kind = C.AK_E_OUTCOME_UNKNOWN
-	KindNoMem            Kind = C.AK_E_NOMEM
+	KindNoMemory         Kind = C.AK_E_NOMEM
 	KindInternal         Kind = C.AK_E_INTERNAL
 	KindOperationFailed  Kind = C.AK_E_OPERATION_FAILED
 )
 
-var kindNames = map[Kind]string{
-	KindInvalidArgument: "invalid_argument", KindValidation: "validation", KindAuth: "auth",
-	KindNotFound: "not_found", KindRateLimited: "rate_limited", KindVendor: "vendor",
-	KindTransport: "transport", KindTimeout: "timeout", KindDecode: "decode",
-	KindUnknownOperation: "unknown_operation", KindOutcomeUnknown: "outcome_unknown",
-	KindNoMem: "nomem", KindInternal: "internal", KindOperationFailed: "operation_failed",
+// status is k as a C status number, and false when k does not fit in a C int
+// (so it cannot be a status; a truncated number could name one by accident).
+func (k Kind) status() (C.int, bool) {
+	if k < math.MinInt32 || k > math.MaxInt32 {
+		return 0, false
+	}
+	return C.int(k), true
 }
 
-// String returns the stable lowercase name of the kind ("not_found", ...).
+// String returns the stable snake_case name of the kind, as the C library
+// names it ("not_found", "no_memory", ...), or "kind(N)" for a number that
+// is no status.
 func (k Kind) String() string {
-	if s, ok := kindNames[k]; ok {
-		return s
+	if n, ok := k.status(); ok {
+		if s := C.ak_status_name(n); s != nil {
+			return C.GoString(s)
+		}
 	}
 	return fmt.Sprintf("kind(%d)", int(k))
 }
 
-// Sentinels for errors.Is: errors.Is(err, accountkit.ErrNotFound) is true for
-// every *Error of that kind.
+// parent is the broader kind k refines (KindTransport for KindTimeout), or 0.
+func (k Kind) parent() Kind {
+	if n, ok := k.status(); ok {
+		return Kind(C.ak_status_parent(n))
+	}
+	return 0
+}
+
+// sentinel makes the errors.Is target of kind k; its category and message
+// come from the C library.
+func sentinel(k Kind) *Error {
+	return &Error{Kind: k, Category: k.String(), Message: goStr(C.ak_strerror(C.ak_status(k))), RetryAfter: -1}
+}
+
+// Sentinels for errors.Is. errors.Is(err, ErrNotFound) is true for every
+// *Error of that kind, and for every kind that refines it (the C library's
+// ak_status_parent, the same hierarchy in every language): a timeout IS a
+// transport error (errors.Is(err, ErrTransport)), an undecodable answer IS a
+// vendor error (ErrVendor), an unknown operation IS an invalid argument
+// (ErrInvalidArgument). Test for the narrower sentinel first when both matter.
 var (
-	ErrInvalidArgument  = &Error{Kind: KindInvalidArgument, Category: "invalid_argument", Message: "invalid argument"}
-	ErrValidation       = &Error{Kind: KindValidation, Category: "validation", Message: "validation failed"}
-	ErrAuth             = &Error{Kind: KindAuth, Category: "auth", Message: "authentication failed"}
-	ErrNotFound         = &Error{Kind: KindNotFound, Category: "not_found", Message: "account not found"}
-	ErrRateLimited      = &Error{Kind: KindRateLimited, Category: "rate_limited", Message: "rate limited"}
-	ErrVendor           = &Error{Kind: KindVendor, Category: "vendor", Message: "vendor error"}
-	ErrTransport        = &Error{Kind: KindTransport, Category: "transport", Message: "transport error"}
-	ErrTimeout          = &Error{Kind: KindTimeout, Category: "timeout", Message: "timeout"}
-	ErrDecode           = &Error{Kind: KindDecode, Category: "decode", Message: "undecodable response"}
-	ErrUnknownOperation = &Error{Kind: KindUnknownOperation, Category: "unknown_operation", Message: "unknown operation"}
-	ErrOutcomeUnknown   = &Error{Kind: KindOutcomeUnknown, Category: "outcome_unknown", Message: "outcome unknown"}
-	ErrInternal         = &Error{Kind: KindInternal, Category: "internal", Message: "internal error"}
-	ErrOperationFailed  = &Error{Kind: KindOperationFailed, Category: "operation_failed", Message: "operation failed"}
+	ErrInvalidArgument  = sentinel(KindInvalidArgument)
+	ErrValidation       = sentinel(KindValidation)
+	ErrAuth             = sentinel(KindAuth)
+	ErrNotFound         = sentinel(KindNotFound)
+	ErrRateLimited      = sentinel(KindRateLimited)
+	ErrVendor           = sentinel(KindVendor)
+	ErrTransport        = sentinel(KindTransport)
+	ErrTimeout          = sentinel(KindTimeout)
+	ErrDecode           = sentinel(KindDecode)
+	ErrUnknownOperation = sentinel(KindUnknownOperation)
+	ErrOutcomeUnknown   = sentinel(KindOutcomeUnknown)
+	ErrNoMemory         = sentinel(KindNoMemory)
+	ErrInternal         = sentinel(KindInternal)
+	ErrOperationFailed  = sentinel(KindOperationFailed)
 )
 
 // FieldError is one field problem of a validation error.
 type FieldError struct {
-	Path    string // "contacts[0].address.city"
+	Path    string // "contacts[0].address.city"; "(fields)" for the fields as a whole
 	Rule    string // "required", "type", "max_length", ..., "vendor"
 	Message string
 }
@@ -78,7 +105,7 @@ type FieldError struct {
 // contains a secret.
 type Error struct {
 	Kind       Kind
-	Category   string // stable lowercase name, e.g. "validation"
+	Category   string // Kind's stable name, e.g. "validation"
 	Message    string // a full sentence naming vendor and operation
 	Vendor     string
 	Operation  string
@@ -101,11 +128,20 @@ func (e *Error) Error() string {
 	return "accountkit: " + e.Message
 }
 
-// Is reports whether target is an *Error of the same kind, so that
-// errors.Is(err, ErrNotFound) works.
+// Is reports whether target is an *Error whose kind is e's kind or one that
+// e's kind refines (ak_status_parent), so that errors.Is(err, ErrNotFound)
+// works and errors.Is(timeoutErr, ErrTransport) is true.
 func (e *Error) Is(target error) bool {
 	t, ok := target.(*Error)
-	return ok && t != nil && t.Kind == e.Kind
+	if !ok || t == nil {
+		return false
+	}
+	for k := e.Kind; k != 0; k = k.parent() {
+		if k == t.Kind {
+			return true
+		}
+	}
+	return false
 }
 
 func goStr(s *C.char) string {

@@ -6,10 +6,11 @@ import (
 	"fmt"
 
 	"accountkit.dev/go/accountkit"
+	"accountkit.dev/go/accountkit/sandbox"
 )
 
 func Example() {
-	sb, err := accountkit.StartSandbox()
+	sb, err := sandbox.Start() // the emulator; production code needs only accountkit
 	if err != nil {
 		panic(err)
 	}
@@ -47,8 +48,27 @@ func Example() {
 	if errors.Is(err, accountkit.ErrNotFound) && errors.As(err, &ae) {
 		fmt.Println("delete:", ae.Category, ae.VendorCode)
 	}
+
+	// The positional id goes into the operation's id field; given twice it is refused.
+	_, err = c.UpdateAccount(ctx, acct.ID(), map[string]any{"account_id": 1, "server": "online"})
+	fmt.Println("twice:", errors.Is(err, accountkit.ErrInvalidArgument))
 	// Output:
 	// updated: suspended
 	// listed: true
 	// delete: not_found 33
+	// twice: true
+}
+
+// Errors form the C library's hierarchy: a timeout is a transport error, an
+// undecodable answer a vendor error, an unknown operation an invalid argument.
+func ExampleError_Is() {
+	err := accountkit.Validate("99digital", "get_account", nil) // 99digital has no get_account
+	fmt.Println(errors.Is(err, accountkit.ErrUnknownOperation), errors.Is(err, accountkit.ErrInvalidArgument))
+	timeout := &accountkit.Error{Kind: accountkit.KindTimeout}
+	fmt.Println(timeout.Kind, errors.Is(timeout, accountkit.ErrTransport), errors.Is(accountkit.ErrTransport, accountkit.ErrTimeout))
+	fmt.Println(accountkit.KindNoMemory)
+	// Output:
+	// true true
+	// timeout true false
+	// no_memory
 }

@@ -7,7 +7,6 @@ import "C"
 
 import (
 	"encoding/json"
-	"fmt"
 	"sync"
 )
 
@@ -18,6 +17,7 @@ type Vendor struct {
 	DefaultBaseURL string      `json:"default_base_url"`
 	Credentials    []string    `json:"credentials"`
 	SecretOptions  []string    `json:"secret_options"`
+	SecretKeys     []string    `json:"secret_keys"` // every key whose value is a secret, in requests and answers
 	Asynchronous   bool        `json:"asynchronous"`
 	Operations     []Operation `json:"operations"`
 }
@@ -28,8 +28,8 @@ type Operation struct {
 	Kind    string           `json:"kind"` // create, read, list, update, delete
 	Method  string           `json:"method"`
 	Path    string           `json:"path"`
-	IDField string           `json:"id_field"`
-	Fields  []map[string]any `json:"fields"` // rules: name, type, required, ...
+	IDField string           `json:"id_field"` // the field CallWithID binds the id to ("" = none)
+	Fields  []map[string]any `json:"fields"`   // rules: name, type, required, ...
 }
 
 var (
@@ -38,7 +38,8 @@ var (
 	vendorsErr  error
 )
 
-// Vendors describes every vendor the library supports.
+// Vendors describes every vendor the library supports, as the C library
+// tells (ak_vendors_json): the one source of vendor and operation names.
 func Vendors() ([]Vendor, error) {
 	vendorsOnce.Do(func() {
 		var s *C.char
@@ -56,34 +57,4 @@ func Vendors() ([]Vendor, error) {
 	out := make([]Vendor, len(vendorsList))
 	copy(out, vendorsList)
 	return out, nil
-}
-
-// idField returns the name and type of operation's id field.
-func idField(vendor, operation string) (name, typ string, err error) {
-	vs, err := Vendors()
-	if err != nil {
-		return "", "", err
-	}
-	for _, v := range vs {
-		if v.Name != vendor {
-			continue
-		}
-		for _, op := range v.Operations {
-			if op.Name != operation {
-				continue
-			}
-			if op.IDField == "" {
-				break
-			}
-			for _, f := range op.Fields {
-				if f["name"] == op.IDField {
-					typ, _ = f["type"].(string)
-				}
-			}
-			return op.IDField, typ, nil
-		}
-		return "", "", localError(KindUnknownOperation, vendor, operation,
-			fmt.Sprintf("%s has no %s operation that takes an account id", vendor, operation))
-	}
-	return "", "", localError(KindInvalidArgument, vendor, operation, fmt.Sprintf("unknown vendor %q", vendor))
 }

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"accountkit.dev/go/accountkit"
+	"accountkit.dev/go/accountkit/sandbox"
 )
 
 // report prints an error with every field problem.
@@ -29,7 +30,7 @@ func report(to io.Writer, what string, err error) {
 }
 
 func run() error {
-	sb, err := accountkit.StartSandbox()
+	sb, err := sandbox.Start()
 	if err != nil {
 		return fmt.Errorf("starting the sandbox: %w", err)
 	}

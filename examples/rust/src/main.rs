@@ -18,10 +18,20 @@ fn report(what: &str, err: &Error) -> String {
     s
 }
 
-/// Runs one call and prints the outcome; an error is printed on stdout when
-/// expected, and returned.
-fn run(client: &Client, op: &str, fields: Value, expect_error: bool) -> Result<Response, String> {
-    match client.call(op, &fields) {
+/// Runs one call (on account `id`, given positionally, when there is one) and
+/// prints the outcome; an error is printed on stdout when expected, and returned.
+fn run(
+    client: &Client,
+    op: &str,
+    id: Option<&str>,
+    fields: Value,
+    expect_error: bool,
+) -> Result<Response, String> {
+    let outcome = match id {
+        Some(id) => client.call_with_id(op, id, &fields),
+        None => client.call(op, &fields),
+    };
+    match outcome {
         Ok(r) => {
             println!("{op:<15} -> {}", r.json_str());
             Ok(r)
@@ -50,13 +60,14 @@ fn lifecycle() -> Result<(), String> {
     // Invalid input: every problem reported at once, nothing sent.
     let invalid = json!({"account_name": "Acme", "agents": 12345, "admin_email": "not-an-email",
                          "admin_password": "short"});
-    if run(&client, "create_account", invalid, true).is_ok() {
+    if run(&client, "create_account", None, invalid, true).is_ok() {
         return Err("invalid fields were accepted".into());
     }
 
     let created = run(
         &client,
         "create_account",
+        None,
         json!({"account_name": "Acme Inc", "agents": 10, "inboxes": 5,
                "admin_email": "owner@acme.example", "admin_name": "Ada Owner",
                "admin_displayName": "Ada", "admin_password": "Str0ng!pass",
@@ -67,16 +78,25 @@ fn lifecycle() -> Result<(), String> {
         .get_i64("account_id")
         .ok_or("the create returned no account_id")?;
 
+    // The id positionally: the library puts it into update_account's account_id.
     let updated = run(
         &client,
         "update_account",
-        json!({"account_id": id, "server": "online", "account_name": "Acme Ltd", "account_status": 0}),
+        Some(&id.to_string()),
+        json!({"server": "online", "account_name": "Acme Ltd", "account_status": 0}),
         false,
     )?;
     println!("{:18} status is now \"{}\"", "", updated.status());
 
-    let listed = run(&client, "list_accounts", json!({}), false)?;
-    println!("{:18} {} account(s) listed", "", listed.size("list"));
+    let listed = run(&client, "list_accounts", None, json!({}), false)?;
+    let name = listed
+        .get("list[0].account_name")
+        .map_err(|e| report("list[0].account_name", &e))?;
+    println!(
+        "{:18} {} account(s) listed, the first is {name}",
+        "",
+        listed.size("list")
+    );
 
     // The same walk through the pager, with the typed helper.
     let names: Vec<String> = client
@@ -87,7 +107,7 @@ fn lifecycle() -> Result<(), String> {
     println!("{:18} pager yielded {} item(s)", "", names.len());
 
     let delete = json!({"accountID": id, "server": "online"});
-    run(&client, "delete_account", delete, false)?;
+    run(&client, "delete_account", None, delete, false)?;
 
     // Deleting again: the vendor says the account does not exist.
     match client.delete_account(&id.to_string(), &json!({"server": "online"})) {

@@ -2,9 +2,17 @@
 //! written by hand. See the header for every function's ownership and thread
 //! rules; the safe wrapper is the `accountkit` crate.
 //!
-//! `tests/header.rs` checks these declarations against the header: every
-//! `AK_API` function is declared here (with the same number of parameters),
-//! nothing else is, and every enum value and version macro matches.
+//! The vendors' emulator (`accountkit/sandbox.h`, libaccountkit-sandbox) is a
+//! development and test tool outside the ABI promise: its declarations (the
+//! `ak_sandbox_*` functions) exist only with the cargo feature `sandbox`,
+//! which also links `accountkit-sandbox` (pkg-config). Without the feature
+//! nothing of the sandbox is declared or linked.
+//!
+//! `tests/header.rs` checks these declarations against the headers: every
+//! `AK_API` function of `accountkit.h` is declared in `src/lib.rs` and every
+//! one of `sandbox.h` in `src/sandbox.rs`, each with the same parameter and
+//! return types in the same order, nothing else is declared, and every enum
+//! value and version macro matches.
 #![allow(non_camel_case_types)]
 #![no_std]
 
@@ -22,11 +30,16 @@ macro_rules! opaque {
     )*};
 }
 
-opaque!(ak_error, ak_fields, ak_client, ak_result, ak_pager, ak_batch, ak_sandbox);
+opaque!(ak_error, ak_fields, ak_client, ak_result, ak_pager, ak_batch);
+
+#[cfg(feature = "sandbox")]
+mod sandbox;
+#[cfg(feature = "sandbox")]
+pub use sandbox::*;
 
 // ---- version ---------------------------------------------------------------
 pub const AK_VERSION_MAJOR: c_int = 0;
-pub const AK_VERSION_MINOR: c_int = 1;
+pub const AK_VERSION_MINOR: c_int = 2;
 pub const AK_VERSION_PATCH: c_int = 0;
 
 // ---- status codes ----------------------------------------------------------
@@ -68,8 +81,11 @@ extern "C" {
 
     // ---- status codes
     pub fn ak_strerror(status: ak_status) -> *const c_char;
+    pub fn ak_status_name(status: c_int) -> *const c_char;
+    pub fn ak_status_parent(status: c_int) -> ak_status;
 
     // ---- errors
+    pub fn ak_error_new(code: ak_status, message: *const c_char) -> *mut ak_error;
     pub fn ak_error_free(err: *mut ak_error);
     pub fn ak_error_code(err: *const ak_error) -> ak_status;
     pub fn ak_error_category(err: *const ak_error) -> *const c_char;
@@ -139,9 +155,16 @@ extern "C" {
         path: *const c_char,
         err: *mut *mut ak_error,
     ) -> ak_status;
+    pub fn ak_fields_set_id(
+        f: *mut ak_fields,
+        vendor: *const c_char,
+        operation: *const c_char,
+        id: *const c_char,
+        err: *mut *mut ak_error,
+    ) -> ak_status;
     pub fn ak_fields_to_json(
-        f: *const ak_fields,
         out: *mut *mut c_char,
+        f: *const ak_fields,
         err: *mut *mut ak_error,
     ) -> ak_status;
 
@@ -173,56 +196,65 @@ extern "C" {
     pub fn ak_result_id(r: *const ak_result) -> *const c_char;
     pub fn ak_result_status(r: *const ak_result) -> *const c_char;
     pub fn ak_result_get_string(
-        r: *const ak_result,
-        path: *const c_char,
         out: *mut *const c_char,
-    ) -> ak_status;
-    pub fn ak_result_get_int(r: *const ak_result, path: *const c_char, out: *mut i64) -> ak_status;
-    pub fn ak_result_get_double(
         r: *const ak_result,
         path: *const c_char,
+        err: *mut *mut ak_error,
+    ) -> ak_status;
+    pub fn ak_result_get_int(
+        out: *mut i64,
+        r: *const ak_result,
+        path: *const c_char,
+        err: *mut *mut ak_error,
+    ) -> ak_status;
+    pub fn ak_result_get_double(
         out: *mut c_double,
+        r: *const ak_result,
+        path: *const c_char,
+        err: *mut *mut ak_error,
     ) -> ak_status;
     pub fn ak_result_get_bool(
+        out: *mut c_int,
         r: *const ak_result,
         path: *const c_char,
-        out: *mut c_int,
+        err: *mut *mut ak_error,
     ) -> ak_status;
     pub fn ak_result_get_json(
+        out: *mut *mut c_char,
         r: *const ak_result,
         path: *const c_char,
-        out: *mut *mut c_char,
+        err: *mut *mut ak_error,
     ) -> ak_status;
     pub fn ak_result_is_null(r: *const ak_result, path: *const c_char) -> c_int;
     pub fn ak_result_size(r: *const ak_result, path: *const c_char) -> usize;
 
     // ---- calls
     pub fn ak_call(
+        out: *mut *mut ak_result,
         c: *mut ak_client,
         operation: *const c_char,
         fields: *const ak_fields,
-        out: *mut *mut ak_result,
         err: *mut *mut ak_error,
     ) -> ak_status;
     pub fn ak_wait(
+        out: *mut *mut ak_result,
         c: *mut ak_client,
         id: *const c_char,
         timeout_s: c_double,
-        out: *mut *mut ak_result,
         err: *mut *mut ak_error,
     ) -> ak_status;
 
     // ---- pagers
     pub fn ak_list(
+        out: *mut *mut ak_pager,
         c: *mut ak_client,
         operation: *const c_char,
         filters: *const ak_fields,
-        out: *mut *mut ak_pager,
         err: *mut *mut ak_error,
     ) -> ak_status;
     pub fn ak_pager_next(
-        p: *mut ak_pager,
         item: *mut *mut ak_result,
+        p: *mut ak_pager,
         err: *mut *mut ak_error,
     ) -> ak_status;
     pub fn ak_pager_free(p: *mut ak_pager);
@@ -235,9 +267,9 @@ extern "C" {
 
     // ---- batches
     pub fn ak_batch_new(
+        out: *mut *mut ak_batch,
         c: *mut ak_client,
         max_in_flight: usize,
-        out: *mut *mut ak_batch,
         err: *mut *mut ak_error,
     ) -> ak_status;
     pub fn ak_batch_submit(
@@ -249,12 +281,13 @@ extern "C" {
     ) -> ak_status;
     pub fn ak_batch_pending(b: *const ak_batch) -> usize;
     pub fn ak_batch_next(
-        b: *mut ak_batch,
-        timeout_ms: c_int,
         tag: *mut u64,
         result: *mut *mut ak_result,
         failure: *mut *mut ak_error,
-    ) -> c_int;
+        b: *mut ak_batch,
+        timeout_ms: c_int,
+        err: *mut *mut ak_error,
+    ) -> ak_status;
     pub fn ak_batch_wakeup(b: *mut ak_batch);
     pub fn ak_batch_free(b: *mut ak_batch);
 
@@ -262,43 +295,4 @@ extern "C" {
     pub fn ak_vendor_count() -> usize;
     pub fn ak_vendor_name(i: usize) -> *const c_char;
     pub fn ak_vendors_json(out: *mut *mut c_char, err: *mut *mut ak_error) -> ak_status;
-
-    // ---- sandbox
-    pub fn ak_sandbox_new(out: *mut *mut ak_sandbox, err: *mut *mut ak_error) -> ak_status;
-    pub fn ak_sandbox_free(sb: *mut ak_sandbox);
-    pub fn ak_sandbox_set_option(
-        sb: *mut ak_sandbox,
-        name: *const c_char,
-        value: *const c_char,
-        err: *mut *mut ak_error,
-    ) -> ak_status;
-    pub fn ak_sandbox_start(sb: *mut ak_sandbox, port: c_int, err: *mut *mut ak_error)
-        -> ak_status;
-    pub fn ak_sandbox_stop(sb: *mut ak_sandbox);
-    pub fn ak_sandbox_port(sb: *const ak_sandbox) -> c_int;
-    pub fn ak_sandbox_vendor_url(sb: *mut ak_sandbox, vendor: *const c_char) -> *const c_char;
-    pub fn ak_sandbox_configure_client(
-        sb: *mut ak_sandbox,
-        c: *mut ak_client,
-        err: *mut *mut ak_error,
-    ) -> ak_status;
-    pub fn ak_sandbox_credentials_json(
-        sb: *mut ak_sandbox,
-        vendor: *const c_char,
-        out: *mut *mut c_char,
-        err: *mut *mut ak_error,
-    ) -> ak_status;
-    pub fn ak_sandbox_journal_json(
-        sb: *mut ak_sandbox,
-        out: *mut *mut c_char,
-        err: *mut *mut ak_error,
-    ) -> ak_status;
-    pub fn ak_sandbox_journal_clear(sb: *mut ak_sandbox);
-    pub fn ak_sandbox_expire_tokens(sb: *mut ak_sandbox);
-    pub fn ak_sandbox_add_faults(
-        sb: *mut ak_sandbox,
-        json: *const c_char,
-        err: *mut *mut ak_error,
-    ) -> ak_status;
-    pub fn ak_sandbox_clear_faults(sb: *mut ak_sandbox);
 }

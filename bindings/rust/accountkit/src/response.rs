@@ -1,0 +1,154 @@
+//! One result of a call, or one item of a list (`ak_result`).
+use crate::error::check;
+use crate::{cstring, parse_json, sys, take_string, Error, ErrorKind};
+use serde_json::Value;
+use std::ffi::CStr;
+use std::fmt;
+use std::os::raw::c_char;
+use std::ptr::{self, NonNull};
+
+/// One result of a call (or one item of a list): the vendor's response fields
+/// by their own names. Owns its C handle.
+pub struct Response(NonNull<sys::ak_result>);
+
+// SAFETY: the header says ak_result objects belong to one thread at a time and
+// may move between threads. The raw pointer keeps Response !Sync.
+unsafe impl Send for Response {}
+
+impl Response {
+    /// Takes ownership of a result the library returned.
+    pub(crate) fn from_raw(r: *mut sys::ak_result) -> Result<Response, Error> {
+        NonNull::new(r)
+            .map(Response)
+            .ok_or_else(|| Error::local(ErrorKind::Internal, "the library returned no result"))
+    }
+
+    fn str_of(&self, p: *const c_char) -> &str {
+        if p.is_null() {
+            return "";
+        }
+        // SAFETY: the string is owned by the result and lives as long as &self.
+        unsafe { CStr::from_ptr(p) }.to_str().unwrap_or("")
+    }
+
+    /// The account id the result names, or "".
+    pub fn id(&self) -> &str {
+        // SAFETY: valid handle.
+        self.str_of(unsafe { sys::ak_result_id(self.0.as_ptr()) })
+    }
+
+    /// The account's normalised status ("active", "suspended", ...), or "".
+    pub fn status(&self) -> &str {
+        // SAFETY: valid handle.
+        self.str_of(unsafe { sys::ak_result_status(self.0.as_ptr()) })
+    }
+
+    /// The whole result as compact JSON text.
+    pub fn json_str(&self) -> &str {
+        // SAFETY: valid handle.
+        self.str_of(unsafe { sys::ak_result_json(self.0.as_ptr()) })
+    }
+
+    /// The whole result as a JSON value.
+    pub fn json(&self) -> Value {
+        serde_json::from_str(self.json_str()).unwrap_or(Value::Null)
+    }
+
+    /// The value at `path` (`"list[0].account_name"`; `ak_result_get_json`).
+    /// [`ErrorKind::NotFound`] when the path holds nothing;
+    /// [`ErrorKind::InvalidArgument`] for a malformed path (the message says
+    /// why: the C library's path rules and limits).
+    pub fn get(&self, path: &str) -> Result<Value, Error> {
+        let p = cstring("path", path)?;
+        let mut out = ptr::null_mut();
+        let mut err = ptr::null_mut();
+        // SAFETY: valid handle and out-pointers; out is "caller frees".
+        let text = unsafe {
+            check(
+                sys::ak_result_get_json(&mut out, self.0.as_ptr(), p.as_ptr(), &mut err),
+                err,
+            )?;
+            take_string(out)
+        };
+        parse_json("ak_result_get_json", &text)
+    }
+
+    /// The string at `path`, if there is one ([`get`](Self::get) says why not).
+    pub fn get_str(&self, path: &str) -> Option<&str> {
+        let path = cstring("path", path).ok()?;
+        let mut out = ptr::null();
+        // SAFETY: valid handle and out-pointer; errors are not asked for.
+        let status = unsafe {
+            sys::ak_result_get_string(&mut out, self.0.as_ptr(), path.as_ptr(), ptr::null_mut())
+        };
+        (status == sys::AK_OK).then(|| self.str_of(out))
+    }
+
+    /// The integer at `path`, if there is one.
+    pub fn get_i64(&self, path: &str) -> Option<i64> {
+        let path = cstring("path", path).ok()?;
+        let mut out = 0i64;
+        // SAFETY: valid handle and out-pointer; errors are not asked for.
+        let status = unsafe {
+            sys::ak_result_get_int(&mut out, self.0.as_ptr(), path.as_ptr(), ptr::null_mut())
+        };
+        (status == sys::AK_OK).then_some(out)
+    }
+
+    /// The number at `path` (an integer too), if there is one.
+    pub fn get_f64(&self, path: &str) -> Option<f64> {
+        let path = cstring("path", path).ok()?;
+        let mut out = 0f64;
+        // SAFETY: valid handle and out-pointer; errors are not asked for.
+        let status = unsafe {
+            sys::ak_result_get_double(&mut out, self.0.as_ptr(), path.as_ptr(), ptr::null_mut())
+        };
+        (status == sys::AK_OK).then_some(out)
+    }
+
+    /// The boolean at `path`, if there is one.
+    pub fn get_bool(&self, path: &str) -> Option<bool> {
+        let path = cstring("path", path).ok()?;
+        let mut out = 0;
+        // SAFETY: valid handle and out-pointer; errors are not asked for.
+        let status = unsafe {
+            sys::ak_result_get_bool(&mut out, self.0.as_ptr(), path.as_ptr(), ptr::null_mut())
+        };
+        (status == sys::AK_OK).then_some(out != 0)
+    }
+
+    /// Whether `path` exists and holds null.
+    pub fn is_null(&self, path: &str) -> bool {
+        let Ok(path) = cstring("path", path) else {
+            return false;
+        };
+        // SAFETY: valid handle.
+        unsafe { sys::ak_result_is_null(self.0.as_ptr(), path.as_ptr()) != 0 }
+    }
+
+    /// Elements of the array (or members of the object) at `path`; 0 if absent.
+    pub fn size(&self, path: &str) -> usize {
+        let Ok(path) = cstring("path", path) else {
+            return 0;
+        };
+        // SAFETY: valid handle.
+        unsafe { sys::ak_result_size(self.0.as_ptr(), path.as_ptr()) }
+    }
+}
+
+impl Drop for Response {
+    fn drop(&mut self) {
+        // SAFETY: we own the handle.
+        unsafe { sys::ak_result_free(self.0.as_ptr()) }
+    }
+}
+
+impl fmt::Debug for Response {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Response")
+            .field("id", &self.id())
+            .field("status", &self.status())
+            .field("json", &self.json_str())
+            .finish()
+    }
+}
