@@ -5,6 +5,8 @@
 #include <new>
 #include <stdexcept>
 
+#include "core/formats.hpp"
+
 namespace ak::api {
 
 namespace {
@@ -179,6 +181,7 @@ void bind_id(const Vendor &v, const Operation &op, Value &fields, Value id) {
                 "the account id is given twice: positionally and as the field " + op.id_field);
   const Field *rule = op.request.member(op.id_field);
   const Type type = rule ? rule->type : Type::String;
+  if (id.is_string() && formats::utf8_length(id.as_string()) < 0) throw id_type_error(v, op, "text that is not UTF-8");
   if (id.is_string() && type == Type::Integer) {
     const std::string &s = id.as_string();
     std::int64_t n = 0;

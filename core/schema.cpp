@@ -1,5 +1,7 @@
 #include "core/schema.hpp"
 
+#include <cmath>
+
 #include "core/formats.hpp"
 
 namespace ak {
@@ -104,6 +106,16 @@ bool type_matches(Type t, const Value &v) {
   return false;
 }
 
+// What a value is, in the words of a type error. A double where an integer
+// belongs is either a fraction or a whole number that arrived as a double
+// (written with a decimal point, or beyond the 64-bit range).
+std::string type_found(Type want, const Value &v) {
+  if (!v.is_double() || want != Type::Integer) return kind_name(v.kind());
+  double d = v.as_double();
+  return std::isfinite(d) && std::floor(d) == d ? "a number written with a decimal point or beyond the 64-bit range"
+                                                 : "a fractional number";
+}
+
 int digit_count(std::int64_t n) {
   int d = 1;
   while (n >= 10) {
@@ -155,9 +167,7 @@ void check_value(const Field &f, const Value &v, const Where &at, std::vector<Fi
     return;
   }
   if (!type_matches(f.type, v)) {
-    out.push_back({at.str(), "type", std::string("must be ") + type_name(f.type) + ", got " +
-                                         (v.is_double() && f.type == Type::Integer ? "a fractional number"
-                                                                                   : kind_name(v.kind()))});
+    out.push_back({at.str(), "type", std::string("must be ") + type_name(f.type) + ", got " + type_found(f.type, v)});
     return;
   }
   switch (f.type) {

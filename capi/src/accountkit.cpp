@@ -220,7 +220,6 @@ ak_status ak_fields_set_id(ak_fields *f, const char *vendor, const char *operati
     need(vendor, "vendor");
     need(operation, "operation");
     need(id, "id");
-    if (ak::formats::utf8_length(id) < 0) throw std::invalid_argument("id is not valid UTF-8");
     const ak::Vendor &v = ak::api::vendor(vendor);
     ak::api::bind_id(v, ak::api::operation(v, operation), f->v, ak::Value(id));
   });

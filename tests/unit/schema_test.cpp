@@ -461,6 +461,10 @@ TEST(Validate, WrongTypes) {
   Errors fraction = create_with("agents", 5.5);
   ASSERT_TRUE(only_error(fraction, "agents", "type"));
   EXPECT_EQ(fraction[0].message, "must be an integer, got a fractional number");
+  // A whole number that arrived as a double (5.0, or past int64 as JSON reads it) is not called a fraction.
+  Errors whole = create_with("agents", 1.8446744073709552e19);
+  ASSERT_TRUE(only_error(whole, "agents", "type"));
+  EXPECT_EQ(whole[0].message, "must be an integer, got a number written with a decimal point or beyond the 64-bit range");
 
   Errors number_name = create_with("account_name", 42);
   ASSERT_TRUE(only_error(number_name, "account_name", "type"));

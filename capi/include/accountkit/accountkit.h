@@ -328,7 +328,8 @@ AK_API ak_status ak_call(ak_result **out, ak_client *c, const char *operation, c
  * poll_max_ms, default 15000) and waiting out 429 Retry-After. On success *out
  * receives the settled account (caller frees). A failure status
  * ("update_failure") returns AK_E_OPERATION_FAILED; AK_E_TIMEOUT when
- * timeout_s passes first; AK_E_UNKNOWN_OPERATION for a synchronous vendor.
+ * timeout_s passes first; AK_E_UNKNOWN_OPERATION for a synchronous vendor;
+ * AK_E_INVALID_ARGUMENT for a timeout_s that is not above 0 and at most 86400.
  * Blocks the calling thread. Thread-safe on one client. */
 AK_API ak_status ak_wait(ak_result **out, ak_client *c, const char *id, double timeout_s, ak_error **err);
 
