@@ -1,9 +1,9 @@
-// Batch: many operations of one Client in flight at once, driven on the
-// caller's thread by one curl multi handle (HTTP/2 multiplexing where an https
-// server offers it, otherwise a pool of keep-alive connections). Each
-// operation gets the same treatment as Client::call: validation, generated
-// natural keys, authentication, rate limits, retries with backoff (as timers,
-// never sleeping the thread), the create lookup after a lost answer.
+// Batch: many operations of one Client in flight at once on the caller's
+// thread: the engine's driver (core/engine/driver.hpp) with a queue in front
+// of it, so at most max_in_flight operations run at once and the rest start
+// in submission order. Each operation is the same state machine ak_call runs
+// (validation, generated natural keys, authentication, rate limits, retries
+// as timers, the create lookup after a lost answer).
 //
 // A Batch belongs to one thread at a time; the Client may be used by other
 // threads (and other batches) meanwhile.
@@ -12,6 +12,7 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <deque>
 #include <memory>
 #include <optional>
 #include <string_view>
@@ -20,13 +21,17 @@
 
 namespace ak {
 
+namespace engine {
+class Driver;
+class Machine;
+}  // namespace engine
+
 class Batch {
  public:
-  // The most exchanges one batch may run at once.
+  // The most operations one batch may run at once.
   static constexpr std::size_t kMaxInFlight = 1024;
 
-  // max_in_flight (at least 1) bounds the exchanges running at once; queued
-  // operations start in submission order as others finish.
+  // max_in_flight (1 to kMaxInFlight) bounds the operations running at once.
   Batch(std::shared_ptr<Client> client, std::size_t max_in_flight);
   ~Batch();
   Batch(const Batch &) = delete;
@@ -46,17 +51,25 @@ class Batch {
     std::optional<Result> result;  // set on success
     std::optional<Error> error;    // set on failure (secrets scrubbed)
   };
-  // Drives the transfers until an operation finishes, then returns it (in
-  // completion order). nullopt when timeout passes first or nothing is
-  // pending. A negative timeout waits as long as it takes.
+  // Drives the operations until one finishes, then returns it (in
+  // completion order). nullopt when timeout passes first, after wakeup(), or
+  // when nothing is pending. A negative timeout waits as long as it takes.
   std::optional<Completion> next(std::chrono::milliseconds timeout);
 
   // Makes a next() running on another thread return soon (thread-safe).
   void wakeup();
 
  private:
-  struct Engine;
-  std::unique_ptr<Engine> engine_;
+  struct Queued {
+    std::uint64_t tag;
+    std::unique_ptr<engine::Machine> machine;
+  };
+  void fill();
+
+  std::shared_ptr<Client> client_;
+  std::size_t max_in_flight_;
+  std::unique_ptr<engine::Driver> driver_;
+  std::deque<Queued> queued_;  // not started: over max_in_flight
   std::size_t pending_ = 0;
 };
 

@@ -2,6 +2,7 @@
 #include "core/describe.hpp"
 
 #include "core/api.hpp"
+#include "core/options.hpp"
 
 namespace ak {
 
@@ -80,6 +81,7 @@ Value describe_vendors() {
                                {"secret_options", strings(v->secret_options)},
                                {"secret_keys", strings(api::secret_keys(*v))},
                                {"asynchronous", !v->settling.read_op.empty()},
+                               {"options", describe_options(*v)},
                                {"operations", Value(std::move(ops))}}));
   }
   return Value(std::move(all));

@@ -2,7 +2,7 @@
 
 namespace ak {
 
-static_assert(static_cast<int>(Status::OperationFailed) + 1 == kStatusCount, "kStatusCount counts every status");
+static_assert(static_cast<int>(Status::Cancelled) + 1 == kStatusCount, "kStatusCount counts every status");
 
 const char *status_name(int code) {
   if (code < 0 || code >= kStatusCount) return nullptr;
@@ -22,6 +22,7 @@ const char *status_name(int code) {
     case Status::NoMemory: return "no_memory";
     case Status::Internal: return "internal";
     case Status::OperationFailed: return "operation_failed";
+    case Status::Cancelled: return "cancelled";
   }
   return nullptr;
 }
@@ -52,6 +53,7 @@ const char *status_message(Status s) {
     case Status::NoMemory: return "out of memory";
     case Status::Internal: return "internal error";
     case Status::OperationFailed: return "the operation failed on the vendor's side";
+    case Status::Cancelled: return "the operation was cancelled";
   }
   return "unknown status";
 }

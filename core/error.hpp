@@ -24,10 +24,11 @@ enum class Status : int {
   NoMemory = 12,
   Internal = 13,
   OperationFailed = 14,  // an asynchronous operation settled in failure
+  Cancelled = 15,        // the caller cancelled the operation before it finished
 };
 
 // Every status, in numeric order: the table the bindings read through the C API.
-inline constexpr int kStatusCount = 15;
+inline constexpr int kStatusCount = 16;
 // The stable snake_case name of a status ("validation", "no_memory", ...), or
 // nullptr for a number that is no status. Names are never reused.
 const char *status_name(int code);

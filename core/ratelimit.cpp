@@ -21,10 +21,9 @@ RateLimiter::Clock::time_point RateLimiter::earliest(Window &w, Clock::time_poin
   return std::max(now, w.starts[w.starts.size() - static_cast<size_t>(w.limit)] + window_);
 }
 
-std::optional<RateLimiter::Clock::time_point> RateLimiter::reserve(bool read, Clock::duration max_wait,
-                                                                   Refusal *refused) {
+std::optional<RateLimiter::Clock::time_point> RateLimiter::reserve(Clock::time_point now, bool read,
+                                                                   Clock::duration max_wait, Refusal *refused) {
   std::lock_guard lock(mu_);
-  auto now = Clock::now();
   Window &w = read ? reads_ : writes_;
   auto by_budget = earliest(w, now);
   auto by_pace = spacing_.count() > 0 ? std::max(now, next_) : now;

@@ -25,8 +25,10 @@ class RateLimiter {
   };
   // Reserves the earliest time a request may start (now, when no limit holds
   // it back) and returns it; when that is more than max_wait away, reserves
-  // nothing and says which limit and for how long.
-  std::optional<Clock::time_point> reserve(bool read, Clock::duration max_wait, Refusal *refused = nullptr);
+  // nothing and says which limit and for how long. now is the caller's clock
+  // (the engine's; tests pass their own).
+  std::optional<Clock::time_point> reserve(Clock::time_point now, bool read, Clock::duration max_wait,
+                                           Refusal *refused = nullptr);
 
   bool limits() const { return spacing_.count() > 0 || reads_.limit > 0 || writes_.limit > 0; }
 

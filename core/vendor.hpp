@@ -3,8 +3,11 @@
 // one folder under core/vendors and one line in core/vendors/registry.cpp.
 #pragma once
 
+#include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -53,6 +56,7 @@ struct Operation {
   std::string result_id;  // response field with the account id
   std::string result_status;  // response field with the account status
   std::string natural_key;  // creates: a caller field that list_accounts returns, to find a lost create
+  std::string lookup_op;    // creates with a natural key: the vendor's list operation that finds a lost create by it
   std::string list_key;   // list operations: result path of the items
   Paging paging;          // list operations
 
@@ -65,12 +69,32 @@ Operation operation(std::string name, OpKind kind, Method method, std::string pa
 // Options a client was configured with: credential names are the vendor's own.
 using Options = std::map<std::string, std::string>;
 
-// Adds credentials to outgoing requests; holds a client's token cache.
+// Adds credentials to outgoing requests; holds a client's token cache. Never
+// blocks and never performs I/O: a token fetch is a step of the operation
+// that needs it (core/auth.hpp says how the steps go).
 class Authenticator {
  public:
+  struct Step {
+    enum Kind { Ready, Fetch, Wait, Failed } kind = Ready;
+    HttpRequest fetch;             // Fetch: the token request the caller now owns
+    std::uint64_t generation = 0;  // Wait: until generation() moves past this
+    Error error;                   // Failed: why (the failed fetch this caller waited for)
+  };
   virtual ~Authenticator() = default;
-  // Adds auth to req (may fetch a token through t first). Thread-safe.
-  virtual void apply(HttpRequest &req, Transport &t) = 0;
+  // Adds credentials to req (Ready), or says what must happen first. waited:
+  // the generation the caller waited on (0: it did not wait); a fetch that
+  // failed since then is the caller's failure too. Thread-safe.
+  virtual Step authorize(HttpRequest &req, std::uint64_t waited) = 0;
+  // The answer to the token request authorize() handed out: nullopt when it
+  // holds a token (now in use), else the error it means. Thread-safe.
+  virtual std::optional<Error> fetched(const HttpResponse &) { return std::nullopt; }
+  // The token request got no answer (or its operation was abandoned).
+  virtual void fetch_failed(const Error &) {}
+  // Moves whenever a fetch ends; what Wait waits on.
+  virtual std::uint64_t generation() const { return 0; }
+  // Runs wake (on the thread that ended a fetch) each time generation()
+  // moves, until the returned handle is released.
+  virtual std::shared_ptr<void> on_change(std::function<void()>) { return nullptr; }
   // The vendor rejected the token used for req: forget it. Returns true when a
   // new one can be fetched (so the call is worth resending once).
   virtual bool invalidate(const HttpRequest &req) = 0;

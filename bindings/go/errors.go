@@ -33,6 +33,7 @@ const (
 	KindNoMemory         Kind = C.AK_E_NOMEM
 	KindInternal         Kind = C.AK_E_INTERNAL
 	KindOperationFailed  Kind = C.AK_E_OPERATION_FAILED
+	KindCancelled        Kind = C.AK_E_CANCELLED
 )
 
 // status is k as a C status number, and false when k does not fit in a C int
@@ -91,6 +92,7 @@ var (
 	ErrNoMemory         = sentinel(KindNoMemory)
 	ErrInternal         = sentinel(KindInternal)
 	ErrOperationFailed  = sentinel(KindOperationFailed)
+	ErrCancelled        = sentinel(KindCancelled)
 )
 
 // FieldError is one field problem of a validation error.

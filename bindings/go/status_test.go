@@ -33,6 +33,7 @@ var sentinels = map[string]*accountkit.Error{
 	"ErrNoMemory":         accountkit.ErrNoMemory,
 	"ErrInternal":         accountkit.ErrInternal,
 	"ErrOperationFailed":  accountkit.ErrOperationFailed,
+	"ErrCancelled":        accountkit.ErrCancelled,
 }
 
 // sentinelNamed is the sentinel whose category is a status name, or nil.

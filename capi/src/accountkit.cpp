@@ -14,6 +14,7 @@
 #include "core/api.hpp"
 #include "core/batch.hpp"
 #include "core/client.hpp"
+#include "core/pager.hpp"
 #include "core/describe.hpp"
 #include "core/formats.hpp"
 #include "guard.hpp"

@@ -18,6 +18,7 @@ from . import _core
 from .client import Client, Outcome, Result, describe_vendors, validate, validate_many
 from .errors import (
     AuthError,
+    CancelledError,
     DecodeError,
     Error,
     FieldError,
@@ -65,6 +66,7 @@ __all__ = [
     "UnknownOperationError",
     "OutcomeUnknownError",
     "OperationFailedError",
+    "CancelledError",
     "InternalError",
     "OutOfMemoryError",
 ]

@@ -34,6 +34,7 @@ __all__ = [
     "UnknownOperationError",
     "OutcomeUnknownError",
     "OperationFailedError",
+    "CancelledError",
     "InternalError",
     "OutOfMemoryError",
     "error_class",
@@ -205,6 +206,13 @@ class OperationFailedError(Error):
     code = 14
 
 
+class CancelledError(Error):
+    """The operation was cancelled by its caller before it finished (a create
+    or delete that may have reached the vendor is an OutcomeUnknownError)."""
+
+    code = 15
+
+
 _CLASSES: tuple[type[Error], ...] = (
     InvalidArgumentError,
     ValidationError,
@@ -220,6 +228,7 @@ _CLASSES: tuple[type[Error], ...] = (
     OutOfMemoryError,
     InternalError,
     OperationFailedError,
+    CancelledError,
 )
 
 

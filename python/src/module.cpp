@@ -31,6 +31,7 @@
 #include "core/api.hpp"
 #include "core/batch.hpp"
 #include "core/client.hpp"
+#include "core/pager.hpp"
 #include "core/describe.hpp"
 #include "core/schema.hpp"
 #include "sandbox/sandbox.hpp"

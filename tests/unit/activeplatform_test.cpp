@@ -8,6 +8,8 @@
 #include <vector>
 
 #include "core/client.hpp"
+#include "core/redact.hpp"
+#include "core/request.hpp"
 #include "core/vendors/activeplatform/activeplatform.hpp"
 
 using ak::FieldError;
@@ -398,14 +400,13 @@ TEST(ActivePlatformAuth, ApiTokenIsRequired) {
 
 TEST(ActivePlatformAuth, ApiTokenIsAPercentEncodedQueryParameter) {
   auto auth = ap().authenticator({{"api_token", "vY5f/test+K3g&x=y"}});
-  ak::Transport t(ak::TransportOptions{});
   ak::HttpRequest req;
   req.url = "https://ap.example/api/vendor/v1/accounts.json";
-  auth->apply(req, t);
+  EXPECT_EQ(auth->authorize(req, 0).kind, ak::Authenticator::Step::Ready);
   EXPECT_EQ(req.url, "https://ap.example/api/vendor/v1/accounts.json?api_token=vY5f%2Ftest%2BK3g%26x%3Dy");
   ak::HttpRequest list;
   list.url = "https://ap.example/api/vendor/v1/accounts.json?page=1";
-  auth->apply(list, t);
+  EXPECT_EQ(auth->authorize(list, 0).kind, ak::Authenticator::Step::Ready);
   EXPECT_EQ(list.url, "https://ap.example/api/vendor/v1/accounts.json?page=1&api_token=vY5f%2Ftest%2BK3g%26x%3Dy");
   EXPECT_TRUE(list.headers.empty());
   EXPECT_EQ(auth->secrets(), std::vector<std::string>{"vY5f/test+K3g&x=y"});

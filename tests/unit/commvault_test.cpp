@@ -9,6 +9,8 @@
 #include <vector>
 
 #include "core/client.hpp"
+#include "core/redact.hpp"
+#include "core/request.hpp"
 #include "core/vendors/commvault/commvault.hpp"
 
 using ak::FieldError;
@@ -149,9 +151,8 @@ TEST(CommvaultVendor, AuthenticatorNeedsUsernameAndPasswordOrAToken) {
   EXPECT_EQ(fetched->secrets(), std::vector<std::string>{"pw-123"});
   // A caller-given token is sent as is and cannot be refreshed.
   auto given = v.authenticator({{"base_url", "https://x.example"}, {"access_token", "tok-456"}});
-  ak::Transport transport({});
   ak::HttpRequest req;
-  given->apply(req, transport);
+  EXPECT_EQ(given->authorize(req, 0).kind, ak::Authenticator::Step::Ready);
   ASSERT_EQ(req.headers.size(), 1u);
   EXPECT_EQ(req.headers[0].first, "Authorization");
   EXPECT_EQ(req.headers[0].second, "Bearer tok-456");

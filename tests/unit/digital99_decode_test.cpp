@@ -9,6 +9,8 @@
 #include <vector>
 
 #include "core/client.hpp"
+#include "core/redact.hpp"
+#include "core/request.hpp"
 #include "core/vendors/digital99/digital99.hpp"
 
 using namespace std::literals;

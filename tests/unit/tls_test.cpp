@@ -9,6 +9,8 @@
 #include <thread>
 
 #include "core/client.hpp"
+#include "core/redact.hpp"
+#include "core/request.hpp"
 #include "core/vendors/digital99/digital99.hpp"
 
 namespace {

@@ -83,7 +83,9 @@ typedef enum ak_status {
   AK_E_OUTCOME_UNKNOWN = 11,  /* a create may or may not have happened */
   AK_E_NOMEM = 12,            /* out of memory (no error object could be made) */
   AK_E_INTERNAL = 13,         /* a bug in accountkit: please report it */
-  AK_E_OPERATION_FAILED = 14  /* an asynchronous operation settled in failure */
+  AK_E_OPERATION_FAILED = 14, /* an asynchronous operation settled in failure */
+  AK_E_CANCELLED = 15         /* cancelled by its caller before it finished (a create or delete that
+                                 may have reached the vendor is AK_E_OUTCOME_UNKNOWN instead) */
 } ak_status;
 
 /* A one-sentence English description of a status (static storage; never NULL). */

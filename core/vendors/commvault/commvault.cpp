@@ -121,13 +121,16 @@ Error vendor_error(const Operation *op, const HttpResponse &resp, std::string_vi
   return e;
 }
 
-// Never retried: wrong credentials stay wrong.
-Token fetch_token(Transport &t, const std::string &url, const std::string &username, const std::string &password) {
+HttpRequest token_request(const std::string &url, const std::string &username, const std::string &password) {
   HttpRequest req;
   req.method = Method::Post;
   req.url = url;
   req.body = to_json(Value(Object{{"username", username}, {"password", password}}));
-  HttpResponse resp = t.perform(req);
+  return req;
+}
+
+// A refusal is not retriable: wrong credentials stay wrong.
+Token read_token(const HttpResponse &resp) {
   if (!is_2xx(resp.status)) throw vendor_error(nullptr, resp, "authentication refused: ");
   const Value *token = nullptr;
   Value body;
@@ -168,8 +171,8 @@ class Commvault final : public Vendor {
     std::string username = require_option(opts, "username", name);
     std::string password = require_option(opts, "password", name);
     std::string url = opts.at("base_url") + kAuthenticatePath;
-    auto fetch = [url, username, password](Transport &t) { return fetch_token(t, url, username, password); };
-    return std::make_unique<BearerAuth>(fetch, std::vector<std::string>{password});
+    TokenSource source{[url, username, password] { return token_request(url, username, password); }, read_token};
+    return std::make_unique<BearerAuth>(std::move(source), std::vector<std::string>{password});
   }
 
   Value decode(const Operation &op, const HttpResponse &resp) const override {

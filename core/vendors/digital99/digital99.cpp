@@ -20,6 +20,7 @@ Operation create_account() {
   Operation op = operation("create_account", OpKind::Create, Method::Post, "/api/online/createAccount");
   op.result_id = "account_id";
   op.natural_key = "reference";  // list_accounts returns it [ours]
+  op.lookup_op = "list_accounts";
   op.request = Field::object("", {
       Field::string("account_name").max(100).req().describe("the business name"),
       Field::integer("agents").digits(4).req().describe("how many agents the account may create"),
@@ -207,8 +208,8 @@ class Digital99 final : public Vendor {
     std::string id = require_option(opts, "client_id", name);
     std::string secret = require_option(opts, "client_secret", name);
     std::string url = opts.at("base_url") + kTokenPath;
-    auto fetch = [id, secret, url](Transport &t) { return fetch_token(t, url, id, secret); };
-    return std::make_unique<BearerAuth>(fetch, std::vector<std::string>{secret});
+    TokenSource source{[id, secret, url] { return token_request(url, id, secret); }, read_token};
+    return std::make_unique<BearerAuth>(std::move(source), std::vector<std::string>{secret});
   }
 
   Value decode(const Operation &op, const HttpResponse &resp) const override {
@@ -265,15 +266,17 @@ class Digital99 final : public Vendor {
     return body;
   }
 
-  // Never retried: a wrong secret (reason 2) or a block (reason 3) only gets
-  // worse with more attempts.
-  static Token fetch_token(Transport &t, const std::string &url, const std::string &id,
-                           const std::string &secret) {
+  static HttpRequest token_request(const std::string &url, const std::string &id, const std::string &secret) {
     HttpRequest req;
     req.method = Method::Post;
     req.url = url;
     req.body = to_json(Value(Object{{"client_id", id}, {"client_secret", secret}}));
-    HttpResponse resp = t.perform(req);
+    return req;
+  }
+
+  // A refusal is not retriable: a wrong secret (reason 2) or a block (reason
+  // 3) only gets worse with more attempts.
+  static Token read_token(const HttpResponse &resp) {
     Value body = parse_answer(resp);
     const Value *reason = body.find("reason");
     int code = reason && reason->is_int() ? reason_code(*reason) : -1;

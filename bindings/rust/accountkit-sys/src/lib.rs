@@ -60,6 +60,7 @@ pub const AK_E_OUTCOME_UNKNOWN: ak_status = 11;
 pub const AK_E_NOMEM: ak_status = 12;
 pub const AK_E_INTERNAL: ak_status = 13;
 pub const AK_E_OPERATION_FAILED: ak_status = 14;
+pub const AK_E_CANCELLED: ak_status = 15;
 
 // ---- log levels -------------------------------------------------------------
 /// `enum ak_log_level` (an `int` in the C ABI).

@@ -286,6 +286,7 @@ fn enum_values_and_version_macros_match() {
         ("AK_E_NOMEM", AK_E_NOMEM),
         ("AK_E_INTERNAL", AK_E_INTERNAL),
         ("AK_E_OPERATION_FAILED", AK_E_OPERATION_FAILED),
+        ("AK_E_CANCELLED", AK_E_CANCELLED),
         ("AK_LOG_DEBUG", AK_LOG_DEBUG),
         ("AK_LOG_INFO", AK_LOG_INFO),
         ("AK_LOG_WARNING", AK_LOG_WARNING),

@@ -56,6 +56,8 @@ pub enum ErrorKind {
     Internal,
     /// An asynchronous operation settled in failure.
     OperationFailed,
+    /// Cancelled by its caller before it finished.
+    Cancelled,
     /// A number this version of the bindings has no variant for.
     Other(i32),
 }
@@ -79,6 +81,7 @@ impl ErrorKind {
             sys::AK_E_NOMEM => Self::NoMemory,
             sys::AK_E_INTERNAL => Self::Internal,
             sys::AK_E_OPERATION_FAILED => Self::OperationFailed,
+            sys::AK_E_CANCELLED => Self::Cancelled,
             other => Self::Other(other),
         }
     }
@@ -101,6 +104,7 @@ impl ErrorKind {
             Self::NoMemory => sys::AK_E_NOMEM,
             Self::Internal => sys::AK_E_INTERNAL,
             Self::OperationFailed => sys::AK_E_OPERATION_FAILED,
+            Self::Cancelled => sys::AK_E_CANCELLED,
             Self::Other(s) => s,
         }
     }

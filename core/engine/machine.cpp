@@ -1,0 +1,339 @@
+#include "core/engine/machine.hpp"
+
+#include <algorithm>
+
+#include "core/api.hpp"
+#include "core/client.hpp"
+#include "core/request.hpp"
+
+namespace ak::engine {
+
+namespace {
+
+std::chrono::milliseconds seconds_to_ms(double secs) {
+  // Clamped: a Retry-After of 1e300 must not overflow into a negative wait.
+  return std::chrono::milliseconds(static_cast<long>(std::min(secs, 1e9) * 1000));
+}
+
+bool changes_state(const Operation &op) { return op.kind == OpKind::Create || op.kind == OpKind::Delete; }
+
+}  // namespace
+
+Machine::Machine(const Client &client, std::shared_ptr<ClientState> state, const Operation &op, Value fields,
+                 Clock::time_point deadline)
+    : client_(client), state_(std::move(state)), op_(op), body_(std::move(fields)), deadline_(deadline) {}
+
+Machine::Machine(Child, const Client &client, std::shared_ptr<ClientState> state, const Operation &op, Value fields,
+                 Clock::time_point deadline)
+    : Machine(client, std::move(state), op, std::move(fields), deadline) {
+  child_ = true;
+}
+
+Machine::~Machine() {
+  // A token fetch this machine owned ends with it, so nobody waits for it forever.
+  if (phase_ == Phase::Token) state_->auth->fetch_failed(Error(Status::Cancelled, "the token request was abandoned"));
+}
+
+const HttpRequest &Machine::request() const { return phase_ == Phase::Lookup ? page_->request() : sent_; }
+
+Step Machine::next(Clock::time_point now) {
+  for (;;) {
+    if (phase_ == Phase::Done) return {};
+    if (cancelled() || now >= deadline_) {
+      stop(now);
+      continue;
+    }
+    switch (phase_) {
+      case Phase::Prepare: prepare(); break;
+      case Phase::Admit: return admit(now);
+      case Phase::Authorize: return authorize(now);
+      case Phase::Backoff:
+        if (now < wake_) return {Step::Sleep, bounded(wake_)};
+        phase_ = Phase::Admit;
+        break;
+      case Phase::Lookup: return lookup(now);
+      case Phase::Token:
+      case Phase::Sending: return {Step::Send};  // still in flight: nothing new to do
+      case Phase::Done: break;
+    }
+  }
+}
+
+void Machine::prepare() {
+  started_ = Clock::now();
+  ClientState &s = *state_;
+  if (!child_) {
+    std::vector<FieldError> errors = api::problems(op_, body_, s.settings.validate);
+    if (!errors.empty()) {
+      finish(api::validation_error(s.vendor, op_.name, std::move(errors)));
+      return;
+    }
+    if (!body_.is_object()) body_ = Value::object();
+    // The natural key lets a lost create be found again: make one if the caller gave none.
+    if (op_.kind == OpKind::Create && !op_.natural_key.empty()) {
+      const Value *key = body_.find(op_.natural_key);
+      if (!key || key->is_null()) body_.set(op_.natural_key, s.generate_key());
+    }
+  }
+  try {
+    prepared_ = build_request(s.settings.base_url, op_, body_);
+  } catch (Error &e) {
+    finish(std::move(e));
+    return;
+  }
+  phase_ = Phase::Admit;
+}
+
+Step Machine::admit(Clock::time_point now) {
+  RateLimiter &limiter = state_->limiter;
+  if (!admitted_ && limiter.limits()) {
+    RateLimiter::Refusal refused;
+    auto at = limiter.reserve(now, op_.method == Method::Get, state_->settings.rate_limit_max_wait, &refused);
+    if (!at) {
+      // Held back by our own rate limit: nothing was sent, and the wait is the caller's call.
+      double secs = std::chrono::duration<double>(refused.wait).count();
+      Error e(Status::RateLimited, "not sent: the client's " + refused.limit + " limit admits it in " +
+                                       std::to_string(static_cast<long>(secs + 0.999)) +
+                                       " s, more than rate_limit_max_wait_ms");
+      e.retriable = true;
+      e.retry_after = secs;
+      e.attempts = attempts_;
+      finish(std::move(e));
+      return {};
+    }
+    if (*at > now) {
+      admitted_ = true;
+      return {Step::Sleep, bounded(*at)};
+    }
+  }
+  admitted_ = false;
+  ++attempts_;
+  sent_ = prepared_;
+  phase_ = Phase::Authorize;
+  return authorize(now);
+}
+
+Step Machine::authorize(Clock::time_point now) {
+  Authenticator::Step a = state_->auth->authorize(sent_, waited_);
+  switch (a.kind) {
+    case Authenticator::Step::Ready:
+      waited_ = 0;
+      phase_ = Phase::Sending;
+      unresolved_ = unresolved_ || changes_state(op_);  // from here on it may reach the vendor
+      return {Step::Send};
+    case Authenticator::Step::Fetch:
+      waited_ = 0;
+      phase_ = Phase::Token;
+      sent_ = std::move(a.fetch);
+      return {Step::Send};
+    case Authenticator::Step::Wait:
+      waited_ = a.generation;
+      return {Step::Park, deadline_, a.generation};
+    case Authenticator::Step::Failed:
+      waited_ = 0;
+      failed(std::move(a.error), now);
+      return next(now);
+  }
+  return {};
+}
+
+void Machine::on_response(HttpResponse resp, Clock::time_point now) {
+  if (phase_ == Phase::Lookup) {
+    page_->on_response(std::move(resp), now);
+    return;
+  }
+  if (phase_ == Phase::Token) {
+    phase_ = Phase::Authorize;
+    if (auto e = state_->auth->fetched(resp)) failed(std::move(*e), now);
+    // Authorize again: the token is there, or another fetch began meanwhile.
+    sent_ = prepared_;
+    return;
+  }
+  try {
+    Result r = client_.decode(op_, resp);
+    state_->quota.refill();
+    succeed(std::move(r));
+  } catch (Error &e) {
+    // The vendor said our token is no longer valid (so it did nothing):
+    // refresh once and resend.
+    if (e.token_rejected && !refreshed_ && state_->auth->invalidate(sent_)) {
+      refreshed_ = true;
+      unresolved_ = false;
+      phase_ = Phase::Admit;
+      return;
+    }
+    failed(std::move(e), now);
+  }
+}
+
+void Machine::on_no_response(Error e, Clock::time_point now) {
+  if (phase_ == Phase::Lookup) {
+    page_->on_no_response(std::move(e), now);
+    return;
+  }
+  if (phase_ == Phase::Token) state_->auth->fetch_failed(e);
+  failed(std::move(e), now);
+}
+
+void Machine::interrupt(Clock::time_point now) {
+  if (phase_ == Phase::Lookup) {
+    page_->interrupt(now);
+    return;
+  }
+  if (phase_ == Phase::Token) state_->auth->fetch_failed(Error(Status::Cancelled, "the token request was abandoned"));
+  // Stays Sending/Token until next() stops it (cancelled or past the deadline).
+  if (phase_ == Phase::Token) phase_ = Phase::Authorize;
+}
+
+void Machine::failed(Error e, Clock::time_point now) {
+  e.attempts = attempts_;
+  // Held back by our own rate limit: nothing was sent, and the wait is the caller's call.
+  if (e.status == Status::RateLimited && e.http_status == 0) return finish(std::move(e));
+  bool unclear = ambiguous(e);
+  if (phase_ == Phase::Sending) unresolved_ = changes_state(op_) && unclear;
+  if (op_.kind == OpKind::Create && unclear && !child_) {
+    // Never resent blindly: find out whether the attempt landed.
+    if (op_.natural_key.empty() || op_.lookup_op.empty()) {
+      Error u = outcome_unknown(e, state_->vendor.name + " has no key to look the account up by: list accounts "
+                                                         "(for example by email) before creating it again");
+      u.raw_body = e.raw_body;
+      return finish(std::move(u));
+    }
+    return start_lookup(std::move(e));
+  }
+  retry_or_give_up(std::move(e), now);
+}
+
+void Machine::retry_or_give_up(Error e, Clock::time_point now) {
+  const Settings &set = state_->settings;
+  // A delete resent after an unanswered attempt finds the account gone: that attempt did it.
+  if (op_.kind == OpKind::Delete && delete_maybe_applied_ && e.status == Status::NotFound)
+    return succeed(client_.item_result(op_, Value::object()));
+  if (!e.retriable) return finish(std::move(e));
+  if (attempts_ >= set.max_attempts) {
+    e.message += " (gave up after " + std::to_string(attempts_) + " attempts)";
+    return finish(std::move(e));
+  }
+  auto delay = backoff(set.retry_base, set.retry_max, attempts_, state_->jitter);
+  if (e.retry_after >= 0) {
+    auto asked = seconds_to_ms(e.retry_after);
+    if (asked > set.retry_after_max) return finish(std::move(e));  // longer than we may wait: the caller decides
+    delay = std::max(delay, asked);
+  }
+  if (now + delay - started_ > set.retry_time_budget) {
+    e.message += " (retry time budget exhausted after " + std::to_string(attempts_) + " attempts)";
+    return finish(std::move(e));
+  }
+  if (!state_->quota.take()) {
+    e.message += " (retry quota exhausted: the vendor keeps failing, not retrying)";
+    return finish(std::move(e));
+  }
+  delete_maybe_applied_ = delete_maybe_applied_ || (op_.kind == OpKind::Delete && ambiguous(e));
+  unresolved_ = delete_maybe_applied_;
+  client_.log(LogLevel::Warning, state_->vendor.name + " " + op_.name + ": attempt " + std::to_string(attempts_) +
+                                     " failed (" + e.message + "); retrying in " + std::to_string(delay.count()) +
+                                     " ms");
+  refreshed_ = false;
+  wake_ = now + delay;
+  phase_ = Phase::Backoff;
+}
+
+void Machine::start_lookup(Error cause) {
+  const Operation &list = api::operation(state_->vendor, op_.lookup_op);
+  cause_ = std::move(cause);
+  walk_ = std::make_unique<PageWalk>(list, Value::object());
+  page_.reset(new Machine(Child{}, client_, state_, list, walk_->page_fields(), deadline_));
+  phase_ = Phase::Lookup;
+}
+
+Step Machine::lookup(Clock::time_point now) {
+  for (;;) {
+    Step s = page_->next(now);
+    if (s.kind != Step::Finished) return s;
+    const std::string &key_name = op_.natural_key;
+    const std::string key = body_.find(key_name)->as_string();
+    if (page_->error()) {
+      Error cause = std::move(*cause_);
+      finish(outcome_unknown(cause, "looking it up failed: " + page_->error()->message));
+      return {};
+    }
+    const Operation &list = walk_->operation();
+    for (Value &item : walk_->take(std::move(page_->result()->data))) {
+      const Value *v = item.find(key_name);
+      if (v && v->is_string() && v->as_string() == key) {
+        client_.log(LogLevel::Info, state_->vendor.name + " " + op_.name + ": the lost answer's account exists (" +
+                                        key_name + " " + key + "); returning it");
+        succeed(client_.item_result(list, std::move(item)));
+        return {};
+      }
+    }
+    if (walk_->done()) {
+      // Certainly not applied: resending is safe.
+      Error cause = std::move(*cause_);
+      cause_.reset();
+      page_.reset();
+      walk_.reset();
+      unresolved_ = false;
+      cause.retriable = true;
+      retry_or_give_up(std::move(cause), now);
+      return next(now);
+    }
+    page_.reset(new Machine(Child{}, client_, state_, list, walk_->page_fields(), deadline_));
+  }
+}
+
+Error Machine::outcome_unknown(const Error &cause, const std::string &why) const {
+  std::string how = why;
+  if (!op_.natural_key.empty() && !op_.lookup_op.empty()) {
+    const Value *key = body_.find(op_.natural_key);
+    if (key && key->is_string())
+      how += ": look for " + op_.natural_key + " \"" + key->as_string() + "\" with " + op_.lookup_op +
+             " before creating it again";
+  }
+  Error e(Status::OutcomeUnknown, op_.name + " may or may not have been applied (" + cause.message + "), and " + how);
+  if (op_.natural_key.empty() || op_.lookup_op.empty())
+    e.message = op_.name + " may or may not have been applied (" + cause.message + "); " + how;
+  e.attempts = attempts_;
+  e.http_status = cause.http_status;
+  return e;
+}
+
+void Machine::stop(Clock::time_point now) {
+  const bool cancel = cancelled();
+  if (phase_ == Phase::Lookup && page_) page_.reset();  // its transfer was dropped by the driver
+  Error why(cancel ? Status::Cancelled : Status::Timeout,
+            cancel ? "cancelled" : "the operation's deadline passed");
+  why.attempts = attempts_;
+  if (unresolved_ || cause_) {
+    // It may have reached the vendor: say so, never a silent failure.
+    std::string what = cancel ? "it was cancelled" : "its deadline passed";
+    Error cause = cause_ ? *cause_ : why;
+    if (!cause_) cause.message = what + " while it may have been on its way";
+    finish(outcome_unknown(cause, op_.kind == OpKind::Delete ? "check that the account is gone"
+                                                              : "nothing more was tried"));
+    return;
+  }
+  (void)now;
+  why.message = op_.name + (cancel ? " was cancelled" : " ran out of time (its deadline passed)") +
+                (attempts_ ? " after " + std::to_string(attempts_) + " attempt" + (attempts_ == 1 ? "" : "s") +
+                                 " that did not succeed"
+                           : " before anything was sent");
+  why.retriable = !cancel;
+  finish(std::move(why));
+}
+
+void Machine::succeed(Result r) {
+  // A create's result carries the natural key it was sent with (generated or not).
+  if (!op_.natural_key.empty() && !r.data.find(op_.natural_key))
+    if (const Value *key = body_.find(op_.natural_key)) r.data.set(op_.natural_key, *key);
+  result_ = std::move(r);
+  phase_ = Phase::Done;
+}
+
+void Machine::finish(Error e) {
+  if (!child_) client_.finalize(*state_, op_, e);
+  error_ = std::move(e);
+  phase_ = Phase::Done;
+}
+
+}  // namespace ak::engine

@@ -1,0 +1,138 @@
+// One operation's life as a state machine that does no I/O:
+//
+//   prepare (validate, generate a natural key) -> admit (rate-limit slot) ->
+//   authorize (a token fetch is a step) -> send -> decode -> done | retry after
+//   a delay | look a lost create up (pages of the vendor's lookup operation,
+//   each a child machine) | re-authenticate once | give up.
+//
+// A driver (core/engine/driver.hpp) performs what next() asks for and reports
+// back; the same machine serves ak_call (a batch of one) and batches, so every
+// rule of an operation's life is written once, here. Cancellation and a
+// deadline are part of the machine: an operation stops where it is, and a
+// create or delete that may have reached the vendor ends as OutcomeUnknown,
+// never silently.
+//
+// A machine belongs to one driver thread; only cancel() may be called from
+// another thread.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <optional>
+
+#include "core/http.hpp"
+#include "core/pager.hpp"
+#include "core/result.hpp"
+#include "core/state.hpp"
+
+namespace ak {
+class Client;
+}  // namespace ak
+
+namespace ak::engine {
+
+using Clock = std::chrono::steady_clock;
+
+// What the machine needs from its driver next.
+struct Step {
+  enum Kind {
+    Send,      // perform request(), then report with on_response or on_no_response
+    Sleep,     // call next() again at until
+    Park,      // call next() again once the authenticator's generation moves past generation
+    Finished,  // the outcome is ready
+  } kind = Finished;
+  Clock::time_point until{};
+  std::uint64_t generation = 0;
+};
+
+class Machine {
+ public:
+  static constexpr Clock::time_point kNoDeadline = Clock::time_point::max();
+
+  // Operation op of client, with fields as the caller gave them (validated by
+  // the first step), running with state until deadline.
+  Machine(const Client &client, std::shared_ptr<ClientState> state, const Operation &op, Value fields,
+          Clock::time_point deadline = kNoDeadline);
+  ~Machine();
+  Machine(const Machine &) = delete;
+  Machine &operator=(const Machine &) = delete;
+
+  // The next step, given the time now. After Send, call on_response or
+  // on_no_response (not next) once the exchange ends.
+  Step next(Clock::time_point now);
+  // The request of the last Send step (credentials included).
+  const HttpRequest &request() const;
+  // The last Send's answer, or the failure that left it without one.
+  void on_response(HttpResponse resp, Clock::time_point now);
+  void on_no_response(Error e, Clock::time_point now);
+  // The driver dropped the last Send's transfer (cancelled or past the
+  // deadline): whether it reached the vendor is unknown.
+  void interrupt(Clock::time_point now);
+
+  // Stop as soon as possible: the next step ends the operation. Thread-safe.
+  void cancel() { cancelled_.store(true, std::memory_order_relaxed); }
+  bool cancelled() const { return cancelled_.load(std::memory_order_relaxed); }
+  Clock::time_point deadline() const { return deadline_; }
+
+  bool finished() const { return phase_ == Phase::Done; }
+  // The outcome, once finished: a result or an error (vendor, operation and
+  // message set, secrets scrubbed).
+  std::optional<Result> &result() { return result_; }
+  std::optional<Error> &error() { return error_; }
+
+  ClientState &state() const { return *state_; }
+  const Operation &operation() const { return op_; }
+  int attempts() const { return attempts_; }
+
+ private:
+  enum class Phase { Prepare, Admit, Authorize, Token, Sending, Backoff, Lookup, Done };
+
+  // A child: one page of a lost create's lookup, its fields already ours.
+  struct Child {};
+  Machine(Child, const Client &client, std::shared_ptr<ClientState> state, const Operation &op, Value fields,
+          Clock::time_point deadline);
+
+  void prepare();
+  Step admit(Clock::time_point now);
+  Step authorize(Clock::time_point now);
+  Step lookup(Clock::time_point now);
+  // An attempt failed: decide what next (phase and outcome).
+  void failed(Error e, Clock::time_point now);
+  // The retry half of failed(), also where a lookup that found nothing resumes.
+  void retry_or_give_up(Error e, Clock::time_point now);
+  void start_lookup(Error cause);
+  void stop(Clock::time_point now);
+  void succeed(Result r);
+  void finish(Error e);
+  Error outcome_unknown(const Error &cause, const std::string &why) const;
+  Clock::time_point bounded(Clock::time_point t) const { return t < deadline_ ? t : deadline_; }
+
+  const Client &client_;
+  std::shared_ptr<ClientState> state_;
+  const Operation &op_;
+  Value body_;             // the fields to send (validated, natural key added)
+  HttpRequest prepared_;   // the request without credentials
+  HttpRequest sent_;       // the last Send's request
+  Clock::time_point deadline_;
+  Clock::time_point started_{};
+  Phase phase_ = Phase::Prepare;
+  bool child_ = false;           // a lookup page: fields are ours, no lookup of its own
+  int attempts_ = 0;
+  bool admitted_ = false;        // holds a rate-limit slot for its next send
+  bool refreshed_ = false;       // the token was refreshed for this attempt
+  std::uint64_t waited_ = 0;     // the auth generation it parked on
+  bool unresolved_ = false;      // a create or delete may have reached the vendor
+  bool delete_maybe_applied_ = false;
+  Clock::time_point wake_{};     // Backoff: when to try again
+  std::atomic<bool> cancelled_{false};
+  // Lookup of a lost create: the failure that caused it, the walk, the page in flight.
+  std::optional<Error> cause_;
+  std::unique_ptr<PageWalk> walk_;
+  std::unique_ptr<Machine> page_;
+  std::optional<Result> result_;
+  std::optional<Error> error_;
+};
+
+}  // namespace ak::engine

@@ -1,0 +1,64 @@
+// The retry policy's pieces that hold no state of one operation: the per-client
+// retry quota, exponential backoff with full jitter, and what makes a failure
+// ambiguous (the request may have been applied). The decisions built on them
+// live in the operation state machine (core/engine/machine.hpp).
+#pragma once
+
+#include <algorithm>
+#include <chrono>
+#include <cstdint>
+#include <mutex>
+#include <random>
+
+#include "core/error.hpp"
+
+namespace ak {
+
+// Retries spend from a per-client quota that successes slowly refill, so a
+// vendor outage stops retries instead of multiplying the load (a token bucket).
+class RetryQuota {
+ public:
+  explicit RetryQuota(double capacity) : capacity_(capacity), tokens_(capacity) {}
+  // Takes one retry's worth; false when the quota is spent.
+  bool take() {
+    std::lock_guard lock(mu_);
+    if (tokens_ < 1) return false;
+    tokens_ -= 1;
+    return true;
+  }
+  // A success gives back a tenth of a retry, up to the capacity.
+  void refill() {
+    std::lock_guard lock(mu_);
+    tokens_ = std::min(capacity_, tokens_ + 0.1);
+  }
+
+ private:
+  std::mutex mu_;
+  double capacity_, tokens_;
+};
+
+// The random numbers of one client (backoff jitter, generated keys): seedable
+// for tests, shared by threads.
+class Jitter {
+ public:
+  explicit Jitter(std::uint64_t seed) : rng_(seed) {}
+  std::uint64_t next() {
+    std::lock_guard lock(mu_);
+    return rng_();
+  }
+
+ private:
+  std::mutex mu_;
+  std::mt19937_64 rng_;
+};
+
+// Exponential backoff with full jitter before attempt n+1 (n >= 1 attempts
+// made): uniform in [0, min(max, base * 2^(n-1))].
+std::chrono::milliseconds backoff(std::chrono::milliseconds base, std::chrono::milliseconds max, int attempt,
+                                  Jitter &jitter);
+
+// The request may have been applied although no success was seen: it left,
+// and the answer was lost, garbled, or a server error.
+bool ambiguous(const Error &e);
+
+}  // namespace ak
