@@ -203,24 +203,6 @@ void Transport::release(CURL *h) {
   idle_.push_back(h);
 }
 
-HttpResponse Transport::perform(HttpRequest req) {
-  struct Handle {
-    Transport *t;
-    CURL *h;
-    ~Handle() { t->release(h); }
-  } handle{this, acquire()};
-
-  HttpRequest current = std::move(req);
-  for (int hops = 0;; ++hops) {
-    Exchange ex(*this, handle.h, std::move(current));
-    HttpResponse resp = ex.finish(curl_easy_perform(handle.h));
-    auto next = ex.redirect(resp, hops);
-    if (!next) return resp;
-    current = ex.request();
-    current.url = std::move(*next);
-  }
-}
-
 struct Exchange::Io {
   HttpResponse resp;
   Sink sink{&resp.body, 0};

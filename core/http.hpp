@@ -60,7 +60,7 @@ class Transport;
 
 // One request set up on an easy handle. It owns everything libcurl reads or
 // writes during the transfer, so it must stay put until finish(): create it
-// with std::make_unique. Used by Transport::perform and by curl-multi batches.
+// with std::make_unique. The engine's driver (core/engine/driver.hpp) runs it.
 class Exchange {
  public:
   // pipewait (for multi handles): wait for a connection being set up to say
@@ -94,11 +94,6 @@ class Transport {
   ~Transport();
   Transport(const Transport &) = delete;
   Transport &operator=(const Transport &) = delete;
-
-  // Performs one exchange. Throws Error (Transport, Timeout) when no HTTP
-  // response was received. Thread-safe. Error messages never contain the URL's
-  // query (it may carry a token): callers add the redacted URL if they want.
-  HttpResponse perform(HttpRequest req);
 
   const TransportOptions &options() const { return opts_; }
 

@@ -18,23 +18,23 @@ namespace ak {
 // vendor outage stops retries instead of multiplying the load (a token bucket).
 class RetryQuota {
  public:
-  explicit RetryQuota(double capacity) : capacity_(capacity), tokens_(capacity) {}
+  explicit RetryQuota(long capacity) : capacity_(capacity * 10), tenths_(capacity * 10) {}
   // Takes one retry's worth; false when the quota is spent.
   bool take() {
     std::lock_guard lock(mu_);
-    if (tokens_ < 1) return false;
-    tokens_ -= 1;
+    if (tenths_ < 10) return false;
+    tenths_ -= 10;
     return true;
   }
   // A success gives back a tenth of a retry, up to the capacity.
   void refill() {
     std::lock_guard lock(mu_);
-    tokens_ = std::min(capacity_, tokens_ + 0.1);
+    tenths_ = std::min(capacity_, tenths_ + 1);
   }
 
  private:
   std::mutex mu_;
-  double capacity_, tokens_;
+  long capacity_, tenths_;  // in tenths of a retry: ten refills make exactly one
 };
 
 // The random numbers of one client (backoff jitter, generated keys): seedable

@@ -10,7 +10,7 @@ namespace ak {
 ClientState::ClientState(const Vendor &v, Settings s, std::uint64_t seed)
     : vendor(v),
       settings(std::move(s)),
-      quota(static_cast<double>(settings.retry_quota)),
+      quota(settings.retry_quota),
       limiter(settings.requests_per_second, settings.reads_per_hour, settings.writes_per_hour),
       jitter(seed) {}
 

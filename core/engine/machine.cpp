@@ -44,7 +44,7 @@ Step Machine::next(Clock::time_point now) {
       continue;
     }
     switch (phase_) {
-      case Phase::Prepare: prepare(); break;
+      case Phase::Prepare: prepare(now); break;
       case Phase::Admit: return admit(now);
       case Phase::Authorize: return authorize(now);
       case Phase::Backoff:
@@ -59,8 +59,8 @@ Step Machine::next(Clock::time_point now) {
   }
 }
 
-void Machine::prepare() {
-  started_ = Clock::now();
+void Machine::prepare(Clock::time_point now) {
+  started_ = now;
   ClientState &s = *state_;
   if (!child_) {
     std::vector<FieldError> errors = api::problems(op_, body_, s.settings.validate);
@@ -300,6 +300,8 @@ Error Machine::outcome_unknown(const Error &cause, const std::string &why) const
 
 void Machine::stop(Clock::time_point now) {
   const bool cancel = cancelled();
+  // A token fetch it owned ends here, so that nobody waits for it.
+  if (phase_ == Phase::Token) state_->auth->fetch_failed(Error(Status::Cancelled, "the token request was abandoned"));
   if (phase_ == Phase::Lookup && page_) page_.reset();  // its transfer was dropped by the driver
   Error why(cancel ? Status::Cancelled : Status::Timeout,
             cancel ? "cancelled" : "the operation's deadline passed");

@@ -94,7 +94,7 @@ class Machine {
   Machine(Child, const Client &client, std::shared_ptr<ClientState> state, const Operation &op, Value fields,
           Clock::time_point deadline);
 
-  void prepare();
+  void prepare(Clock::time_point now);
   Step admit(Clock::time_point now);
   Step authorize(Clock::time_point now);
   Step lookup(Clock::time_point now);

@@ -299,8 +299,10 @@ class Digital99 final : public Vendor {
       if (t->is_int()) exp = t->as_int();
       else if (t->is_string()) std::from_chars(t->as_string().data(), t->as_string().data() + t->as_string().size(), exp);
     }
-    out.expires_at = exp > 0 ? std::chrono::system_clock::time_point(std::chrono::seconds(exp))
-                             : std::chrono::system_clock::now() + std::chrono::hours(1);  // documented lifetime
+    // Past 2200 (or garbage) would overflow the clock: read as the documented hour.
+    constexpr std::int64_t kYear2200 = 7258118400;
+    out.expires_at = exp > 0 && exp < kYear2200 ? std::chrono::system_clock::time_point(std::chrono::seconds(exp))
+                                                : std::chrono::system_clock::now() + std::chrono::hours(1);
     return out;
   }
 };
