@@ -1,0 +1,50 @@
+"""Client options per vendor for apply (and the names the sandbox command
+prints): a TOML file's [VENDOR] tables, then ACCOUNTKIT_<VENDOR>_<OPTION>."""
+
+from __future__ import annotations
+
+import re
+import sys
+from typing import Any
+
+from .. import _describe
+from ._common import UsageError
+
+
+def env_prefix(vendor: str) -> str:
+    """ACCOUNTKIT_99DIGITAL_ for "99digital"."""
+    return "ACCOUNTKIT_" + re.sub(r"[^A-Za-z0-9]", "_", vendor).upper() + "_"
+
+
+def load_options(config: str | None, environ: Any) -> dict[str, dict[str, Any]]:
+    """Client options per vendor: the config file's [VENDOR] tables, then the
+    ACCOUNTKIT_<VENDOR>_<OPTION> environment variables over them."""
+    options: dict[str, dict[str, Any]] = {name: {} for name in (v["name"] for v in _describe.describe())}
+    if config:
+        if sys.version_info >= (3, 11):
+            import tomllib
+        else:  # pragma: no cover - Python 3.10
+            import tomli as tomllib
+        try:
+            with open(config, "rb") as f:
+                data = tomllib.load(f)
+        except OSError as e:
+            raise UsageError(f"cannot read {config}: {e.strerror}") from None
+        except tomllib.TOMLDecodeError as e:
+            raise UsageError(f"{config} is not valid TOML: {e}") from None
+        for vendor, table in data.items():
+            if vendor not in options:
+                raise UsageError(f'{config}: unknown vendor table [{vendor}] (known: {", ".join(options)})')
+            if not isinstance(table, dict):
+                raise UsageError(f"{config}: [{vendor}] must be a table of client options")
+            for name, value in table.items():
+                if not isinstance(value, (str, int, float, bool)):
+                    raise UsageError(f"{config}: [{vendor}] {name} must be a string, number or boolean")
+                options[vendor][name] = value
+    # The environment wins over the file: secrets are often injected that way.
+    for vendor, opts in options.items():
+        prefix = env_prefix(vendor)
+        for key, value in environ.items():
+            if key.startswith(prefix) and len(key) > len(prefix):
+                opts[key[len(prefix) :].lower()] = value
+    return options
