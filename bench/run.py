@@ -354,7 +354,8 @@ def spread(values: list[float]) -> float:
 def load_previous(paths: list[str]) -> list[tuple[str, dict[str, Any]]]:
     """The previous runs' ratios, first file first: each file is a results.json
     of an earlier run (its "ratios", or computed from its rows) or a baseline in
-    the same shape (bench/previous-engine.json)."""
+    the same shape (bench/previous-engine.json). A ratio measured while other
+    processes disturbed the run is left out (the next file's is used)."""
     out = []
     for path in paths:
         try:
@@ -364,10 +365,15 @@ def load_previous(paths: list[str]) -> list[tuple[str, dict[str, Any]]]:
             continue
         ratios = dict(data.get("ratios") or {})
         med = {r["key"]: r.get("median") for r in data.get("rows", [])}
+        busy = {r["key"]: any(x.get("other_cores", 0.0) > BUSY for x in r.get("runs", []))
+                for r in data.get("rows", [])}
         for key in ("c_seq", "py_call"):
             name = f"{key}/raw_curl"
             if name not in ratios and med.get(key) and med.get("raw_curl"):
                 ratios[name] = {"ratio": med[key] / med["raw_curl"], "spread": 0.0}
+            if name in ratios and "disturbed" not in ratios[name]:
+                ratios[name]["disturbed"] = busy.get(key, False) or busy.get("raw_curl", False)
+        ratios = {k: v for k, v in ratios.items() if not v.get("disturbed")}
         source = data.get("source") or f"{path} ({data.get('finished', 'time unknown')})"
         out.append((source, ratios))
     return out
@@ -396,6 +402,9 @@ def main() -> int:
     p.add_argument("--previous", action="append", default=[], metavar="RESULTS_JSON",
                    help="an earlier run's results.json (or a baseline in its shape) for the no-regression targets; "
                         "the first that has a row's ratio is used")
+    p.add_argument("--save-reference", metavar="FILE",
+                   help="also write the results here when the no-regression rows ran undisturbed, for the next "
+                        "run's --previous")
     p.add_argument("--wait-quiet", type=float, default=60,
                    help="seconds the whole bench may spend waiting for other processes to leave the CPUs alone")
     p.add_argument("--na", action="append", default=[], metavar="ROW=REASON")
@@ -679,7 +688,8 @@ def main() -> int:
             return f"| {name} | n/a | within noise of the previous run | |"
         got = r.median / rr.median
         now_spread = spread(paired_ratios(r, rr))
-        ratios[f"{key}/raw_curl"] = {"ratio": round(got, 4), "spread": round(now_spread, 4)}
+        disturbed = any(x.get("other_cores", 0.0) > BUSY for x in r.runs + rr.runs)
+        ratios[f"{key}/raw_curl"] = {"ratio": round(got, 4), "spread": round(now_spread, 4), "disturbed": disturbed}
         prev = next(((src, rs[f"{key}/raw_curl"]) for src, rs in previous if f"{key}/raw_curl" in rs), None)
         if prev is None:
             return f"| {name} | {got:.2f}x | within noise of the previous run (none found) | no previous run |"
@@ -719,6 +729,10 @@ def main() -> int:
                      f"{'PASS' if rss_mb < 64 and not rss.get('error') else 'MISS'} ({rss_mb / 64:.2f} of the limit) |")
     if prev_sources:
         notes.append("previous run for the no-regression targets: " + "; ".join(prev_sources))
+    keep = bool(ratios) and not any(v["disturbed"] for v in ratios.values())
+    if args.save_reference:
+        notes.append(f"this run {'is' if keep else 'is not'} kept as the previous run of the next one's no-regression "
+                     f"targets ({args.save_reference}){'' if keep else ': other processes disturbed those rows'}")
     if quiet.waited or discarded:
         notes.append(f"waited {quiet.waited:.0f} s in all for other processes to leave the CPUs alone; "
                      f"{discarded} disturbed runs were done again")
@@ -737,13 +751,15 @@ def main() -> int:
     if args.out_md:
         with open(args.out_md, "w", encoding="utf-8") as f:
             f.write(text + "\n")
-    if args.out_json:
-        with open(args.out_json, "w", encoding="utf-8") as f:
-            json.dump({"machine": info, "finished": time.strftime("%Y-%m-%d %H:%M:%S"), "ratios": ratios,
-                       "rows": [{"key": r.key, "label": r.label, "group": r.group, "in_flight": r.in_flight,
-                                 "na": r.na, "error": r.error, "median": r.median, "runs": r.runs}
-                                for r in all_rows],
-                       "apply": rss}, f, indent=1)
+    results = {"machine": info, "finished": time.strftime("%Y-%m-%d %H:%M:%S"), "ratios": ratios,
+               "rows": [{"key": r.key, "label": r.label, "group": r.group, "in_flight": r.in_flight,
+                         "na": r.na, "error": r.error, "median": r.median, "runs": r.runs}
+                        for r in all_rows],
+               "apply": rss}
+    for path in [args.out_json, args.save_reference if keep else None]:
+        if path:
+            with open(path, "w", encoding="utf-8") as f:
+                json.dump(results, f, indent=1)
     return 0
 
 

@@ -18,8 +18,8 @@
 #   BENCH_WAIT_QUIET      seconds the bench may spend in all waiting for other processes to
 #                         leave the CPUs alone before a run (default 60)
 #   BENCH_PREVIOUS        results.json of the run the no-regression targets compare with
-#                         (default: the last run's build/bench/results.json, then
-#                         bench/previous-engine.json)
+#                         (default: the last undisturbed run's, build/bench/results.reference.json,
+#                         then bench/previous-engine.json)
 #   JOBS                  build parallelism (default 2)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -208,17 +208,17 @@ if [ -x "$build/bench/ak_bench_delay_server" ]; then
 fi
 
 # ---- 5. measure -------------------------------------------------------------------
-# The no-regression targets compare with the last run (its results.json, kept
-# as results.previous.json before this run replaces it), then with the
-# previous engine's figures (bench/previous-engine.json).
+# The no-regression targets compare with the last run whose rows for them
+# other processes did not disturb (run.py keeps its results.json as
+# results.reference.json), then with the previous engine's figures
+# (bench/previous-engine.json).
 previous=()
 if [ -n "${BENCH_PREVIOUS:-}" ]; then
   previous+=(--previous "$BENCH_PREVIOUS")
-elif [ -f "$build/results.json" ]; then
-  cp "$build/results.json" "$build/results.previous.json"
-  previous+=(--previous "$root/$build/results.previous.json")
+elif [ -f "$build/results.reference.json" ]; then
+  previous+=(--previous "$root/$build/results.reference.json")
 fi
-previous+=(--previous "$root/bench/previous-engine.json")
+previous+=(--previous "$root/bench/previous-engine.json" --save-reference "$root/$build/results.reference.json")
 export PYTHONDONTWRITEBYTECODE=1  # no __pycache__ in bench/
 # In the background with `wait`, so that a signal to this script runs the trap at once.
 python3 bench/run.py --base-url "$base_url" --bin-dir "$root/$build/bench" --venv "$root/$venv" \
