@@ -35,7 +35,7 @@ int main(int argc, char **argv) {
   long calls = 0, failures = 0;
   size_t buffered = (size_t)in_flight * 4;
   struct bench_steady steady = {.in_flight = in_flight};
-  double start = bench_now(), deadline = start + seconds, end = start;
+  double cpu = bench_cpu_now(), start = bench_now(), deadline = start + seconds, end = start;
   for (;;) {
     int more = bench_now() < deadline;
     while (more && ak_batch_pending(b) < buffered) {
@@ -61,9 +61,10 @@ int main(int argc, char **argv) {
     bench_steady_tick(&steady, calls, end);
   }
   double took = end - start;
+  cpu = bench_cpu_now() - cpu;
   printf("{\"calls\": %ld, \"seconds\": %.6f, \"rate\": %.1f, \"steady_rate\": %.1f, \"failures\": %ld, "
-         "\"in_flight\": %ld}\n",
-         calls, took, (double)calls / took, bench_steady_rate(&steady, calls, end, start), failures, in_flight);
+         "\"in_flight\": %ld, \"cpu_seconds\": %.4f}\n",
+         calls, took, (double)calls / took, bench_steady_rate(&steady, calls, end, start), failures, in_flight, cpu);
   ak_batch_free(b);
   ak_client_free(c);
   bench_free_pool(records, pool);

@@ -194,6 +194,7 @@ int main(int argc, char **argv) {
   if (!slots) return 1;
 
   r.steady.in_flight = in_flight;
+  double cpu = bench_cpu_now();
   r.start = bench_now();
   r.deadline = r.start + seconds;
   r.end = r.start;
@@ -217,10 +218,11 @@ int main(int argc, char **argv) {
   else
     run_poll(&r);
   double took = r.end - r.start;
+  cpu = bench_cpu_now() - cpu;
   printf("{\"calls\": %ld, \"seconds\": %.6f, \"rate\": %.1f, \"steady_rate\": %.1f, \"failures\": %ld, "
-         "\"connects\": %ld, \"in_flight\": %ld}\n",
+         "\"connects\": %ld, \"in_flight\": %ld, \"cpu_seconds\": %.4f}\n",
          r.calls, took, (double)r.calls / took, bench_steady_rate(&r.steady, r.calls, r.end, r.start), r.failures,
-         r.connects, in_flight);
+         r.connects, in_flight, cpu);
 
   for (long k = 0; k < in_flight; ++k) curl_easy_cleanup(slots[k].h);
   free(slots);

@@ -27,6 +27,14 @@ static inline double bench_now(void) {
   return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+/* CPU time this process has used (every thread), for the "cpu_seconds" of a
+ * run: read when the clock starts and when it stops. */
+static inline double bench_cpu_now(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+  return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
 static inline long bench_arg_long(const char *s, const char *what) {
   char *end = NULL;
   long v = strtol(s, &end, 10);

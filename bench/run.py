@@ -210,7 +210,14 @@ def run_once(row: Row) -> None:
         row.error = f"exit {p.returncode}, {res.get('failures', 0)} failed calls: {' | '.join(tail)}"
         return
     res["other_cores"] = round(CpuMeter.other_cores(cpu_before, cpu_after), 3)
-    res["client_cores"] = round(CpuMeter.client_cores(cpu_before, cpu_after), 3)
+    # The client's CPU: over the measured window when the program reports it
+    # (cpu_seconds), else over the whole process (wrk).
+    if res.get("cpu_seconds") is not None and res.get("seconds"):
+        res["client_cores"] = round(res["cpu_seconds"] / res["seconds"], 3)
+        if res.get("calls"):
+            res["client_us_per_call"] = round(1e6 * res["cpu_seconds"] / res["calls"], 2)
+    else:
+        res["client_cores"] = round(CpuMeter.client_cores(cpu_before, cpu_after), 3)
     server = CpuMeter.server_cores(cpu_before, cpu_after, row.server_pid)
     if server is not None:
         res["server_cores"] = round(server, 3)
@@ -226,6 +233,12 @@ def fmt_rate(v: float | None) -> str:
     if v >= 1e6:
         return f"{v / 1e6:.2f} M"
     return f"{v:,.0f}"
+
+
+def miss_pct(got: float, want: float) -> str:
+    """How far got falls short of want, in percent of want."""
+    pct = 100 * (1 - got / want)
+    return f"{pct:.1f}%" if pct < 1 else f"{pct:.0f}%"
 
 
 def fmt_ratio(a: float | None, b: float | None) -> str:
@@ -335,6 +348,7 @@ def apply_rss(args: argparse.Namespace, base_url: str) -> dict[str, Any]:
 
 
 NOISE_FLOOR = 0.05  # the smallest tolerance of a "within noise of the previous run" target
+NOISY = 0.20  # a tolerance above this makes a no-regression verdict inconclusive
 
 
 def paired_ratios(row: Row, base: Row) -> list[float]:
@@ -408,6 +422,8 @@ def main() -> int:
     p.add_argument("--wait-quiet", type=float, default=60,
                    help="seconds the whole bench may spend waiting for other processes to leave the CPUs alone")
     p.add_argument("--na", action="append", default=[], metavar="ROW=REASON")
+    p.add_argument("--only", metavar="REGEX",
+                   help="run only the rows whose key matches (re.search; 'apply' for the apply run), e.g. '^lat_'")
     p.add_argument("--out-md")
     p.add_argument("--out-json")
     args = p.parse_args()
@@ -505,6 +521,12 @@ def main() -> int:
             r.na = "wrk is not installed"
         elif r.cmd and os.path.isabs(r.cmd[0]) and not os.path.exists(r.cmd[0]) and not r.na:
             r.na = f"not built: {r.cmd[0]} is missing"
+    if args.only:
+        for r in all_rows:
+            if not re.search(args.only, r.key) and not r.na:
+                r.na = f"not selected (--only {args.only})"
+        if not re.search(args.only, "apply"):
+            na.setdefault("apply", f"not selected (--only {args.only})")
     previous = load_previous(args.previous)
 
     quiet = QuietWait(args.wait_quiet)
@@ -575,23 +597,26 @@ def main() -> int:
                              "(a connection limit caps it)")
 
     def cpu_of(r: Row, key: str) -> str:
-        """The median run's cores for key (client_cores, server_cores)."""
+        """The median over the runs of key (client_cores, server_cores, client_us_per_call)."""
         vals = [x[key] for x in r.runs if key in x]
-        return f"{statistics.median(vals):.2f}" if vals else ""
+        if not vals:
+            return ""
+        v = statistics.median(vals)
+        return f"{v:.1f}" if key == "client_us_per_call" else f"{v:.2f}"
 
     def conns_of(r: Row) -> str:
         return "/".join(sorted({str(x.get("server_connections", "?")) for x in r.runs}, key=lambda v: (len(v), v)))
 
     # ---- table 1: the canned nginx, and validation ----
     lines.append(f"| # | measurement | median calls/s | runs (calls/s) | vs raw libcurl | vs raw multi {k} | conns/run "
-                 "| client CPU | server CPU | other load |")
-    lines.append("|---|---|---:|---|---:|---:|---:|---:|---:|---:|")
+                 "| client CPU | client µs/call | server CPU | other load |")
+    lines.append("|---|---|---:|---|---:|---:|---:|---:|---:|---:|---:|")
     for i, r in enumerate(rows + validation_rows, 1):
         if r.na:
-            lines.append(f"| {i} | {r.label} | n/a ({r.na}) | | | | | | | |")
+            lines.append(f"| {i} | {r.label} | n/a ({r.na}) | | | | | | | | |")
             continue
         if r.error:
-            lines.append(f"| {i} | {r.label} | error | {r.error[:160]} | | | | | | |")
+            lines.append(f"| {i} | {r.label} | error | {r.error[:160]} | | | | | | | |")
             continue
         runs = ", ".join(fmt_rate(x) for x in r.rates)
         conns = ""
@@ -603,19 +628,20 @@ def main() -> int:
         other = max(x.get("other_cores", 0.0) for x in r.runs)
         busy_runs += sum(1 for x in r.runs if x.get("other_cores", 0.0) > BUSY)
         lines.append(f"| {i} | {r.label} | {fmt_rate(r.median)} | {runs} | {vs_raw} | {vs_multi} | {conns} "
-                     f"| {cpu_of(r, 'client_cores')} | {cpu_of(r, 'server_cores')} | {other:.2f} |")
+                     f"| {cpu_of(r, 'client_cores')} | {cpu_of(r, 'client_us_per_call')} | {cpu_of(r, 'server_cores')} "
+                     f"| {other:.2f} |")
     n = len(rows) + len(validation_rows) + 1
     if "na" in rss:
         lines.append(f"| {n} | accountkit apply, {args.apply_records} records: peak RSS | n/a ({rss['na']}) "
-                     "| | | | | | | |")
+                     "| | | | | | | | |")
     elif "error" in rss and "max_rss_mb" not in rss:
         lines.append(f"| {n} | accountkit apply, {args.apply_records} records: peak RSS | error | {rss['error']} "
-                     "| | | | | | |")
+                     "| | | | | | | |")
     else:
         lines.append(f"| {n} | accountkit apply, {args.apply_records} records: peak RSS | {rss['max_rss_mb']:.1f} MB "
                      f"| 1 run: {rss['seconds']:.1f} s, {fmt_rate(rss['rate'])} records/s, {rss['ok']} ok | "
                      f"{fmt_ratio(rss['rate'], raw)} | {fmt_ratio(rss['rate'], multi)} | {rss['server_connections']} "
-                     "| | | |")
+                     "| | | | |")
         if rss.get("error"):
             notes.append(f"apply: {rss['error']}")
     lines.append("")
@@ -641,23 +667,25 @@ def main() -> int:
                      "rates are steady-state (from the in_flight-th completion on).")
         lines.append("")
         lines.append(f"| # | client | in flight | median calls/s | runs (calls/s) | ideal (n / {args.delay_ms:g} ms) "
-                     "| fraction of ideal | conns/run | client CPU | server CPU | other load |")
-        lines.append("|---|---|---:|---:|---|---:|---:|---:|---:|---:|---:|")
+                     "| fraction of ideal | vs raw multi (same n) | conns/run | client CPU | client µs/call | server CPU "
+                     "| other load |")
+        lines.append("|---|---|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|")
         for i, r in enumerate(latency_rows, 1):
             label = dict(latency_clients)[r.client]
             head = f"| L{i} | {label} | {r.in_flight}"
             if r.na:
-                lines.append(f"{head} | n/a ({r.na}) | | | | | | | |")
+                lines.append(f"{head} | n/a ({r.na}) | | | | | | | | | |")
                 continue
             if r.error:
-                lines.append(f"{head} | error | {r.error[:160]} | | | | | | |")
+                lines.append(f"{head} | error | {r.error[:160]} | | | | | | | | |")
                 continue
             check_runs(r)
             other = max(x.get("other_cores", 0.0) for x in r.runs)
             busy_runs += sum(1 for x in r.runs if x.get("other_cores", 0.0) > BUSY)
             lines.append(f"{head} | {fmt_rate(r.median)} | {', '.join(fmt_rate(x) for x in r.rates)} "
                          f"| {fmt_rate(ideal_of[r.in_flight])} | {r.median / ideal_of[r.in_flight]:.2f} "
-                         f"| {conns_of(r)} | {cpu_of(r, 'client_cores')} | {cpu_of(r, 'server_cores')} | {other:.2f} |")
+                         f"| {fmt_ratio(r.median, med.get(f'lat_raw_multi_{r.in_flight}'))} | {conns_of(r)} | {cpu_of(r, 'client_cores')} | {cpu_of(r, 'client_us_per_call')} "
+                         f"| {cpu_of(r, 'server_cores')} | {other:.2f} |")
         lines.append("")
 
     # ---- targets ----
@@ -673,7 +701,7 @@ def main() -> int:
             return f"| {name} | n/a | >= {show(want)} | |"
         got = value / base_value if ratio and base_value else value
         shown, wanted = show(got), f">= {show(want)}"
-        verdict = "PASS" if got >= want else f"MISS by {100 * (1 - got / want):.0f}%"
+        verdict = "PASS" if got >= want else f"MISS by {miss_pct(got, want)}"
         return f"| {name} | {shown} | {wanted} | {verdict} ({got / want:.2f} of target) |"
 
     ratios: dict[str, dict[str, float]] = {}
@@ -696,11 +724,14 @@ def main() -> int:
         src, pr = prev
         tol = max(NOISE_FLOOR, now_spread, float(pr.get("spread", 0.0)))
         floor = pr["ratio"] * (1 - tol)
-        verdict = "PASS" if got >= floor else f"MISS by {100 * (1 - got / floor):.0f}%"
+        verdict = "PASS" if got >= floor else f"MISS by {miss_pct(got, floor)}"
+        verdict += f" ({got / pr['ratio']:.2f} of previous)"
+        if tol > NOISY:
+            verdict += f"; noise {100 * tol:.0f}%: not conclusive, rerun on a quiet machine"
         if src not in prev_sources:
             prev_sources.append(src)
         return (f"| {name} | {got:.2f}x | >= {floor:.2f}x (previous {pr['ratio']:.2f}x - {100 * tol:.0f}% noise) "
-                f"| {verdict} ({got / pr['ratio']:.2f} of previous) |")
+                f"| {verdict} |")
 
     prev_sources: list[str] = []
     lines.append("| target | measured | wanted | result |")

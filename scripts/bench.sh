@@ -20,6 +20,8 @@
 #   BENCH_PREVIOUS        results.json of the run the no-regression targets compare with
 #                         (default: the last undisturbed run's, build/bench/results.reference.json,
 #                         then bench/previous-engine.json)
+#   BENCH_ONLY            a regular expression: run only the rows whose key matches (run.py --only;
+#                         the keys are in build/bench/results.json), e.g. '^lat_' or 'batch|run_many'
 #   JOBS                  build parallelism (default 2)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -224,7 +226,7 @@ export PYTHONDONTWRITEBYTECODE=1  # no __pycache__ in bench/
 python3 bench/run.py --base-url "$base_url" --bin-dir "$root/$build/bench" --venv "$root/$venv" \
   --work-dir "$root/$build" --seconds "$seconds" --reps "$reps" --apply-records "$apply_records" \
   --wait-quiet "${BENCH_WAIT_QUIET:-60}" --nginx-workers "$workers" --nginx-pid "$ngx_pid" \
-  "${delay[@]}" "${previous[@]}" \
+  "${delay[@]}" "${previous[@]}" ${BENCH_ONLY:+--only "$BENCH_ONLY"} \
   --out-md "$build/results.md" --out-json "$build/results.json" "${na[@]}" &
 run_pid=$!
 wait "$run_pid"
