@@ -348,7 +348,8 @@ def apply_rss(args: argparse.Namespace, base_url: str) -> dict[str, Any]:
 
 
 NOISE_FLOOR = 0.05  # the smallest tolerance of a "within noise of the previous run" target
-NOISY = 0.20  # a tolerance above this makes a no-regression verdict inconclusive
+NOISY = 0.20  # noise above this makes a no-regression verdict inconclusive
+NOISE_CAP = 0.50  # the tolerance never goes past this (a ratio is never allowed to halve)
 
 
 def paired_ratios(row: Row, base: Row) -> list[float]:
@@ -722,12 +723,13 @@ def main() -> int:
         if prev is None:
             return f"| {name} | {got:.2f}x | within noise of the previous run (none found) | no previous run |"
         src, pr = prev
-        tol = max(NOISE_FLOOR, now_spread, float(pr.get("spread", 0.0)))
+        noise = max(NOISE_FLOOR, now_spread, float(pr.get("spread", 0.0)))
+        tol = min(noise, NOISE_CAP)
         floor = pr["ratio"] * (1 - tol)
         verdict = "PASS" if got >= floor else f"MISS by {miss_pct(got, floor)}"
         verdict += f" ({got / pr['ratio']:.2f} of previous)"
-        if tol > NOISY:
-            verdict += f"; noise {100 * tol:.0f}%: not conclusive, rerun on a quiet machine"
+        if noise > NOISY:
+            verdict += f"; noise {100 * noise:.0f}%: not conclusive, rerun on a quiet machine"
         if src not in prev_sources:
             prev_sources.append(src)
         return (f"| {name} | {got:.2f}x | >= {floor:.2f}x (previous {pr['ratio']:.2f}x - {100 * tol:.0f}% noise) "
