@@ -668,8 +668,8 @@ def main() -> int:
                      "rates are steady-state (from the in_flight-th completion on).")
         lines.append("")
         lines.append(f"| # | client | in flight | median calls/s | runs (calls/s) | ideal (n / {args.delay_ms:g} ms) "
-                     "| fraction of ideal | vs raw multi (same n) | conns/run | client CPU | client µs/call | server CPU "
-                     "| other load |")
+                     "| fraction of ideal | vs raw multi (same n) | conns/run | client CPU | client µs/call "
+                     "| server CPU | other load |")
         lines.append("|---|---|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|")
         for i, r in enumerate(latency_rows, 1):
             label = dict(latency_clients)[r.client]
@@ -685,7 +685,8 @@ def main() -> int:
             busy_runs += sum(1 for x in r.runs if x.get("other_cores", 0.0) > BUSY)
             lines.append(f"{head} | {fmt_rate(r.median)} | {', '.join(fmt_rate(x) for x in r.rates)} "
                          f"| {fmt_rate(ideal_of[r.in_flight])} | {r.median / ideal_of[r.in_flight]:.2f} "
-                         f"| {fmt_ratio(r.median, med.get(f'lat_raw_multi_{r.in_flight}'))} | {conns_of(r)} | {cpu_of(r, 'client_cores')} | {cpu_of(r, 'client_us_per_call')} "
+                         f"| {fmt_ratio(r.median, med.get(f'lat_raw_multi_{r.in_flight}'))} | {conns_of(r)} "
+                         f"| {cpu_of(r, 'client_cores')} | {cpu_of(r, 'client_us_per_call')} "
                          f"| {cpu_of(r, 'server_cores')} | {other:.2f} |")
         lines.append("")
 
