@@ -9,6 +9,8 @@ MODE:
   ak_run_many      accountkit Client.run_many(generator, max_in_flight=K)
   requests_seq     requests.Session().post(json=fields) in a loop, response decoded
   requests_threads K threads, one requests.Session each
+  aiohttp          one aiohttp.ClientSession (TCPConnector(limit=K)), K asyncio tasks
+  httpx            one httpx.AsyncClient (Limits(max_connections=K)), K asyncio tasks
   validate_many    accountkit.validate_many over N records (no network), timed as one batch
   validate_each    accountkit.validate per record (no network)
 """
@@ -16,9 +18,11 @@ MODE:
 from __future__ import annotations
 
 import argparse
+import asyncio
 import itertools
 import json
 import os
+import resource
 import sys
 import threading
 import time
@@ -32,8 +36,50 @@ from records import TOKEN, pool  # noqa: E402
 CREATE_PATH = "/api/online/createAccount"
 
 
+CPU_START = 0.0  # time.process_time() when the clock started (start_clock)
+
+
+def start_clock() -> float:
+    """Starts a run's clock: returns perf_counter() and notes the CPU time so far."""
+    global CPU_START
+    CPU_START = time.process_time()
+    return time.perf_counter()
+
+
 def report(calls: int, seconds: float, failures: int, **extra: Any) -> dict[str, Any]:
-    return {"calls": calls, "seconds": round(seconds, 6), "rate": round(calls / seconds, 1), "failures": failures, **extra}
+    """The run's JSON line; cpu_seconds is this process's CPU (every thread) since start_clock()."""
+    return {"calls": calls, "seconds": round(seconds, 6), "rate": round(calls / seconds, 1), "failures": failures,
+            "cpu_seconds": round(time.process_time() - CPU_START, 4), **extra}
+
+
+def raise_nofile(need: int) -> None:
+    """Raises the soft limit on open files to the hard one (one per connection),
+    and fails if even that is below what `need` connections take."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft != resource.RLIM_INFINITY and (hard == resource.RLIM_INFINITY or soft < hard):
+        resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+        soft = hard
+    if soft != resource.RLIM_INFINITY and need + 64 > soft:
+        raise SystemExit(f"{need} connections need more open files than the limit ({soft})")
+
+
+class Steady:
+    """The steady-state rate, as the C programs count it (bench/records.h): the
+    clock starts at the IN_FLIGHT-th completion, when every connection is open."""
+
+    def __init__(self, in_flight: int) -> None:
+        self.in_flight = in_flight
+        self.warm_calls = 0
+        self.warm_at = 0.0
+
+    def tick(self, calls: int, now: float) -> None:
+        if calls == self.in_flight:
+            self.warm_calls, self.warm_at = calls, now
+
+    def rate(self, calls: int, end: float, start: float) -> float:
+        if self.warm_calls and calls > self.warm_calls and end > self.warm_at:
+            return round((calls - self.warm_calls) / (end - self.warm_at), 1)
+        return round(calls / (end - start), 1) if end > start else 0.0
 
 
 def client(base_url: str) -> Any:
@@ -50,7 +96,7 @@ def bench_ak_call(args: argparse.Namespace, use_kwargs: bool) -> dict[str, Any]:
     n = len(records)
     calls = failures = 0
     first_error = None
-    start = time.perf_counter()
+    start = start_clock()
     deadline = start + args.seconds
     end = start
     create, call = c.create_account, c.call
@@ -76,7 +122,7 @@ def bench_run_many(args: argparse.Namespace) -> dict[str, Any]:
         return {"na": "Client.run_many is not in this build of accountkit"}
     records = pool(args.pool)
     n = len(records)
-    start = time.perf_counter()
+    start = start_clock()
     deadline = start + args.seconds
 
     def operations() -> Iterator[tuple[str, dict[str, Any]]]:
@@ -89,15 +135,19 @@ def bench_run_many(args: argparse.Namespace) -> dict[str, Any]:
     calls = failures = 0
     first_error = None
     end = start
+    steady = Steady(args.in_flight)
+    clock = time.perf_counter
     for outcome in c.run_many(operations(), max_in_flight=args.in_flight):
         calls += 1
+        if calls == args.in_flight:
+            steady.tick(calls, clock())
         if not outcome.ok or not outcome.result.id:
             failures += 1
             first_error = first_error or str(outcome.error)
     end = time.perf_counter()
     if first_error:
         print(f"first error: {first_error}", file=sys.stderr)
-    return report(calls, end - start, failures)
+    return report(calls, end - start, failures, steady_rate=steady.rate(calls, end, start), in_flight=args.in_flight)
 
 
 def _post(session: Any, url: str, fields: dict[str, Any]) -> bool:
@@ -113,7 +163,7 @@ def bench_requests_seq(args: argparse.Namespace) -> dict[str, Any]:
     n = len(records)
     s = requests.Session()
     calls = failures = 0
-    start = time.perf_counter()
+    start = start_clock()
     deadline = start + args.seconds
     end = start
     while end < deadline:
@@ -133,7 +183,7 @@ def bench_requests_threads(args: argparse.Namespace) -> dict[str, Any]:
     counter = itertools.count()  # next() on it is atomic under the GIL
     lock = threading.Lock()
     totals = {"calls": 0, "failures": 0}
-    start = time.perf_counter()
+    start = start_clock()
     deadline = start + args.seconds
 
     def worker() -> None:
@@ -154,6 +204,82 @@ def bench_requests_threads(args: argparse.Namespace) -> dict[str, Any]:
     return report(totals["calls"], end - start, totals["failures"])
 
 
+HEADERS = {"Authorization": f"Bearer {TOKEN}", "Accept": "application/json"}
+
+
+async def _async_tasks(args: argparse.Namespace, post: Any) -> dict[str, Any]:
+    """K tasks, each POSTing the next record until the time is up; `post(fields)`
+    returns True for a decoded 99digital success."""
+    records = pool(args.pool)
+    n = len(records)
+    counter = itertools.count()
+    totals = {"calls": 0, "failures": 0}
+    first_error: list[str] = []
+    start = start_clock()
+    deadline = start + args.seconds
+
+    async def worker() -> None:
+        calls = failures = 0
+        while time.perf_counter() < deadline:
+            try:
+                ok = await post(records[next(counter) % n])
+            except Exception as e:  # noqa: BLE001 - a failed call is counted, the first one shown
+                ok = False
+                if not first_error:
+                    first_error.append(f"{type(e).__name__}: {e}")
+            failures += not ok
+            calls += 1
+        totals["calls"] += calls
+        totals["failures"] += failures
+
+    await asyncio.gather(*(worker() for _ in range(args.in_flight)))
+    end = time.perf_counter()
+    if first_error:
+        print(f"first error: {first_error[0]}", file=sys.stderr)
+    return report(totals["calls"], end - start, totals["failures"], in_flight=args.in_flight)
+
+
+def bench_aiohttp(args: argparse.Namespace) -> dict[str, Any]:
+    try:
+        import aiohttp
+    except ImportError as e:
+        return {"na": f"aiohttp is not installed ({e})"}
+    url = args.base_url + CREATE_PATH
+
+    async def run() -> dict[str, Any]:
+        connector = aiohttp.TCPConnector(limit=args.in_flight)
+        async with aiohttp.ClientSession(connector=connector, headers=HEADERS) as session:
+
+            async def post(fields: dict[str, Any]) -> bool:
+                async with session.post(url, json=fields) as r:
+                    body = await r.json()
+                    return r.status == 200 and body.get("status") == "OK"
+
+            return await _async_tasks(args, post)
+
+    return asyncio.run(run())
+
+
+def bench_httpx(args: argparse.Namespace) -> dict[str, Any]:
+    try:
+        import httpx
+    except ImportError as e:
+        return {"na": f"httpx is not installed ({e})"}
+    url = args.base_url + CREATE_PATH
+
+    async def run() -> dict[str, Any]:
+        limits = httpx.Limits(max_connections=args.in_flight, max_keepalive_connections=args.in_flight)
+        async with httpx.AsyncClient(limits=limits, headers=HEADERS) as client:
+
+            async def post(fields: dict[str, Any]) -> bool:
+                r = await client.post(url, json=fields)
+                return r.status_code == 200 and r.json().get("status") == "OK"
+
+            return await _async_tasks(args, post)
+
+    return asyncio.run(run())
+
+
 def bench_validate_many(args: argparse.Namespace) -> dict[str, Any]:
     import accountkit as ak
 
@@ -163,7 +289,7 @@ def bench_validate_many(args: argparse.Namespace) -> dict[str, Any]:
     bad = dict(records[0], admin_password="weak")
     if not ak.validate_many("99digital", "create_account", [bad])[0]:
         raise SystemExit("validate_many accepted an invalid record")
-    start = time.perf_counter()
+    start = start_clock()
     errors = ak.validate_many("99digital", "create_account", records)
     end = time.perf_counter()
     failures = sum(1 for e in errors if e)
@@ -177,7 +303,7 @@ def bench_validate_each(args: argparse.Namespace) -> dict[str, Any]:
 
     records = pool(args.pool)
     validate = ak.validate
-    start = time.perf_counter()
+    start = start_clock()
     failures = sum(1 for r in records if validate("99digital", "create_account", r))
     end = time.perf_counter()
     return report(len(records), end - start, failures)
@@ -191,12 +317,15 @@ def main() -> int:
     p.add_argument("--pool", type=int, default=40000)
     p.add_argument("--in-flight", type=int, default=16)
     args = p.parse_args()
+    raise_nofile(args.in_flight)
     modes = {
         "ak_call": lambda a: bench_ak_call(a, use_kwargs=False),
         "ak_create": lambda a: bench_ak_call(a, use_kwargs=True),
         "ak_run_many": bench_run_many,
         "requests_seq": bench_requests_seq,
         "requests_threads": bench_requests_threads,
+        "aiohttp": bench_aiohttp,
+        "httpx": bench_httpx,
         "validate_many": bench_validate_many,
         "validate_each": bench_validate_each,
     }

@@ -90,7 +90,7 @@ int main(int argc, char **argv) {
   }
 
   long calls = 0, failures = 0, connects = 0;
-  double start = bench_now(), deadline = start + seconds, end = start;
+  double cpu = bench_cpu_now(), start = bench_now(), deadline = start + seconds, end = start;
   while (end < deadline) {
     long i = calls % pool;
     sink.len = 0;
@@ -114,8 +114,10 @@ int main(int argc, char **argv) {
     end = bench_now();
   }
   double took = end - start;
-  printf("{\"calls\": %ld, \"seconds\": %.6f, \"rate\": %.1f, \"failures\": %ld, \"connects\": %ld}\n", calls, took,
-         (double)calls / took, failures, connects);
+  cpu = bench_cpu_now() - cpu;
+  printf("{\"calls\": %ld, \"seconds\": %.6f, \"rate\": %.1f, \"failures\": %ld, \"connects\": %ld, "
+         "\"cpu_seconds\": %.4f}\n",
+         calls, took, (double)calls / took, failures, connects, cpu);
 
   curl_slist_free_all(headers);
   curl_easy_cleanup(h);
