@@ -112,3 +112,22 @@ def test_log_lines_reach_python_logging_from_every_thread(fresh_sandbox: ak.Sand
     with caplog.at_level("WARNING", logger="accountkit.test"):
         client.get_account(COMMVAULT_ACME)
     assert [r for r in caplog.records if r.name == "accountkit.test"] == []
+
+
+def test_a_batch_and_another_threads_calls_share_one_client(fresh_sandbox: ak.Sandbox) -> None:
+    """Issue 12's hang: a batch made no progress while another thread used the
+    same client (it waited for a connection only the other thread's transfer
+    held). One engine serves both now; this finishes in well under a second."""
+    client = fresh_sandbox.client("99digital")
+    for in_flight in (1, 8):
+        callers = [threading.Thread(target=lambda: [client.call("list_accounts", {}) for _ in range(15)])
+                   for _ in range(8 if in_flight == 8 else 1)]
+        outcomes: list[ak.Outcome] = []
+        runner = threading.Thread(
+            target=lambda: outcomes.extend(client.run_many([("list_accounts", None)] * 60, max_in_flight=in_flight)))
+        for t in [*callers, runner]:
+            t.start()
+        for t in [*callers, runner]:
+            t.join(timeout=30)
+            assert not t.is_alive(), f"max_in_flight={in_flight}: stuck"
+        assert len(outcomes) == 60 and all(o.ok for o in outcomes), [o.error for o in outcomes if not o.ok]
