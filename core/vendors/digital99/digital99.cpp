@@ -22,6 +22,7 @@ Operation create_account() {
   Operation op = operation("create_account", OpKind::Create, Method::Post, "/api/online/createAccount");
   op.result_id = "account_id";
   op.natural_key = "reference";  // list_accounts returns it [ours]
+  op.lookup_op = "list_accounts";
   op.request = Field::object("", {
       Field::string("account_name").max(100).req().describe("the business name"),
       Field::integer("agents").digits(4).req().describe("how many agents the account may create"),
