@@ -39,7 +39,7 @@ Value describe_field(const Field &f) {
   if (f.max_length) d.set("max_length", f.max_length);
   if (f.min_length) d.set("min_length", f.min_length);
   if (f.max_digits) d.set("max_digits", f.max_digits);
-  if (f.format != Format::None) d.set("format", format_rule(f.format));
+  if (f.format) d.set("format", f.format->rule);
   if (!f.one_of.empty()) d.set("one_of", Value(Array(f.one_of)));
   if (!f.members.empty()) d.set("fields", describe_fields(f.members));
   if (f.element) d.set("element", describe_field(*f.element));

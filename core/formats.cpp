@@ -5,6 +5,7 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <string>
 
 namespace ak::formats {
 namespace {
@@ -259,25 +260,6 @@ bool is_uuid(std::string_view s) {
     return true;
 }
 
-const char *password_problem(std::string_view s) {
-    // "Characters" means code points: count bytes that are not UTF-8
-    // continuation bytes, so "ÄÖÜäöü" is 6 characters, not 12 bytes.
-    std::size_t chars = 0;
-    bool upper = false, lower = false, special = false;
-    constexpr std::string_view kSpecial = "!@#$%^&*()_+-=[]{}|\\\"/.,<>:;?~'";
-    for (char c : s) {
-        if ((static_cast<unsigned char>(c) & 0xC0) != 0x80) ++chars;
-        upper = upper || is_upper(c);
-        lower = lower || is_lower(c);
-        special = special || kSpecial.find(c) != std::string_view::npos;
-    }
-    if (chars < 6) return "shorter than 6 characters";
-    if (!upper) return "needs an upper-case letter (A-Z)";
-    if (!lower) return "needs a lower-case letter (a-z)";
-    if (!special) return "needs a special character";
-    return nullptr;
-}
-
 long utf8_length(std::string_view s) {
     long count = 0;
     for (std::size_t i = 0; i < s.size(); ++count) {
@@ -309,5 +291,38 @@ long utf8_length(std::string_view s) {
     }
     return count;
 }
+
+// ---------------------------------------------------------------- formats
+
+namespace {
+
+// The format's message when ok is false. "" (no allocation) for a match.
+template <bool (*Matches)(std::string_view), const char *Message>
+std::string unless(std::string_view s) {
+    return Matches(s) ? std::string() : std::string(Message);
+}
+
+constexpr char kEmailMessage[] = "must be an email address";
+constexpr char kHttpUrlMessage[] = "must be an absolute http:// or https:// URL";
+constexpr char kIntlPhoneDigitsMessage[] =
+    "must be an international phone number written as 8 to 15 digits without '+'";
+constexpr char kPhonePlusOr00Message[] =
+    "must be '+' or '00' followed by 7 to 15 digits (country, area, number)";
+constexpr char kCountryMessage[] = "must be an assigned ISO 3166-1 alpha-2 country code (upper case)";
+constexpr char kLettersDigitsMessage[] = "must contain only letters and digits";
+constexpr char kUuidMessage[] = "must be a UUID";
+
+}  // namespace
+
+constinit const Format kEmail{"email", kEmailMessage, unless<is_email, kEmailMessage>};
+constinit const Format kHttpUrl{"url", kHttpUrlMessage, unless<is_http_url, kHttpUrlMessage>};
+constinit const Format kIntlPhoneDigits{"phone", kIntlPhoneDigitsMessage,
+                                        unless<is_intl_phone_digits, kIntlPhoneDigitsMessage>};
+constinit const Format kPhonePlusOr00{"phone", kPhonePlusOr00Message,
+                                      unless<is_phone_plus_or_00, kPhonePlusOr00Message>};
+constinit const Format kCountry{"country", kCountryMessage, unless<is_iso3166_alpha2, kCountryMessage>};
+constinit const Format kLettersDigits{"letters_digits", kLettersDigitsMessage,
+                                      unless<is_letters_digits, kLettersDigitsMessage>};
+constinit const Format kUuid{"uuid", kUuidMessage, unless<is_uuid, kUuidMessage>};
 
 }  // namespace ak::formats

@@ -1,10 +1,25 @@
-// Format predicates used by the field validator. Pure functions: no allocation
-// beyond what the arguments already hold, no locale dependence, no exceptions.
+// The generic text formats a field may require (ak::formats::kEmail, ...),
+// and the predicates they are built on. Predicates are pure functions: no
+// allocation beyond what the arguments already hold, no locale dependence, no
+// exceptions. A format only one vendor uses lives in that vendor's folder
+// (core/vendors/digital99/password.hpp).
 #pragma once
 
 #include <string_view>
 
+#include "core/schema.hpp"
+
 namespace ak::formats {
+
+// Formats for Field::fmt and format_when. Rule names and messages are part of
+// the contract (field errors, describe JSON, tests/conformance): never reword.
+extern const Format kEmail;            // "email": is_email
+extern const Format kHttpUrl;          // "url": is_http_url
+extern const Format kIntlPhoneDigits;  // "phone": is_intl_phone_digits (972501234567, no '+')
+extern const Format kPhonePlusOr00;    // "phone": is_phone_plus_or_00 (+375295555555, 00375295555555)
+extern const Format kCountry;          // "country": is_iso3166_alpha2
+extern const Format kLettersDigits;    // "letters_digits": is_letters_digits
+extern const Format kUuid;             // "uuid": is_uuid
 
 // A practical email check (what vendors accept, not full RFC 5322):
 // one '@', a non-empty local part of atext characters and single dots
@@ -36,15 +51,6 @@ bool is_letters_digits(std::string_view s);
 
 // A UUID in 8-4-4-4-12 hex form, upper or lower case.
 bool is_uuid(std::string_view s);
-
-// 99digital admin_password policy. Returns nullptr when the password is
-// acceptable, else a short reason naming the missing class, without echoing
-// the password: "shorter than 6 characters", "needs an upper-case letter (A-Z)",
-// "needs a lower-case letter (a-z)", "needs a special character".
-// Special characters: ! @ # $ % ^ & * ( ) _ + - = [ ] { } | \ " / . , < > : ; ? ~ '
-// (the 99digital createAccount list). Length limits are checked elsewhere.
-// Checks run in the order listed; the first failure is returned.
-const char *password_problem(std::string_view s);
 
 // Counts Unicode code points in valid UTF-8 (max lengths are in characters);
 // returns -1 if s is not valid UTF-8 (overlongs, surrogates, > U+10FFFF rejected).

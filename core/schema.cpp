@@ -25,58 +25,6 @@ const char *type_name(Type t) {
   return "?";
 }
 
-const char *format_rule(Format f) {
-  switch (f) {
-    case Format::None: return "format";
-    case Format::Email: return "email";
-    case Format::HttpUrl: return "url";
-    case Format::IntlPhoneDigits: return "phone";
-    case Format::PhonePlusOr00: return "phone";
-    case Format::Country: return "country";
-    case Format::LettersDigits: return "letters_digits";
-    case Format::Uuid: return "uuid";
-    case Format::Password99: return "password";
-  }
-  return "format";
-}
-
-const char *format_message(Format f) {
-  switch (f) {
-    case Format::None: return "";
-    case Format::Email: return "must be an email address";
-    case Format::HttpUrl: return "must be an absolute http:// or https:// URL";
-    case Format::IntlPhoneDigits:
-      return "must be an international phone number written as 8 to 15 digits without '+'";
-    case Format::PhonePlusOr00:
-      return "must be '+' or '00' followed by 7 to 15 digits (country, area, number)";
-    case Format::Country: return "must be an assigned ISO 3166-1 alpha-2 country code (upper case)";
-    case Format::LettersDigits: return "must contain only letters and digits";
-    case Format::Uuid: return "must be a UUID";
-    case Format::Password99: return "does not meet the password policy";
-  }
-  return "";
-}
-
-std::string format_problem(Format f, std::string_view s) {
-  bool ok = true;
-  switch (f) {
-    case Format::None: return {};
-    case Format::Email: ok = formats::is_email(s); break;
-    case Format::HttpUrl: ok = formats::is_http_url(s); break;
-    case Format::IntlPhoneDigits: ok = formats::is_intl_phone_digits(s); break;
-    case Format::PhonePlusOr00: ok = formats::is_phone_plus_or_00(s); break;
-    case Format::Country: ok = formats::is_iso3166_alpha2(s); break;
-    case Format::LettersDigits: ok = formats::is_letters_digits(s); break;
-    case Format::Uuid: ok = formats::is_uuid(s); break;
-    case Format::Password99: {
-      // The policy plus the missing class; the password itself never appears.
-      const char *problem = formats::password_problem(s);
-      return problem ? std::string("does not meet the password policy: ") + problem : std::string();
-    }
-  }
-  return ok ? std::string() : format_message(f);
-}
-
 namespace {
 
 std::string join(const std::string &prefix, std::string_view name) {
@@ -186,8 +134,10 @@ void check_value(const Field &f, const Value &v, const Where &at, std::vector<Fi
         out.push_back({at.str(), "min_length", "must be at least " + std::to_string(f.min_length) +
                                                    " characters (has " + std::to_string(len) + ")"});
       }
-      if (auto problem = format_problem(f.format, s); !problem.empty())
-        out.push_back({at.str(), format_rule(f.format), std::move(problem)});
+      if (f.format) {
+        if (auto problem = f.format->problem(s); !problem.empty())
+          out.push_back({at.str(), f.format->rule, std::move(problem)});
+      }
       break;
     }
     case Type::Integer: {
@@ -248,13 +198,14 @@ CrossRule required_when(std::string field, std::string other, std::vector<Value>
   };
 }
 
-CrossRule format_when(std::string field, std::string other, Value value, Format format) {
+CrossRule format_when(std::string field, std::string other, Value value, const Format &format) {
+  const Format *fmt = &format;  // a constant with static storage (schema.hpp)
   return [=](const Value &obj, const std::string &prefix, std::vector<FieldError> &out) {
     const Value *o = obj.find(other);
     const Value *f = obj.find(field);
     if (!o || *o != value || !f || !f->is_string()) return;
-    if (auto problem = format_problem(format, f->as_string()); !problem.empty())
-      out.push_back({join(prefix, field), format_rule(format), problem + " when " + other + " is " + to_json(value)});
+    if (auto problem = fmt->problem(f->as_string()); !problem.empty())
+      out.push_back({join(prefix, field), fmt->rule, problem + " when " + other + " is " + to_json(value)});
   };
 }
 

@@ -5,6 +5,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/error.hpp"
@@ -16,16 +17,18 @@ namespace ak {
 // vendor configuration the library cannot see (custom attribute values).
 enum class Type { String, Integer, Number, Boolean, Object, Array, Scalar };
 
-enum class Format {
-  None,
-  Email,
-  HttpUrl,
-  IntlPhoneDigits,  // 972501234567 (no '+')
-  PhonePlusOr00,    // +375295555555 or 00375295555555
-  Country,          // assigned ISO 3166-1 alpha-2
-  LettersDigits,
-  Uuid,
-  Password99,       // 99digital admin_password policy
+// A text format a string field may require. A value, so a vendor folder can
+// define its own (core/vendors/digital99/password.hpp) next to the generic ones
+// in core/formats.hpp. Fields and rules keep a pointer to it: define formats as
+// constants with static storage duration (constant-initialized, so a vendor
+// table built during static initialization may already point at them).
+struct Format {
+  const char *rule;     // stable rule name in field errors and describe JSON: "email"
+  const char *message;  // the sentence for a failure: "must be an email address"
+  // "" when s matches, else the problem (the message, or a more precise one);
+  // never echoes s. Must not allocate for a match (the validator checks valid
+  // fields without allocating; tests/alloc counts).
+  std::string (*problem)(std::string_view s);
 };
 
 struct Field;
@@ -45,7 +48,7 @@ struct Field {
   int min_length = 0;
   int max_digits = 0;      // integers: non-negative with at most N digits
   bool positive = false;   // integers: > 0
-  Format format = Format::None;
+  const Format *format = nullptr;        // String: the format it must match, if any
   std::vector<Value> one_of;             // allowed values, if any
   std::vector<Field> members;            // Object: its fields
   std::shared_ptr<Field> element;        // Array: the rule for each element
@@ -77,7 +80,8 @@ struct Field {
   Field &&min(int n) && { min_length = n; return std::move(*this); }
   Field &&digits(int n) && { max_digits = n; return std::move(*this); }
   Field &&gt0() && { positive = true; return std::move(*this); }
-  Field &&fmt(Format f) && { format = f; return std::move(*this); }
+  Field &&fmt(const Format &f) && { format = &f; return std::move(*this); }
+  Field &&fmt(const Format &&) && = delete;  // kept by address: a constant, never a temporary
   Field &&values(std::vector<Value> v) && { one_of = std::move(v); return std::move(*this); }
   Field &&cross(CrossRule r) && { rules.push_back(std::move(r)); return std::move(*this); }
   Field &&open() && { allow_unknown = true; return std::move(*this); }
@@ -101,18 +105,14 @@ void validate(const Field &schema, const Value &value, std::vector<FieldError> &
 // Cross-field rules that vendors share.
 // field is required when other is one of values.
 CrossRule required_when(std::string field, std::string other, std::vector<Value> values);
-// field must match format when other equals value.
-CrossRule format_when(std::string field, std::string other, Value value, Format format);
+// field must match format when other equals value (format is kept by address).
+CrossRule format_when(std::string field, std::string other, Value value, const Format &format);
+CrossRule format_when(std::string field, std::string other, Value value, const Format &&format) = delete;
 // Either all of fields are given (non-null) or none is.
 CrossRule all_or_none(std::vector<std::string> fields);
 // field must be absent when other equals value.
 CrossRule forbidden_when(std::string field, std::string other, Value value);
 
 const char *type_name(Type t);
-// The rule name and the sentence used for a format failure.
-const char *format_rule(Format f);
-const char *format_message(Format f);
-// "" when s matches f, else the problem (for Password99, the missing class).
-std::string format_problem(Format f, std::string_view s);
 
 }  // namespace ak

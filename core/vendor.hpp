@@ -55,8 +55,13 @@ struct Operation {
   std::string id_field;   // request field naming the target account (bindings take it positionally)
   std::string result_id;  // response field with the account id
   std::string result_status;  // response field with the account status
-  std::string natural_key;  // creates: a caller field that list_accounts returns, to find a lost create
-  std::string lookup_op;    // creates with a natural key: the vendor's list operation that finds a lost create by it
+  // Creates with a natural key: a caller field (generated when left out) that
+  // lookup_op returns, so a create whose answer was lost can be found again.
+  std::string natural_key;
+  // Creates with a natural key: the vendor's list operation that finds a lost
+  // create by that key ("list_accounts"). Every operation with a natural_key
+  // names one (tests/unit/vendor_tables_test.cpp checks it).
+  std::string lookup_op;
   std::string list_key;   // list operations: result path of the items
   Paging paging;          // list operations
 

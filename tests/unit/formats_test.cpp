@@ -2,9 +2,9 @@
 
 #include <gtest/gtest.h>
 
-#include <cstring>
 #include <string>
 #include <string_view>
+#include <vector>
 
 using namespace std::literals;
 namespace f = ak::formats;
@@ -223,78 +223,63 @@ TEST(IsUuid, RejectsWrongShape) {
         EXPECT_FALSE(f::is_uuid(s)) << s;
 }
 
-// ---------------------------------------------------------------- password_problem
+// ---------------------------------------------------------------- the formats
 
-namespace {
-
-constexpr const char *kShort = "shorter than 6 characters";
-constexpr const char *kUpper = "needs an upper-case letter (A-Z)";
-constexpr const char *kLower = "needs a lower-case letter (a-z)";
-constexpr const char *kSpecial = "needs a special character";
-
-// Returns the message (or "" for acceptable) and checks it never echoes s.
-std::string problem(std::string_view s) {
-    const char *p = f::password_problem(s);
-    if (p == nullptr) return "";
-    std::string msg = p;
-    if (!s.empty()) {
-        EXPECT_EQ(msg.find(s), std::string::npos) << "message echoes password";
+// Rule names and messages are a contract (field errors, describe JSON and the
+// cross-language cases in tests/conformance): byte for byte.
+TEST(Formats, RuleNamesAndMessages) {
+    struct Case {
+        const ak::Format &format;
+        const char *rule;
+        const char *message;
+    };
+    const Case cases[] = {
+        {f::kEmail, "email", "must be an email address"},
+        {f::kHttpUrl, "url", "must be an absolute http:// or https:// URL"},
+        {f::kIntlPhoneDigits, "phone",
+         "must be an international phone number written as 8 to 15 digits without '+'"},
+        {f::kPhonePlusOr00, "phone", "must be '+' or '00' followed by 7 to 15 digits (country, area, number)"},
+        {f::kCountry, "country", "must be an assigned ISO 3166-1 alpha-2 country code (upper case)"},
+        {f::kLettersDigits, "letters_digits", "must contain only letters and digits"},
+        {f::kUuid, "uuid", "must be a UUID"},
+    };
+    for (const auto &c : cases) {
+        EXPECT_STREQ(c.format.rule, c.rule);
+        EXPECT_STREQ(c.format.message, c.message);
+        ASSERT_NE(c.format.problem, nullptr) << c.rule;
     }
-    return msg;
 }
 
-}  // namespace
-
-TEST(PasswordProblem, AcceptsGoodPasswords) {
-    EXPECT_EQ(f::password_problem("Abcde!"), nullptr);  // exactly 6
-    EXPECT_EQ(f::password_problem("Secret#Pass123"), nullptr);
-    EXPECT_EQ(f::password_problem("aB'xyz"), nullptr);
-}
-
-TEST(PasswordProblem, LengthBoundary) {
-    EXPECT_EQ(problem(""), kShort);
-    EXPECT_EQ(problem("Ab!de"), kShort);  // 5
-    EXPECT_EQ(problem("Ab!def"), "");     // 6
-    // Length is checked first, even when other classes are missing too.
-    EXPECT_EQ(problem("abc"), kShort);
-}
-
-TEST(PasswordProblem, CountsCharactersNotBytes) {
-    // Four 2-byte letters + "A!" = 6 characters (10 bytes): long enough, but
-    // the accented letters are not ASCII lower case.
-    EXPECT_EQ(problem("\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9" "A!"), kLower);
-    // Three 2-byte letters + "Aa" = 5 characters (8 bytes): too short.
-    EXPECT_EQ(problem("\xC3\xA9\xC3\xA9\xC3\xA9" "Aa"), kShort);
-}
-
-TEST(PasswordProblem, EachMissingClassInOrder) {
-    EXPECT_EQ(problem("abcdef!"), kUpper);
-    EXPECT_EQ(problem("abcdef"), kUpper);   // upper reported before special
-    EXPECT_EQ(problem("123456!"), kUpper);  // upper reported before lower
-    EXPECT_EQ(problem("ABCDEF!"), kLower);
-    EXPECT_EQ(problem("ABCDEF"), kLower);   // lower reported before special
-    EXPECT_EQ(problem("Abcdef"), kSpecial);
-    EXPECT_EQ(problem("Abcdef123"), kSpecial);
-    EXPECT_EQ(problem("Abc def"), kSpecial);  // space is not special
-    EXPECT_EQ(problem("Abc`def"), kSpecial);  // backtick is not in the list
-}
-
-TEST(PasswordProblem, EverySpecialCharacterCounts) {
-    const std::string_view specials = "!@#$%^&*()_+-=[]{}|\\\"/.,<>:;?~'";
-    ASSERT_EQ(specials.size(), 31u);
-    for (char c : specials) EXPECT_EQ(problem(std::string("Abcde") + c), "") << c;
-}
-
-TEST(PasswordProblem, MessageIsFixedTextNeverThePassword) {
-    // The reason is always one of the four constants (nothing is formatted in),
-    // so distinctive secrets can never appear in it.
-    for (auto s : {"Zq9", "zq9x!k", "ZQ9X!K", "Zq9xVk", "secretpw", "\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9"}) {
-        const char *p = f::password_problem(s);
-        ASSERT_NE(p, nullptr) << s;
-        std::string msg = p;
-        EXPECT_TRUE(msg == kShort || msg == kUpper || msg == kLower || msg == kSpecial) << msg;
-        EXPECT_EQ(std::strstr(p, s), nullptr) << s << " -> " << p;
+// problem() is the predicate: "" for a match, the message for anything else.
+TEST(Formats, ProblemFollowsThePredicate) {
+    struct Case {
+        const ak::Format &format;
+        bool (*matches)(std::string_view);
+        std::vector<const char *> samples;
+    };
+    const Case cases[] = {
+        {f::kEmail, f::is_email, {"a@b.co", "plain", "", "a@b.c"}},
+        {f::kHttpUrl, f::is_http_url, {"https://example.com/x", "ftp://example.com", "http://", "HTTP://A.B"}},
+        {f::kIntlPhoneDigits, f::is_intl_phone_digits, {"972501234567", "+972501234567", "1234567"}},
+        {f::kPhonePlusOr00, f::is_phone_plus_or_00, {"+375295555555", "00375295555555", "375295555555"}},
+        {f::kCountry, f::is_iso3166_alpha2, {"BY", "by", "XK", "USA"}},
+        {f::kLettersDigits, f::is_letters_digits, {"abc123", "", "a b", "a-b"}},
+        {f::kUuid, f::is_uuid, {"123e4567-e89b-12d3-a456-426614174000", "123e4567", ""}},
+    };
+    for (const auto &c : cases) {
+        for (const char *s : c.samples) {
+            std::string problem = c.format.problem(s);
+            EXPECT_EQ(problem, c.matches(s) ? "" : c.format.message) << c.format.rule << " " << s;
+        }
     }
+}
+
+// The two phone styles share a rule name but not a message.
+TEST(Formats, PhoneStylesAreDistinctFormats) {
+    EXPECT_STREQ(f::kIntlPhoneDigits.rule, f::kPhonePlusOr00.rule);
+    EXPECT_STRNE(f::kIntlPhoneDigits.message, f::kPhonePlusOr00.message);
+    EXPECT_EQ(f::kIntlPhoneDigits.problem("+972501234567"), f::kIntlPhoneDigits.message);
+    EXPECT_EQ(f::kPhonePlusOr00.problem("972501234567"), f::kPhonePlusOr00.message);
 }
 
 // ---------------------------------------------------------------- utf8_length

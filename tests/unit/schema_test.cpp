@@ -13,6 +13,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/formats.hpp"
 #include "core/vendors/digital99/digital99.hpp"
 
 using namespace std::literals;
@@ -584,7 +585,7 @@ const Field &shop_schema() {
           Field::string("coupon"),
           Field::object("billing", {Field::string("iban"), Field::string("bic")})
               .cross(ak::all_or_none({"iban", "bic"})),
-          Field::array("contacts", Field::object("", {Field::string("email").fmt(ak::Format::Email).req()})),
+          Field::array("contacts", Field::object("", {Field::string("email").fmt(ak::formats::kEmail).req()})),
           Field::object("extra", {}).open(),
       })
           .cross(ak::all_or_none({"street", "city", "zip"}))
@@ -671,4 +672,54 @@ TEST(CustomSchema, ArrayElementsGetIndexedPaths) {
 TEST(CustomSchema, OpenObjectAcceptsUnknownMembers) {
   EXPECT_TRUE(no_errors(shop_errors({{"extra", Value(ak::Object{{"anything", 1}})}})));
   EXPECT_TRUE(only_error(shop_errors({{"billing", Value(ak::Object{{"swift", "x"}})}}), "billing.swift", "unknown_field"));
+}
+
+// ---------------------------------------------------------------- a format defined outside core
+
+namespace {
+
+// A format as a vendor folder would define one: its own rule name, message
+// and a more precise problem (core/vendors/digital99/password.hpp does this).
+std::string sku_problem(std::string_view s) {
+  if (s.size() != 6) return "must be a SKU: 6 characters";
+  for (char c : s)
+    if (c < '0' || c > '9') return "must be a SKU: digits only";
+  return {};
+}
+constinit const ak::Format kSku{"sku", "must be a SKU", sku_problem};
+
+const Field &sku_schema() {
+  static const Field schema = Field::object("", {
+                                                    Field::string("sku").fmt(kSku),
+                                                    Field::string("kind").values({"box", "part"}),
+                                                    Field::string("part_sku"),
+                                                    Field::array("skus", Field::string("").fmt(kSku)),
+                                                })
+                                  .cross(ak::format_when("part_sku", "kind", "part", kSku));
+  return schema;
+}
+
+}  // namespace
+
+TEST(CustomFormat, FieldReportsTheFormatsRuleAndProblem) {
+  EXPECT_TRUE(no_errors(errors_for(sku_schema(), Value(ak::Object{{"sku", "123456"}}))));
+  Errors errors = errors_for(sku_schema(), Value(ak::Object{{"sku", "12345x"}}));
+  ASSERT_TRUE(only_error(errors, "sku", "sku"));
+  EXPECT_EQ(errors[0].message, "must be a SKU: digits only");
+  errors = errors_for(sku_schema(), Value(ak::Object{{"skus", Value(ak::Array{Value("123456"), Value("1")})}}));
+  ASSERT_TRUE(only_error(errors, "skus[1]", "sku"));
+  EXPECT_EQ(errors[0].message, "must be a SKU: 6 characters");
+}
+
+TEST(CustomFormat, FormatWhenUsesTheFormat) {
+  EXPECT_TRUE(no_errors(errors_for(sku_schema(), Value(ak::Object{{"kind", "box"}, {"part_sku", "x"}}))));
+  EXPECT_TRUE(no_errors(errors_for(sku_schema(), Value(ak::Object{{"kind", "part"}, {"part_sku", "654321"}}))));
+  Errors errors = errors_for(sku_schema(), Value(ak::Object{{"kind", "part"}, {"part_sku", "x"}}));
+  ASSERT_TRUE(only_error(errors, "part_sku", "sku"));
+  EXPECT_EQ(errors[0].message, "must be a SKU: 6 characters when kind is \"part\"");
+}
+
+TEST(CustomFormat, FieldKeepsTheFormatByAddress) {
+  EXPECT_EQ(sku_schema().member("sku")->format, &kSku);
+  EXPECT_EQ(sku_schema().member("kind")->format, nullptr);  // no format
 }

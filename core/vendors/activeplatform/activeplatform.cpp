@@ -5,6 +5,7 @@
 #include "core/vendors/activeplatform/activeplatform.hpp"
 
 #include "core/auth.hpp"
+#include "core/formats.hpp"
 
 namespace ak {
 
@@ -83,15 +84,15 @@ std::vector<Field> contact(bool required) {
       r(Field::string("first_name")),
       Field::string("middle_name"),
       r(Field::string("last_name")),
-      r(Field::string("country").fmt(Format::Country).describe("ISO 3166-1 alpha-2 code that exists")),
+      r(Field::string("country").fmt(formats::kCountry).describe("ISO 3166-1 alpha-2 code that exists")),
       r(Field::string("region")),
       r(Field::string("city")),
       r(Field::string("street")),
       r(Field::string("building")),
       r(Field::string("office")),
       r(Field::string("zip")),
-      r(Field::string("phone").fmt(Format::PhonePlusOr00).describe("+375295555555 or 00375295555555")),
-      r(Field::string("email").fmt(Format::Email)),
+      r(Field::string("phone").fmt(formats::kPhonePlusOr00).describe("+375295555555 or 00375295555555")),
+      r(Field::string("email").fmt(formats::kEmail)),
   };
 }
 
@@ -113,7 +114,7 @@ Operation create_account() {
       Field::string("new_owner_first_name").describe("a new owner is created (with last name and email)"),
       Field::string("new_owner_middle_name"),
       Field::string("new_owner_last_name"),
-      Field::string("new_owner_email").fmt(Format::Email),
+      Field::string("new_owner_email").fmt(formats::kEmail),
       Field::integer("manager_id").gt0(),
       Field::integer("billing_day").describe("day of the month invoices are created, 1..31"),
       custom_attributes(),

@@ -8,6 +8,7 @@
 #include <charconv>
 
 #include "core/auth.hpp"
+#include "core/formats.hpp"
 
 namespace ak {
 
@@ -21,7 +22,7 @@ constexpr const char *kAccount = "/api/v1/partner/accounts/{id}";
 ReasonCode record_not_found() { return {1006, Status::NotFound, {}, "Record not found"}; }
 
 Field account_id() {
-  return Field::string("id").fmt(Format::Uuid).path_param().req().describe("the account's UUID (either case)");
+  return Field::string("id").fmt(formats::kUuid).path_param().req().describe("the account's UUID (either case)");
 }
 
 // Seed 003, "Address Object": every member optional; null clears it.
@@ -41,7 +42,7 @@ Field address() {
 // lastName and email are all given; all three left out leaves it unchanged.
 Field contact() {
   return Field::object("", {
-      Field::string("email").fmt(Format::Email).describe("admin contact email (with firstName and lastName)"),
+      Field::string("email").fmt(formats::kEmail).describe("admin contact email (with firstName and lastName)"),
       Field::string("firstName").describe("admin contact first name (with lastName and email)"),
       Field::string("lastName").describe("admin contact last name (with firstName and email)"),
       address(),

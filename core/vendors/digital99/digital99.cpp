@@ -6,6 +6,8 @@
 #include <limits>
 
 #include "core/auth.hpp"
+#include "core/formats.hpp"
+#include "core/vendors/digital99/password.hpp"
 
 namespace ak {
 
@@ -25,23 +27,23 @@ Operation create_account() {
       Field::string("account_name").max(100).req().describe("the business name"),
       Field::integer("agents").digits(4).req().describe("how many agents the account may create"),
       Field::integer("inboxes").digits(3).req().describe("how many inboxes the account may create"),
-      Field::string("admin_email").max(50).fmt(Format::Email).req()
+      Field::string("admin_email").max(50).fmt(formats::kEmail).req()
           .describe("first agent's email; an existing one is granted access instead of created"),
       Field::string("admin_name").max(50).req(),
       Field::string("admin_displayName").max(50).req(),
-      Field::string("admin_password").max(50).fmt(Format::Password99).hidden().req()
+      Field::string("admin_password").max(50).fmt(digital99_formats::kPassword).hidden().req()
           .describe(">= 6 characters with an upper-case, a lower-case and a special character"),
       Field::integer("admin_2fa").values({0, 1, 2}).describe("0 none (default), 1 email, 2 SMS"),
       Field::string("admin_2fa_value").max(50)
           .describe("email when admin_2fa is 1, phone digits without '+' when 2"),
       Field::string("server").max(30).describe("server subdomain (selected partners only)"),
-      Field::string("reference").max(50).fmt(Format::LettersDigits)
+      Field::string("reference").max(50).fmt(formats::kLettersDigits)
           .describe("your key for this account; returned by list_accounts"),
   });
   op.request.rules = {
       required_when("admin_2fa_value", "admin_2fa", {1, 2}),
-      format_when("admin_2fa_value", "admin_2fa", 1, Format::Email),
-      format_when("admin_2fa_value", "admin_2fa", 2, Format::IntlPhoneDigits),
+      format_when("admin_2fa_value", "admin_2fa", 1, formats::kEmail),
+      format_when("admin_2fa_value", "admin_2fa", 2, formats::kIntlPhoneDigits),
   };
   op.reasons = {
       wrong_credentials(), token_expired(), wrong_method(),
@@ -69,7 +71,7 @@ Operation update_account() {
       Field::string("server").max(50).req().describe("the account's server subdomain"),
       Field::string("account_name").max(100),
       Field::integer("account_status").values({0, 1}).describe("0 disabled (no one can log in), 1 active"),
-      Field::string("builder_url").max(150).fmt(Format::HttpUrl).describe("the Workflow Builder login URL"),
+      Field::string("builder_url").max(150).fmt(formats::kHttpUrl).describe("the Workflow Builder login URL"),
   });
   op.reasons = {
       wrong_credentials(), token_expired(), wrong_method(),
