@@ -150,7 +150,10 @@ Transport::Transport(TransportOptions opts) : opts_(std::move(opts)) {
   curl_share_setopt(share_, CURLSHOPT_LOCKFUNC, lock_cb);
   curl_share_setopt(share_, CURLSHOPT_UNLOCKFUNC, unlock_cb);
   curl_share_setopt(share_, CURLSHOPT_USERDATA, share_locks_);
-  curl_share_setopt(share_, CURLSHOPT_SHARE, CURL_LOCK_DATA_CONNECT);
+  // Not the connection cache: libcurl does not support sharing it between
+  // threads (documented in CURLSHOPT_SHARE and libcurl-thread; it corrupted
+  // the heap under the threaded soak). Each driver's multi handle keeps its
+  // own connections, which the client's pool of drivers reuses call after call.
   curl_share_setopt(share_, CURLSHOPT_SHARE, CURL_LOCK_DATA_DNS);
   curl_share_setopt(share_, CURLSHOPT_SHARE, CURL_LOCK_DATA_SSL_SESSION);
 }

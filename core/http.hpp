@@ -1,5 +1,6 @@
-// The libcurl transport: a pool of easy handles behind one share handle
-// (connections, DNS and TLS sessions are reused across calls and threads),
+// The libcurl transport: a pool of easy handles behind one share handle (DNS
+// and TLS sessions are reused across calls and threads; connections live in
+// each driver's multi handle, see core/engine/driver.hpp),
 // connect and total timeouts, TLS verification on, http/https only, no
 // redirect to another host, and a cap on response size.
 #pragma once
@@ -98,8 +99,7 @@ class Transport {
   const TransportOptions &options() const { return opts_; }
 
   // The pool of easy handles, configured with the options every exchange
-  // shares (connections are kept by the share handle, so a handle from here
-  // reuses them whichever multi or thread drives it).
+  // shares; any driver's multi may run one (the multi holds the connections).
   CURL *acquire();
   void release(CURL *h);
 

@@ -36,11 +36,12 @@ struct Driver::Entry {
 Driver::Driver() {
   multi_ = curl_multi_init();
   if (!multi_) throw Error(Status::NoMemory, "could not create a curl multi handle");
-  // Multiplex over HTTP/2 where an https server offers it. No cap on
-  // connections per host: the caller bounds what runs at once, and with the
-  // client's shared connection cache such a cap counts connections other
-  // threads hold, so a transfer could wait for a connection no event of this
-  // multi would ever free.
+  // Multiplex over HTTP/2 where an https server offers it. The multi keeps
+  // its own connections (libcurl cannot share a connection cache between
+  // threads), and no cap on them per host: the caller bounds what runs at
+  // once. (A shared cache with such a cap was issue 12's hang: the cap counted
+  // connections other threads held, and the transfer waited for one no event
+  // of this multi would ever free.)
   curl_multi_setopt(multi_, CURLMOPT_PIPELINING, CURLPIPE_MULTIPLEX);
   wake_ = std::make_shared<WakeTarget>();
   wake_->multi = multi_;
@@ -185,7 +186,7 @@ void Driver::fire_timers(Clock::time_point now) {
     e.timer.reset();
     if (e.handle) {  // past its deadline in flight: what it sent may still land
       drop_transfer(e);
-      e.machine->interrupt(now);
+      e.machine->interrupt();
     }
     advance(e, now);
   }
@@ -218,7 +219,7 @@ void Driver::take_cancels(Clock::time_point now) {
     e.machine->cancel();
     if (e.handle) {
       drop_transfer(e);
-      e.machine->interrupt(now);
+      e.machine->interrupt();
     }
     advance(e, now);
   }

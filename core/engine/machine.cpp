@@ -40,7 +40,7 @@ Step Machine::next(Clock::time_point now) {
   for (;;) {
     if (phase_ == Phase::Done) return {};
     if (cancelled() || now >= deadline_) {
-      stop(now);
+      stop();
       continue;
     }
     switch (phase_) {
@@ -175,14 +175,17 @@ void Machine::on_no_response(Error e, Clock::time_point now) {
   failed(std::move(e), now);
 }
 
-void Machine::interrupt(Clock::time_point now) {
+void Machine::interrupt() {
   if (phase_ == Phase::Lookup) {
-    page_->interrupt(now);
+    page_->interrupt();
     return;
   }
-  if (phase_ == Phase::Token) state_->auth->fetch_failed(Error(Status::Cancelled, "the token request was abandoned"));
-  // Stays Sending/Token until next() stops it (cancelled or past the deadline).
-  if (phase_ == Phase::Token) phase_ = Phase::Authorize;
+  // A token request it owned ends here, so that nobody waits for it; what
+  // the operation ends as, next() decides (it is cancelled or past its deadline).
+  if (phase_ == Phase::Token) {
+    state_->auth->fetch_failed(Error(Status::Cancelled, "the token request was abandoned"));
+    phase_ = Phase::Authorize;
+  }
 }
 
 void Machine::failed(Error e, Clock::time_point now) {
@@ -298,7 +301,7 @@ Error Machine::outcome_unknown(const Error &cause, const std::string &why) const
   return e;
 }
 
-void Machine::stop(Clock::time_point now) {
+void Machine::stop() {
   const bool cancel = cancelled();
   // A token fetch it owned ends here, so that nobody waits for it.
   if (phase_ == Phase::Token) state_->auth->fetch_failed(Error(Status::Cancelled, "the token request was abandoned"));
@@ -306,16 +309,14 @@ void Machine::stop(Clock::time_point now) {
   Error why(cancel ? Status::Cancelled : Status::Timeout,
             cancel ? "cancelled" : "the operation's deadline passed");
   why.attempts = attempts_;
-  if (unresolved_ || cause_) {
-    // It may have reached the vendor: say so, never a silent failure.
-    std::string what = cancel ? "it was cancelled" : "its deadline passed";
-    Error cause = cause_ ? *cause_ : why;
-    if (!cause_) cause.message = what + " while it may have been on its way";
-    finish(outcome_unknown(cause, op_.kind == OpKind::Delete ? "check that the account is gone"
-                                                              : "nothing more was tried"));
-    return;
+  // It may have reached the vendor: say so, never a silent failure.
+  const std::string what = cancel ? "it was cancelled" : "its deadline passed";
+  if (cause_) return finish(outcome_unknown(*cause_, what + " before that could be checked"));
+  if (unresolved_) {
+    why.message = what + " while it may have been on its way";
+    return finish(outcome_unknown(why, op_.kind == OpKind::Delete ? "check that the account is gone"
+                                                                   : "it was not checked"));
   }
-  (void)now;
   why.message = op_.name + (cancel ? " was cancelled" : " ran out of time (its deadline passed)") +
                 (attempts_ ? " after " + std::to_string(attempts_) + " attempt" + (attempts_ == 1 ? "" : "s") +
                                  " that did not succeed"

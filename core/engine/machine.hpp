@@ -69,7 +69,7 @@ class Machine {
   void on_no_response(Error e, Clock::time_point now);
   // The driver dropped the last Send's transfer (cancelled or past the
   // deadline): whether it reached the vendor is unknown.
-  void interrupt(Clock::time_point now);
+  void interrupt();
 
   // Stop as soon as possible: the next step ends the operation. Thread-safe.
   void cancel() { cancelled_.store(true, std::memory_order_relaxed); }
@@ -103,7 +103,7 @@ class Machine {
   // The retry half of failed(), also where a lookup that found nothing resumes.
   void retry_or_give_up(Error e, Clock::time_point now);
   void start_lookup(Error cause);
-  void stop(Clock::time_point now);
+  void stop();
   void succeed(Result r);
   void finish(Error e);
   Error outcome_unknown(const Error &cause, const std::string &why) const;

@@ -308,7 +308,7 @@ TEST(Machine, ACreateCancelledInFlightIsOutcomeUnknown) {
   auto now = Clock::now();
   ASSERT_TRUE(sends_to(*m, "/api/online/createAccount", now));
   m->cancel();
-  m->interrupt(now);
+  m->interrupt();
   ASSERT_EQ(m->next(now).kind, Step::Finished);
   EXPECT_EQ(m->error()->status, Status::OutcomeUnknown);
   EXPECT_NE(m->error()->message.find("reference \"acme1\""), std::string::npos) << m->error()->message;
@@ -320,7 +320,7 @@ TEST(Machine, AReadCancelledInFlightIsCancelled) {
   auto now = Clock::now();
   ASSERT_EQ(m->next(now).kind, Step::Send);
   m->cancel();
-  m->interrupt(now);
+  m->interrupt();
   ASSERT_EQ(m->next(now).kind, Step::Finished);
   EXPECT_EQ(m->error()->status, Status::Cancelled);
 }
