@@ -246,8 +246,11 @@ def test_operations_overlap_and_the_gil_is_released(slow_server: str) -> None:
 
 def test_ctrl_c_interrupts_run_many(slow_server: str) -> None:
     script = textwrap.dedent(f"""
-        import sys, time
+        import signal, sys, time
         import accountkit as ak
+        # Python leaves SIGINT ignored when it starts with it ignored (a
+        # background job of a shell, as a CI runner may be): restore Ctrl-C.
+        signal.signal(signal.SIGINT, signal.default_int_handler)
         client = ak.Client("activeplatform", base_url={slow_server!r}, api_token="tok-123456", timeout=60)
         print("started", flush=True)
         try:
