@@ -34,6 +34,8 @@
 #include <typeinfo>
 
 #include "core/client.hpp"
+#include "core/redact.hpp"
+#include "core/request.hpp"
 #include "core/vendor.hpp"
 #include "fuzz_check.hpp"
 
