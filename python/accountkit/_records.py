@@ -24,14 +24,16 @@ from __future__ import annotations
 import csv
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import IO, Any
+from typing import Any
 
 from . import _core, _describe
+from ._lines import TOO_DEEP, LineProblem, Lines, TextLines, json_nesting_problem
 from .errors import InvalidArgumentError
 
 RESERVED_COLUMNS = ("vendor", "operation", "key", "expect", "timeout")
+MAX_COLUMNS = 1000  # columns of a CSV header
 
 _REF = re.compile(r"^\$\{([^.{}]+)\.([^{}]+)\}$")
 
@@ -226,18 +228,58 @@ def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     return out
 
 
-def read_jsonl(stream: IO[str]) -> Iterator[Record]:
-    for number, text in enumerate(stream, start=1):
+_SURROGATE = re.compile(r"\\u[dD][89a-fA-F]")
+
+
+def _encodable(obj: Any) -> bool:
+    """Whether obj is valid Unicode throughout (json accepts "\\ud800" alone)."""
+    try:
+        json.dumps(obj, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _malformed(line: int, problem: str) -> Record:
+    rec = Record(line=line)
+    rec.problems.append(problem)
+    return rec
+
+
+def _numbered(stream: Iterable[str]) -> Lines | TextLines:
+    return stream if isinstance(stream, (Lines, TextLines)) else TextLines(iter(stream))
+
+
+def read_jsonl(stream: Iterable[str]) -> Iterator[Record]:
+    """The records of a JSONL stream: a Lines (within its limits, each line
+    that cannot be read reported as a record with a problem), or any text lines."""
+    lines = _numbered(stream)
+    while True:
+        try:
+            text = next(lines)
+        except StopIteration:
+            return
+        except LineProblem as p:
+            yield _malformed(p.line, p.message)
+            continue
         if not text.strip():
+            continue
+        too_deep = json_nesting_problem(text)
+        if too_deep is not None:
+            yield _malformed(lines.number, too_deep)
             continue
         try:
             obj = json.loads(text, object_pairs_hook=_no_duplicates, parse_constant=_reject_constant)
-        except ValueError as e:
-            rec = Record(line=number)
-            rec.problems.append(f"not valid JSON: {e}")
-            yield rec
+        except RecursionError:  # not expected past json_nesting_problem; never a traceback
+            yield _malformed(lines.number, TOO_DEEP)
             continue
-        yield _from_object(number, obj)
+        except ValueError as e:
+            yield _malformed(lines.number, f"not valid JSON: {e}")
+            continue
+        if _SURROGATE.search(text) and not _encodable(obj):
+            yield _malformed(lines.number, "not valid JSON: a lone UTF-16 surrogate (\\uD800 to \\uDFFF without its pair)")
+            continue
+        yield _from_object(lines.number, obj)
 
 
 # -- CSV --------------------------------------------------------------------------
@@ -288,51 +330,83 @@ def _operation_fields(vendor: str | None, operation: str | None) -> list[dict[st
     return op["fields"] if op else None
 
 
-def read_csv(stream: IO[str]) -> Iterator[Record]:
-    reader = csv.reader(stream)
-    try:
-        header = next(reader)
-    except StopIteration:
-        return
-    header_line = reader.line_num
-    header_problems = []
+def _header(cells: list[str]) -> tuple[list[tuple[str, list[str | int] | None]], list[str]]:
+    """The columns of a CSV header as (name, field path segments or None), and its problems."""
+    if len(cells) > MAX_COLUMNS:
+        return [], [f"the header has {len(cells)} columns, more than {MAX_COLUMNS} (the limit)"]
+    problems = []
     columns: list[tuple[str, list[str | int] | None]] = []
-    for cell in header:
+    for cell in cells:
         name = cell.strip()
         segments = None
         if name not in RESERVED_COLUMNS:
             try:
                 segments = parse_path(name)
             except InvalidArgumentError as e:
-                header_problems.append(f'column "{name}" is not a field path: {e.message}')
+                problems.append(f'column "{name}" is not a field path: {e.message}')
         columns.append((name, segments))
     names = [c for c, _ in columns]
     for required in ("vendor", "operation", "key"):
         if required not in names:
-            header_problems.append(f'the header has no "{required}" column')
+            problems.append(f'the header has no "{required}" column')
     if len(set(names)) != len(names):
-        header_problems.append("the header names a column twice")
-    if header_problems:
-        rec = Record(line=header_line)
-        rec.problems.extend(header_problems)
-        yield rec
-        return
+        twice = sorted({n for n in names if names.count(n) > 1})
+        problems.append("the header names a column twice: " + ", ".join(f'"{n}"' for n in twice))
+    return columns, problems
+
+
+def _next_row(reader: Any, lines: Lines | TextLines) -> list[str] | Record | None:
+    """The next row (a list of cells), a Record with the problem of a row
+    that cannot be read (the reading goes on after it), or None at the end."""
+    lines.start_record()
+    try:
+        row: list[str] = next(reader)
+        return row
+    except StopIteration:
+        return None
+    except LineProblem as p:
+        return _malformed(p.line, p.message)
+    except csv.Error as e:
+        where = "" if lines.number == lines.record_start else f" (on line {lines.number})"
+        return _malformed(lines.record_start, f"not valid CSV: {e}{where}")
+
+
+def read_csv(stream: Iterable[str]) -> Iterator[Record]:
+    """The records of a CSV stream (a Lines, or any text lines read with
+    newline=""); a row that cannot be read is a record with a problem."""
+    lines = _numbered(stream)
+    reader = csv.reader(lines)
     while True:
-        start = reader.line_num + 1
-        try:
-            row = next(reader)
-        except StopIteration:
+        header = _next_row(reader, lines)
+        if header is None:
             return
-        except csv.Error as e:
-            rec = Record(line=start)
-            rec.problems.append(f"not valid CSV: {e}")
-            yield rec
+        if isinstance(header, Record) or any(cell.strip() for cell in header):
+            break  # blank lines before the header are skipped
+    if isinstance(header, Record):
+        header.problems[0] = "the header cannot be read: " + header.problems[0]
+        yield header
+        return
+    header_line = lines.record_start
+    columns, header_problems = _header(header)
+    if header_problems:
+        yield _malformed(header_line, "; ".join(header_problems))
+        return
+    names = [c for c, _ in columns]
+    while True:
+        row = _next_row(reader, lines)
+        if row is None:
             return
+        if isinstance(row, Record):
+            yield row
+            continue
         if not any(cell.strip() for cell in row):
             continue
-        rec = Record(line=start)
         if len(row) != len(columns):
-            rec.problems.append(f"the row has {len(row)} cells, the header {len(columns)}")
+            # Misaligned (a missing comma, a quote gone wrong): no cell is taken for what its column says,
+            # so none is shown either (it could be a password in the key column).
+            yield _malformed(lines.record_start, f"the row has {len(row)} cells, the header {len(columns)}")
+            continue
+        rec = Record(line=lines.record_start)
         cells = dict(zip(names, row))
         for name in ("vendor", "operation", "key"):
             value = cells.get(name, "").strip()
@@ -360,7 +434,7 @@ def read_csv(stream: IO[str]) -> Iterator[Record]:
         yield rec
 
 
-def read_records(stream: IO[str], fmt: str) -> Iterator[Record]:
+def read_records(stream: Iterable[str], fmt: str) -> Iterator[Record]:
     return read_csv(stream) if fmt == "csv" else read_jsonl(stream)
 
 

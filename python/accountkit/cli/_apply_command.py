@@ -134,6 +134,8 @@ def _open_results(path: str, append: bool) -> IO[str]:
 def cmd_apply(args: argparse.Namespace) -> int:
     fmt = detect_format(args.file, args.format)
     _check_arguments(args)
+    # Opened (and refused if it is not text) before anything else is done.
+    stream_in = open_input(args.file)
     # The input's size and the keys its references name (one cheap pass first),
     # so that only those records' result data is kept in memory.
     total, referenced = scan_input(args.file, fmt)
@@ -152,7 +154,6 @@ def cmd_apply(args: argparse.Namespace) -> int:
     previous = {s: signal.signal(s, stop) for s in (signal.SIGINT, signal.SIGTERM)}
     runner = Runner(clients.get)
     report = Report(out, Progress(sys.stderr.isatty() and not args.no_progress and not args.verbose, total))
-    stream_in = open_input(args.file)
     run = ApplyRun(iter(read_records(stream_in, fmt)), Planner(resume), memory, report, runner, clients.get,
                    args.max_in_flight, lambda: bool(stop.requests))
     interrupted = stopped_now = False

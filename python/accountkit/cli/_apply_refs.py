@@ -13,6 +13,7 @@ import os
 import re
 from typing import Any, TypeAlias, Union
 
+from .._lines import bounded_lines, json_nesting_problem
 from .._records import UnresolvedReference, pick, references
 
 _REFERENCE = re.compile(rb"\$\{([^.{}]+)\.([^{}]+)\}")
@@ -36,14 +37,16 @@ def scan_input(path: str, fmt: str) -> tuple[int | None, Referenced | None]:
     count = 0
     keys: dict[str, set[str]] = {}
     with open(path, "rb") as f:
-        for raw in f:
+        # Within the reader's limits: a line too long to read is no record (the run reports it).
+        for raw in bounded_lines(f):
             count += 1
-            if b"${" not in raw:  # most lines: no parsing at all
+            if raw is None or b"${" not in raw:  # most lines: no parsing at all
                 continue
             if fmt == "jsonl":
                 try:
-                    obj = json.loads(raw)
-                except ValueError:
+                    text = raw.decode("utf-8")
+                    obj = None if json_nesting_problem(text) else json.loads(text)
+                except (ValueError, RecursionError):
                     obj = None
                 if isinstance(obj, dict):
                     for _, key, ref_path in references(obj.get("fields")):

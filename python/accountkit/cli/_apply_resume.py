@@ -27,7 +27,7 @@ def read_results(path: str) -> Iterator[dict[str, Any]]:
             data_end += len(raw)
             try:
                 obj = json.loads(raw)
-            except ValueError:
+            except (ValueError, RecursionError):  # not a line apply wrote
                 continue
             if isinstance(obj, dict):
                 yield obj

@@ -10,8 +10,11 @@ from typing import Any
 from .. import _describe
 from .._records import Record, references
 from ..client import validate
-from ..errors import FieldError
+from ..errors import Error, FieldError
 from ._common import INVALID_RECORD, REFERENCE
+
+# The field problems one record reports at most (a hostile record can have one per list element).
+MAX_FIELD_ERRORS = 100
 
 
 @dataclass
@@ -20,17 +23,21 @@ class Problem:
 
     category: str
     message: str
-    fields: list[FieldError] = field(default_factory=list)
+    fields: list[FieldError] = field(default_factory=list)  # at most MAX_FIELD_ERRORS of them
+    field_count: int = 0  # how many fields were invalid (more than fields holds past the cap)
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"category": self.category, "message": self.message}
         if self.fields:
             out["fields"] = [f._asdict() for f in self.fields]
+        if self.field_count > len(self.fields):
+            out["fields_omitted"] = self.field_count - len(self.fields)
         return out
 
 
-def _under(path: str, prefix: str) -> bool:
-    return path == prefix or path.startswith(prefix + ".") or path.startswith(prefix + "[")
+def _prefixes(path: str) -> list[str]:
+    """path and every path it is under ("a.b[0]": "a.b[0]", "a", "a.b")."""
+    return [path, *(path[:i] for i, c in enumerate(path) if c in ".[")]
 
 
 def check_record(rec: Record, seen: dict[str, int]) -> Problem | None:
@@ -66,11 +73,17 @@ def check_record(rec: Record, seen: dict[str, int]) -> Problem | None:
         if key not in seen:
             return Problem(REFERENCE, f"{path}: refers to record {key!r}, which does not come earlier in the file")
     # A field holding a reference is not checked here: its value is known only once the record it names has run.
-    errors = [
-        e for e in validate(rec.vendor, op_name, rec.fields) if not any(_under(e.path, p) for p, _, _ in refs)
-    ]
+    try:
+        found = validate(rec.vendor, op_name, rec.fields)
+    except Error as e:  # fields the core refuses whole (nested deeper than it allows)
+        return Problem(INVALID_RECORD, e.message)
+    referring = {p for p, _, _ in refs}
+    errors = [e for e in found if not referring or referring.isdisjoint(_prefixes(e.path))]
     if errors:
         what = "1 invalid field" if len(errors) == 1 else f"{len(errors)} invalid fields"
-        detail = "; ".join(f"{e.path} {e.message}" for e in errors)
-        return Problem("validation", f"{rec.vendor} {rec.operation}: {what}: {detail}", errors)
+        shown = errors[:MAX_FIELD_ERRORS]
+        detail = "; ".join(f"{e.path} {e.message}" for e in shown)
+        if len(errors) > len(shown):
+            detail += f"; and {len(errors) - len(shown)} more"
+        return Problem("validation", f"{rec.vendor} {rec.operation}: {what}: {detail}", shown, len(errors))
     return None

@@ -3,8 +3,7 @@ the categories a record can fail with besides the core's, and opening FILE."""
 
 from __future__ import annotations
 
-import sys
-from typing import IO
+from .._lines import Lines, UnreadableInput, open_lines
 
 EXIT_OK = 0
 EXIT_FAILED = 1
@@ -20,12 +19,11 @@ class UsageError(Exception):
     """A problem with the command line or its files: exit 2."""
 
 
-def open_input(path: str) -> IO[str]:
-    """The records of validate and apply; - is standard input. newline="" lets
-    the CSV reader see line breaks inside quoted cells as they are."""
-    if path == "-":
-        return sys.stdin
+def open_input(path: str) -> Lines:
+    """The lines of validate's and apply's records (- is standard input),
+    within the limits of _lines; a file that cannot be opened or is not text
+    at all is a usage error."""
     try:
-        return open(path, encoding="utf-8", newline="")
-    except OSError as e:
-        raise UsageError(f"cannot read {path}: {e.strerror}") from None
+        return open_lines(path)
+    except UnreadableInput as e:
+        raise UsageError(str(e)) from None

@@ -3,12 +3,22 @@
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 
 from .._records import Record, detect_format, read_records
 from ._apply_report import expectation_met
 from ._check import check_record
 from ._common import EXIT_FAILED, EXIT_OK, open_input
+
+
+# Control characters of the file (in keys, vendor names, column names) are
+# shown escaped: a line break would forge a report line, ESC drive the terminal.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def _say(line: str) -> None:
+    print(_CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", line))
 
 
 def _label(rec: Record) -> str:
@@ -24,8 +34,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
     fmt = detect_format(args.file, args.format)
     seen: dict[str, int] = {}
     total = invalid = unexpected = 0
-    name = "<stdin>" if args.file == "-" else args.file
     with open_input(args.file) as stream:
+        name = stream.name
         for rec in read_records(stream, fmt):
             total += 1
             problem = check_record(rec, seen)
@@ -40,9 +50,12 @@ def cmd_validate(args: argparse.Namespace) -> int:
             note = " (expected)" if expected else ""
             if problem.fields:
                 for f in problem.fields:
-                    print(f"{name}:{rec.line}: {_label(rec)}: {f.path}: {f.message} ({f.rule}){note}")
+                    _say(f"{name}:{rec.line}: {_label(rec)}: {f.path}: {f.message} ({f.rule}){note}")
+                if problem.field_count > len(problem.fields):
+                    more = problem.field_count - len(problem.fields)
+                    _say(f"{name}:{rec.line}: {_label(rec)}: and {more} more invalid fields (not shown){note}")
             else:
-                print(f"{name}:{rec.line}: {_label(rec)}: {problem.message} ({problem.category}){note}")
+                _say(f"{name}:{rec.line}: {_label(rec)}: {problem.message} ({problem.category}){note}")
     sys.stdout.flush()
     expected_note = f" ({invalid - unexpected} as expected)" if invalid != unexpected else ""
     print(f"accountkit validate: {total} records, {invalid} invalid{expected_note}", file=sys.stderr)
