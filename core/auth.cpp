@@ -20,6 +20,11 @@ bool BearerAuth::fresh(Clock::time_point now) const {
 Authenticator::Step BearerAuth::authorize(HttpRequest &req, std::uint64_t waited) {
   Step step;
   std::lock_guard lock(mu_);
+  if (refused_) {
+    step.kind = Step::Failed;
+    step.error = *refused_;
+    return step;
+  }
   // The fetch this caller waited for failed: so does the caller (its retry
   // policy decides what next), instead of every waiter fetching at once.
   if (waited && waited < generation_ && last_failure_ && !fetching_ && !fresh(Clock::now())) {
@@ -54,6 +59,11 @@ void BearerAuth::finish_fetch(std::optional<Token> token, const Error *failure) 
       last_failure_.reset();
     } else {
       last_failure_ = *failure;
+      if (failure->credentials_refused) {
+        refused_ = *failure;
+        refused_->message += "; nothing more is sent with these credentials (set new ones to try again)";
+        refused_->retriable = false;
+      }
     }
     wake = wakers_;  // run outside the lock: a waker may call back in
   }

@@ -41,7 +41,8 @@ class BearerAuth : public Authenticator {
   // A caller-given token: never refreshed.
   explicit BearerAuth(std::string static_token);
   // A fetched token: never retried by itself on failure (the operation's
-  // retry policy decides); fetch_secrets are scrubbed from every text.
+  // retry policy decides), never fetched again once the vendor refused the
+  // credentials; fetch_secrets are scrubbed from every text.
   BearerAuth(TokenSource source, std::vector<std::string> fetch_secrets);
 
   Step authorize(HttpRequest &req, std::uint64_t waited) override;
@@ -51,6 +52,7 @@ class BearerAuth : public Authenticator {
   std::shared_ptr<void> on_change(std::function<void()> wake) override;
   bool invalidate(const HttpRequest &req) override;
   std::vector<std::string> secrets() const override;
+  bool fetches() const override { return static_cast<bool>(source_.request); }
 
  private:
   using Clock = std::chrono::system_clock;
@@ -66,6 +68,10 @@ class BearerAuth : public Authenticator {
   bool fetching_ = false;
   std::uint64_t generation_ = 1;
   std::optional<Error> last_failure_;  // of the fetch that ended at generation_
+  // The vendor refused these credentials (Error::credentials_refused): every
+  // later operation fails with this, sending nothing, until a client with
+  // other credentials replaces this authenticator (set_option resets it).
+  std::optional<Error> refused_;
   std::list<std::function<void()>> wakers_;
 };
 

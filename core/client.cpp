@@ -109,9 +109,7 @@ void Client::give_back(std::unique_ptr<engine::Driver> d) {
   idle_drivers_.push_back(std::move(d));
 }
 
-Result Client::call(std::string_view op_name, const Value &fields) {
-  const Operation &op = api::operation(vendor_, op_name);
-  auto machine = std::make_unique<engine::Machine>(*this, state_for(op), op, fields);
+std::unique_ptr<engine::Machine> Client::run(std::unique_ptr<engine::Machine> machine) {
   // A batch of one on this thread, on a driver kept for the next call.
   std::unique_ptr<engine::Driver> driver = take_driver();
   driver->add(std::move(machine), 0);
@@ -119,9 +117,21 @@ Result Client::call(std::string_view op_name, const Value &fields) {
   while (!(done = driver->next(std::chrono::milliseconds(-1)))) {
   }
   give_back(std::move(driver));
-  engine::Machine &m = *done->machine;
-  if (m.error()) throw std::move(*m.error());
-  return std::move(*m.result());
+  return std::move(done->machine);
+}
+
+Result Client::call(std::string_view op_name, const Value &fields, std::chrono::steady_clock::time_point deadline) {
+  const Operation &op = api::operation(vendor_, op_name);
+  auto m = run(std::make_unique<engine::Machine>(*this, state_for(op), op, fields, deadline));
+  if (m->error()) throw std::move(*m->error());
+  return std::move(*m->result());
+}
+
+bool Client::check_credentials() {
+  const Operation &check = engine::Machine::credentials_check();
+  auto m = run(std::make_unique<engine::Machine>(*this, state_for(check), check, Value::object()));
+  if (m->error()) throw std::move(*m->error());
+  return m->result()->status == "checked";
 }
 
 Result Client::decode(const Operation &op, const HttpResponse &resp) const {
@@ -172,7 +182,7 @@ Result Client::wait(const std::string &id, std::chrono::milliseconds timeout) {
   for (int polls = 1;; ++polls) {
     auto wait_for = delay;
     try {
-      Result r = call(read.name, fields);
+      Result r = call(read.name, fields, deadline);
       if (in(settling.failed, r.status)) {
         Error e(Status::OperationFailed,
                 vendor_.name + " wait: account " + id + " settled in status \"" + r.status + "\"");

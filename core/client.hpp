@@ -20,6 +20,7 @@ namespace ak {
 
 namespace engine {
 class Driver;
+class Machine;
 }
 
 enum class LogLevel { Debug = 10, Info = 20, Warning = 30, Error = 40 };
@@ -38,7 +39,15 @@ class Client : public std::enable_shared_from_this<Client> {
 
   // Runs op with fields and returns its result, or throws the Error it ended
   // with (validation, retries, exactly-once creates: core/engine/machine.hpp).
-  Result call(std::string_view op, const Value &fields);
+  // A deadline bounds the whole operation, the exchange in flight included.
+  Result call(std::string_view op, const Value &fields,
+              std::chrono::steady_clock::time_point deadline = std::chrono::steady_clock::time_point::max());
+
+  // Checks the credentials without touching an account: fetches a token if
+  // the vendor uses one (a refusal is remembered like any other). Returns
+  // false when the vendor's credential is only checked by a real call (a
+  // static token). Throws the Error (Auth for a refusal).
+  bool check_credentials();
 
   // For asynchronous vendors: polls the vendor's read operation for account id
   // with exponential backoff (options poll_initial_ms, poll_max_ms), waiting
@@ -65,6 +74,8 @@ class Client : public std::enable_shared_from_this<Client> {
 
  private:
   std::shared_ptr<ClientState> state();
+  // Runs one machine to its end on a pooled driver (a batch of one).
+  std::unique_ptr<engine::Machine> run(std::unique_ptr<engine::Machine> machine);
   // Drivers for blocking calls, kept between calls (a multi handle each).
   std::unique_ptr<engine::Driver> take_driver();
   void give_back(std::unique_ptr<engine::Driver> d);

@@ -59,7 +59,11 @@ struct Error : std::exception {
   double retry_after = -1;  // seconds, when the vendor said
   bool token_rejected = false;  // internal: the vendor rejected our token (refresh and resend)
   bool maybe_applied = false;   // the request left but no answer came back: it may have been applied
+  bool credentials_refused = false;  // internal: a token request's definitive "wrong credentials"
   std::vector<FieldError> fields;
+  // OutcomeUnknown after a lookup: the ids of every account that may be this
+  // request's (none provably is).
+  std::vector<std::string> candidates;
 
   Error() = default;
   Error(Status s, std::string msg) : status(s), message(std::move(msg)) {}

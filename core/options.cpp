@@ -97,6 +97,8 @@ const std::vector<OptionSpec> &option_table() {
        "other requests in any sliding hour (default: the vendor's documented budget; 0: none)"},
       {"rate_limit_max_wait_ms", T::Millis, 0, &S::rate_limit_max_wait,
        "a request whose rate-limit slot is further away than this is not sent: it fails with rate_limited"},
+      {"lookup_settle_ms", T::Millis, 0, &S::lookup_settle,
+       "a lost create found nowhere is looked up once more after this long before it is reported outcome_unknown"},
   };
   return table;
 }

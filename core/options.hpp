@@ -42,6 +42,7 @@ struct Settings {
   long reads_per_hour = 0;
   long writes_per_hour = 0;
   ms rate_limit_max_wait{60000};
+  ms lookup_settle{5000};
 
   // The defaults for vendor: its documented host and request budgets.
   static Settings defaults(const Vendor &vendor);

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "core/json.hpp"
 
@@ -14,6 +15,11 @@ struct Result {
   std::string vendor, operation;
   long http_status = 0;
   std::string request_id;
+  // A create whose answer was lost and whose account was found again by its
+  // natural key: data is what the lookup returned, and unavailable names the
+  // fields a normal answer carries that the lookup could not.
+  bool recovered = false;
+  std::vector<std::string> unavailable;
 };
 
 }  // namespace ak

@@ -15,4 +15,6 @@ bool ambiguous(const Error &e) {
          (e.status == Status::Vendor && e.http_status >= 500);
 }
 
+bool ended_at_vendor(const Error &e) { return e.http_status != 0 && e.http_status != 502 && e.http_status != 504; }
+
 }  // namespace ak

@@ -58,7 +58,14 @@ std::chrono::milliseconds backoff(std::chrono::milliseconds base, std::chrono::m
                                   Jitter &jitter);
 
 // The request may have been applied although no success was seen: it left,
-// and the answer was lost, garbled, or a server error.
+// and the answer was lost, garbled, a server error, or a vendor code the
+// vendor's table marks as possibly half done (99digital reason 31).
 bool ambiguous(const Error &e);
+
+// The vendor is known to be done with the attempt: its application answered
+// (any HTTP status but a gateway's 502 or 504, which say an upstream may still
+// be working on it). Only then does a lookup that finds nothing prove the
+// attempt did not apply; a timed-out or dropped request may still land.
+bool ended_at_vendor(const Error &e);
 
 }  // namespace ak

@@ -98,6 +98,7 @@ Error reason_error(const Operation &op, int code) {
   e.vendor_code = std::to_string(code);
   if (r) {
     e.retriable = r->retriable;
+    e.maybe_applied = r->maybe_applied;
     for (const auto &f : r->fields) e.fields.push_back({f, "vendor", r->message});
   }
   return e;

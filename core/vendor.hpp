@@ -27,6 +27,9 @@ struct ReasonCode {
   std::vector<std::string> fields;  // request fields the code refers to (may be none)
   std::string message;  // our wording of the vendor's meaning
   bool retriable = false;
+  // The vendor may have done part of the work before failing (99digital
+  // reason 31 on a create): the attempt is ambiguous, never blindly resent.
+  bool maybe_applied = false;
 };
 
 // How a list operation pages (empty page_param = one page holds everything).
@@ -62,6 +65,10 @@ struct Operation {
   // create by that key ("list_accounts"). Every operation with a natural_key
   // names one (tests/unit/vendor_tables_test.cpp checks it).
   std::string lookup_op;
+  // Creates with a natural key: fields of a normal answer that an account
+  // found by lookup_op cannot carry (99digital: "agent_id"); a recovered
+  // result names them in Result::unavailable.
+  std::vector<std::string> recovery_lacks;
   std::string list_key;   // list operations: result path of the items
   Paging paging;          // list operations
 
@@ -104,6 +111,8 @@ class Authenticator {
   // new one can be fetched (so the call is worth resending once).
   virtual bool invalidate(const HttpRequest &req) = 0;
   // Every secret this authenticator holds or has fetched, for scrubbing text.
+  // Whether credentials are checked by a request of their own (a token fetch).
+  virtual bool fetches() const { return false; }
   virtual std::vector<std::string> secrets() const = 0;
 };
 

@@ -11,6 +11,7 @@ constexpr std::pair<const char *, FaultKind> kKinds[] = {
     {"reset", FaultKind::Reset},         {"drop_after_commit", FaultKind::DropAfterCommit},
     {"malformed", FaultKind::Malformed}, {"truncated", FaultKind::Truncated},
     {"slow_body", FaultKind::SlowBody},  {"redirect", FaultKind::Redirect},
+    {"answer_after_commit", FaultKind::AnswerAfterCommit},
 };
 
 [[noreturn]] void bad(const std::string &what) { throw std::invalid_argument("fault spec: " + what); }
@@ -33,7 +34,7 @@ double number(const Value &spec, const char *key, double fallback, double min, d
 Fault parse(const Value &spec) {
   if (!spec.is_object()) bad("each fault must be a JSON object");
   static const char *known[] = {"vendor", "method", "path", "kind", "status", "retry_after",
-                                "delay_ms", "count", "probability", "seed", "location"};
+                                "delay_ms", "count", "probability", "seed", "location", "body"};
   for (const auto &[k, _] : spec.as_object()) {
     bool ok = false;
     for (const char *n : known) ok = ok || k == n;
@@ -48,9 +49,13 @@ Fault parse(const Value &spec) {
   for (const auto &[name, k] : kKinds)
     if (kind == name) f.kind = k, found = true;
   if (!found)
-    bad("kind must be one of status, delay, reset, drop_after_commit, malformed, truncated, slow_body, redirect");
-  f.status = static_cast<int>(number(spec, "status", f.kind == FaultKind::Redirect ? 302 : 503, 100, 599));
+    bad("kind must be one of status, delay, reset, drop_after_commit, malformed, truncated, slow_body, redirect, "
+        "answer_after_commit");
+  int default_status = f.kind == FaultKind::Redirect ? 302 : f.kind == FaultKind::AnswerAfterCommit ? 200 : 503;
+  f.status = static_cast<int>(number(spec, "status", default_status, 100, 599));
   f.location = text(spec, "location");
+  if (const Value *body = spec.find("body"); body && !body->is_null()) f.body = *body;
+  if (f.kind == FaultKind::AnswerAfterCommit && !f.body) bad("answer_after_commit needs a body");
   if (f.kind == FaultKind::Redirect && f.location.empty()) bad("a redirect needs a location");
   f.retry_after = number(spec, "retry_after", -1, -1, 86400);
   f.delay_ms = static_cast<int>(number(spec, "delay_ms", f.kind == FaultKind::SlowBody ? 1000 : 0, 0, 600000));

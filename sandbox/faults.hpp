@@ -3,7 +3,8 @@
 // admin endpoint (POST/GET/DELETE /_admin/faults) share one format:
 //   {"vendor": "99digital", "method": "POST", "path": "/api/online/createAccount",
 //    "kind": "drop_after_commit", "count": 3, "probability": 0.2, "seed": 7,
-//    "status": 503, "retry_after": 1, "delay_ms": 200, "location": "http://..."}
+//    "status": 503, "retry_after": 1, "delay_ms": 200, "location": "http://...",
+//    "body": {"status": "FAIL", "reason": 31}}
 // vendor, method and path are optional filters (path may end with '*');
 // count (default unlimited) bounds how often the fault fires.
 #pragma once
@@ -28,6 +29,7 @@ enum class FaultKind {
   Truncated,        // apply, then send half the body and close
   SlowBody,         // apply, then send the body slowly over delay_ms
   Redirect,         // answer status (default 302) with Location: location; nothing applied
+  AnswerAfterCommit,  // apply, then answer status with body instead of the real answer
 };
 
 struct Fault {
@@ -37,6 +39,7 @@ struct Fault {
   double retry_after = -1;
   int delay_ms = 0;
   std::string location;
+  std::optional<Value> body;  // status, answer_after_commit: the answer's JSON body
   long remaining = -1;  // -1 = unlimited
   double probability = 1.0;
   std::uint64_t seed = 0;

@@ -204,7 +204,7 @@ Reply Server::dispatch(Request &req) {
     if (fault && fault->kind == FaultKind::Delay) std::this_thread::sleep_for(std::chrono::milliseconds(fault->delay_ms));
     if (fault && (fault->kind == FaultKind::Status || fault->kind == FaultKind::Reset ||
                   fault->kind == FaultKind::Redirect)) {
-      Reply reply = Reply::json(fault->status, Value(Object{{"error", "injected fault"}}));
+      Reply reply = Reply::json(fault->status, fault->body ? *fault->body : Value(Object{{"error", "injected fault"}}));
       if (fault->retry_after >= 0) reply.headers.emplace_back("Retry-After", std::to_string(static_cast<long>(fault->retry_after)));
       if (fault->kind == FaultKind::Redirect) reply.headers.emplace_back("Location", fault->location);
       if (fault->kind == FaultKind::Reset) reply.delivery = Reply::Delivery::Drop;
@@ -223,6 +223,7 @@ Reply Server::dispatch(Request &req) {
         case FaultKind::DropAfterCommit: reply.delivery = Reply::Delivery::Drop; break;
         case FaultKind::Malformed: reply.body = reply.body.substr(0, reply.body.size() / 2) + "<html>"; break;
         case FaultKind::Truncated: reply.delivery = Reply::Delivery::Truncate; break;
+        case FaultKind::AnswerAfterCommit: reply = Reply::json(fault->status, *fault->body); break;
         case FaultKind::SlowBody:
           reply.delivery = Reply::Delivery::Slow;
           reply.slow_ms = fault->delay_ms;

@@ -149,6 +149,10 @@ int ak_error_is_retriable(const ak_error *err) { return err && err->e.retriable 
 int ak_error_attempts(const ak_error *err) { return err ? err->e.attempts : 0; }
 double ak_error_retry_after(const ak_error *err) { return err ? err->e.retry_after : -1; }
 size_t ak_error_field_count(const ak_error *err) { return err ? err->e.fields.size() : 0; }
+size_t ak_error_candidate_count(const ak_error *err) { return err ? err->e.candidates.size() : 0; }
+const char *ak_error_candidate(const ak_error *err, size_t i) {
+  return err && i < err->e.candidates.size() ? err->e.candidates[i].c_str() : nullptr;
+}
 const char *ak_error_field_path(const ak_error *err, size_t i) {
   const auto *f = field_at(err, i);
   return f ? f->path.c_str() : nullptr;
@@ -256,6 +260,15 @@ ak_status ak_client_set_option(ak_client *c, const char *name, const char *value
     need(name, "name");
     need(value, "value");
     c->client->set_option(name, value);
+  });
+}
+
+ak_status ak_client_check_credentials(int *checked, ak_client *c, ak_error **err) {
+  if (checked) *checked = 0;
+  return guard(err, [&] {
+    need(c, "client");
+    bool ok = c->client->check_credentials();
+    if (checked) *checked = ok ? 1 : 0;
   });
 }
 
@@ -398,6 +411,10 @@ const char *ak_result_json(const ak_result *r) {
 }
 const char *ak_result_id(const ak_result *r) { return r ? r->r.id.c_str() : ""; }
 const char *ak_result_status(const ak_result *r) { return r ? r->r.status.c_str() : ""; }
+int ak_result_is_recovered(const ak_result *r) { return r && r->r.recovered ? 1 : 0; }
+const char *ak_result_unavailable(const ak_result *r, size_t i) {
+  return r && i < r->r.unavailable.size() ? r->r.unavailable[i].c_str() : nullptr;
+}
 
 ak_status ak_result_get_string(const char **out, const ak_result *r, const char *path, ak_error **err) {
   if (out) *out = nullptr;

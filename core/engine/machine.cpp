@@ -17,7 +17,14 @@ std::chrono::milliseconds seconds_to_ms(double secs) {
 
 bool changes_state(const Operation &op) { return op.kind == OpKind::Create || op.kind == OpKind::Delete; }
 
+bool checks_credentials(const Operation &op) { return &op == &Machine::credentials_check(); }
+
 }  // namespace
+
+const Operation &Machine::credentials_check() {
+  static const Operation check = ak::operation("check_credentials", OpKind::Read, Method::Get, "");
+  return check;
+}
 
 Machine::Machine(const Client &client, std::shared_ptr<ClientState> state, const Operation &op, Value fields,
                  Clock::time_point deadline)
@@ -52,6 +59,10 @@ Step Machine::next(Clock::time_point now) {
         phase_ = Phase::Admit;
         break;
       case Phase::Lookup: return lookup(now);
+      case Phase::Settle:
+        if (now < wake_) return {Step::Sleep, bounded(wake_)};
+        start_lookup(std::move(*cause_));
+        break;
       case Phase::Token:
       case Phase::Sending: return {Step::Send};  // still in flight: nothing new to do
       case Phase::Done: break;
@@ -62,6 +73,10 @@ Step Machine::next(Clock::time_point now) {
 void Machine::prepare(Clock::time_point now) {
   started_ = now;
   ClientState &s = *state_;
+  if (checks_credentials(op_)) {
+    phase_ = Phase::Admit;
+    return;
+  }
   if (!child_) {
     std::vector<FieldError> errors = api::problems(op_, body_, s.settings.validate);
     if (!errors.empty()) {
@@ -72,7 +87,10 @@ void Machine::prepare(Clock::time_point now) {
     // The natural key lets a lost create be found again: make one if the caller gave none.
     if (op_.kind == OpKind::Create && !op_.natural_key.empty()) {
       const Value *key = body_.find(op_.natural_key);
-      if (!key || key->is_null()) body_.set(op_.natural_key, s.generate_key());
+      if (!key || key->is_null()) {
+        body_.set(op_.natural_key, s.generate_key());
+        key_generated_ = true;
+      }
     }
   }
   try {
@@ -86,7 +104,7 @@ void Machine::prepare(Clock::time_point now) {
 
 Step Machine::admit(Clock::time_point now) {
   RateLimiter &limiter = state_->limiter;
-  if (!admitted_ && limiter.limits()) {
+  if (!admitted_ && limiter.limits() && !checks_credentials(op_)) {
     RateLimiter::Refusal refused;
     auto at = limiter.reserve(now, op_.method == Method::Get, state_->settings.rate_limit_max_wait, &refused);
     if (!at) {
@@ -118,6 +136,14 @@ Step Machine::authorize(Clock::time_point now) {
   switch (a.kind) {
     case Authenticator::Step::Ready:
       waited_ = 0;
+      if (checks_credentials(op_)) {
+        Result r;
+        r.operation = op_.name;
+        r.vendor = state_->vendor.name;
+        r.status = state_->auth->fetches() ? "checked" : "unchecked";
+        succeed(std::move(r));
+        return {};
+      }
       phase_ = Phase::Sending;
       unresolved_ = unresolved_ || changes_state(op_);  // from here on it may reach the vendor
       return {Step::Send};
@@ -190,6 +216,9 @@ void Machine::interrupt() {
 
 void Machine::failed(Error e, Clock::time_point now) {
   e.attempts = attempts_;
+  // An answer we could not read is worth another try: reads and updates are
+  // idempotent, a delete resent finds the account gone, and a create is looked up first.
+  if (e.status == Status::Decode && e.http_status != 0) e.retriable = true;
   // Held back by our own rate limit: nothing was sent, and the wait is the caller's call.
   if (e.status == Status::RateLimited && e.http_status == 0) return finish(std::move(e));
   bool unclear = ambiguous(e);
@@ -244,45 +273,114 @@ void Machine::retry_or_give_up(Error e, Clock::time_point now) {
 void Machine::start_lookup(Error cause) {
   const Operation &list = api::operation(state_->vendor, op_.lookup_op);
   cause_ = std::move(cause);
+  ++lookups_;
+  candidates_.clear();
   walk_ = std::make_unique<PageWalk>(list, Value::object());
-  page_.reset(new Machine(Child{}, client_, state_, list, walk_->page_fields(), deadline_));
+  next_page();
   phase_ = Phase::Lookup;
+}
+
+void Machine::next_page() {
+  page_.reset(new Machine(Child{}, client_, state_, walk_->operation(), walk_->page_fields(), deadline_));
 }
 
 Step Machine::lookup(Clock::time_point now) {
   for (;;) {
     Step s = page_->next(now);
     if (s.kind != Step::Finished) return s;
-    const std::string &key_name = op_.natural_key;
-    const std::string key = body_.find(key_name)->as_string();
     if (page_->error()) {
-      Error cause = std::move(*cause_);
-      finish(outcome_unknown(cause, "looking it up failed: " + page_->error()->message));
+      finish(outcome_unknown(*cause_, "looking it up failed: " + page_->error()->message));
       return {};
     }
-    const Operation &list = walk_->operation();
+    const std::string &key_name = op_.natural_key;
+    const std::string key = body_.find(key_name)->as_string();
+    // Every account with the key, on every page: references are labels, not
+    // unique ids, so the first one found may be another customer's.
     for (Value &item : walk_->take(std::move(page_->result()->data))) {
       const Value *v = item.find(key_name);
-      if (v && v->is_string() && v->as_string() == key) {
-        client_.log(LogLevel::Info, state_->vendor.name + " " + op_.name + ": the lost answer's account exists (" +
-                                        key_name + " " + key + "); returning it");
-        succeed(client_.item_result(list, std::move(item)));
-        return {};
-      }
+      if (v && v->is_string() && v->as_string() == key) candidates_.push_back(std::move(item));
     }
     if (walk_->done()) {
-      // Certainly not applied: resending is safe.
-      Error cause = std::move(*cause_);
-      cause_.reset();
-      page_.reset();
-      walk_.reset();
-      unresolved_ = false;
-      cause.retriable = true;
-      retry_or_give_up(std::move(cause), now);
+      resolve(now);
       return next(now);
     }
-    page_.reset(new Machine(Child{}, client_, state_, list, walk_->page_fields(), deadline_));
+    next_page();
   }
+}
+
+bool Machine::matches_sent(const Value &item) const {
+  if (!item.is_object()) return false;
+  for (const auto &[name, listed] : item.as_object()) {
+    const Value *sent = body_.find(name);
+    if (!sent || sent->is_null() || name == op_.natural_key) continue;
+    // A list may show a number as text ("agents": "5"): same text, same value.
+    bool same = *sent == listed || (sent->is_int() && listed.is_string() && to_json(*sent) == listed.as_string()) ||
+                (sent->is_string() && listed.is_int() && sent->as_string() == to_json(listed));
+    if (!same) return false;
+  }
+  return true;
+}
+
+void Machine::resolve(Clock::time_point now) {
+  page_.reset();
+  walk_.reset();
+  phase_ = Phase::Done;  // each branch below sets what comes next
+  std::vector<const Value *> ours;
+  for (const Value &c : candidates_)
+    if (key_generated_ || matches_sent(c)) ours.push_back(&c);
+  const bool provable = ours.size() == 1 && (!key_generated_ || candidates_.size() == 1);
+  if (provable) {
+    const Operation &list = api::operation(state_->vendor, op_.lookup_op);
+    Result r = client_.item_result(list, *ours.front());
+    r.operation = op_.name;
+    r.recovered = true;
+    for (const auto &f : op_.recovery_lacks)
+      if (!r.data.find(f)) r.unavailable.push_back(f);
+    client_.log(LogLevel::Info, state_->vendor.name + " " + op_.name + ": the lost answer's account exists (" +
+                                    op_.natural_key + " " + body_.find(op_.natural_key)->as_string() + ", id " +
+                                    r.id + "); returning it");
+    cause_.reset();
+    return succeed(std::move(r));
+  }
+  const bool ended = ended_at_vendor(*cause_);
+  if (candidates_.empty() && ended) {
+    // The vendor answered, and no account has the key: certainly not applied, so resending is safe.
+    Error cause = std::move(*cause_);
+    cause_.reset();
+    unresolved_ = false;
+    cause.retriable = true;
+    return retry_or_give_up(std::move(cause), now);
+  }
+  // Ours may still be on its way (the attempt was cut off, not answered):
+  // look once more after the settle time, then report.
+  if (ours.empty() && !ended && lookups_ < 2) {
+    wake_ = now + state_->settings.lookup_settle;
+    phase_ = Phase::Settle;
+    return;
+  }
+  const std::string label = op_.natural_key + " \"" + body_.find(op_.natural_key)->as_string() + "\"";
+  std::string why;
+  if (candidates_.empty()) {
+    why = "no account has " + label + " after " + std::to_string(lookups_) +
+          " lookups; the vendor may still be creating it (the attempt was cut off, not answered)";
+  } else {
+    const Operation &list = api::operation(state_->vendor, op_.lookup_op);
+    why = std::to_string(candidates_.size()) + " account" + (candidates_.size() == 1 ? " has " : "s have ") +
+          label + " and " + (ours.empty() ? "none matches" : std::to_string(ours.size()) + " match") +
+          " every field this request sent, so none is provably this request's";
+    std::string ids;
+    std::vector<std::string> found;
+    for (const Value &c : candidates_) {
+      const Value *id = c.find(list.result_id);
+      found.push_back(!id ? "?" : id->is_string() ? id->as_string() : to_json(*id));
+      if (found.size() <= 20) ids += (ids.empty() ? "" : ", ") + found.back();
+    }
+    why += " (candidate ids: " + ids + (found.size() > 20 ? ", ..." : "") + ")";
+    Error u = outcome_unknown(*cause_, why);
+    u.candidates = std::move(found);
+    return finish(std::move(u));
+  }
+  finish(outcome_unknown(*cause_, why));
 }
 
 Error Machine::outcome_unknown(const Error &cause, const std::string &why) const {

@@ -50,6 +50,10 @@ struct Step {
 class Machine {
  public:
   static constexpr Clock::time_point kNoDeadline = Clock::time_point::max();
+  // The pseudo-operation of Client::check_credentials: authorize (fetching a
+  // token if the vendor uses one), send nothing else. Its result's status is
+  // "checked" when a token was fetched or is cached, "unchecked" otherwise.
+  static const Operation &credentials_check();
 
   // Operation op of client, with fields as the caller gave them (validated by
   // the first step), running with state until deadline.
@@ -87,7 +91,7 @@ class Machine {
   int attempts() const { return attempts_; }
 
  private:
-  enum class Phase { Prepare, Admit, Authorize, Token, Sending, Backoff, Lookup, Done };
+  enum class Phase { Prepare, Admit, Authorize, Token, Sending, Backoff, Lookup, Settle, Done };
 
   // A child: one page of a lost create's lookup, its fields already ours.
   struct Child {};
@@ -103,6 +107,11 @@ class Machine {
   // The retry half of failed(), also where a lookup that found nothing resumes.
   void retry_or_give_up(Error e, Clock::time_point now);
   void start_lookup(Error cause);
+  void next_page();
+  // A lookup walked every page: return the account, resend, look again, or report.
+  void resolve(Clock::time_point now);
+  // Whether a listed account carries every field this create sent that the list shows.
+  bool matches_sent(const Value &item) const;
   void stop();
   void succeed(Result r);
   void finish(Error e);
@@ -127,10 +136,14 @@ class Machine {
   bool delete_maybe_applied_ = false;
   Clock::time_point wake_{};     // Backoff: when to try again
   std::atomic<bool> cancelled_{false};
-  // Lookup of a lost create: the failure that caused it, the walk, the page in flight.
+  bool key_generated_ = false;   // the natural key is ours, so an account with it is this request's
+  // Lookup of a lost create: the failure that caused it, the walks made, the
+  // walk and its page in flight, the accounts found with the key.
   std::optional<Error> cause_;
+  int lookups_ = 0;
   std::unique_ptr<PageWalk> walk_;
   std::unique_ptr<Machine> page_;
+  std::vector<Value> candidates_;
   std::optional<Result> result_;
   std::optional<Error> error_;
 };

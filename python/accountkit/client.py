@@ -29,10 +29,14 @@ class Result(Mapping[str, Any]):
     Mapping access reads the vendor's response fields by their own names
     (``result["account_id"]``); ``data`` is that dict. ``id`` is the account id
     as text and ``status`` the normalised status ("active", "suspended",
-    "updating", ...), each None when the response has none. ``repr`` never
-    shows a secret."""
+    "updating", ...), each None when the response has none. ``recovered`` is
+    True for a create whose answer was lost and whose account was found again
+    by its natural key (provably this request's): ``data`` is then what the
+    vendor's list shows, and ``unavailable`` names the fields a normal answer
+    carries that the lookup could not (99digital: ``("agent_id",)``).
+    ``repr`` never shows a secret."""
 
-    __slots__ = ("_data", "_id", "_status", "vendor", "operation", "http_status", "request_id")
+    __slots__ = ("_data", "_id", "_status", "vendor", "operation", "http_status", "request_id", "unavailable")
 
     def __init__(
         self,
@@ -52,10 +56,11 @@ class Result(Mapping[str, Any]):
         self.operation = operation
         self.http_status = http_status
         self.request_id = request_id
+        self.unavailable: tuple[str, ...] | None = None
 
     @classmethod
     def _from_core(cls, raw: _core._RawResult, vendor: str, operation: str) -> Result:
-        # raw is (data, id, status, http_status, request_id), empty ones None.
+        # raw is (data, id, status, http_status, request_id, unavailable), empty ones None.
         # Filled in directly: this runs once per call.
         self = cls.__new__(cls)
         data = raw[0]
@@ -66,7 +71,13 @@ class Result(Mapping[str, Any]):
         self.operation = operation
         self.http_status = raw[3]
         self.request_id = raw[4]
+        self.unavailable = raw[5]
         return self
+
+    @property
+    def recovered(self) -> bool:
+        """True when a lost create's account was found again by its natural key."""
+        return self.unavailable is not None
 
     @property
     def data(self) -> dict[str, Any]:
@@ -93,8 +104,13 @@ class Result(Mapping[str, Any]):
         return len(self._data)
 
     def to_dict(self) -> dict[str, Any]:
-        """``{"id", "status", "data"}``, ready for JSON."""
-        return {"id": self._id, "status": self._status, "data": self._data}
+        """``{"id", "status", "data"}`` (plus ``recovered`` and ``unavailable``
+        for a recovered create), ready for JSON."""
+        out = {"id": self._id, "status": self._status, "data": self._data}
+        if self.unavailable is not None:
+            out["recovered"] = True
+            out["unavailable"] = list(self.unavailable)
+        return out
 
     def __repr__(self) -> str:
         return (
@@ -394,6 +410,14 @@ class Client:
         """Every item of any list operation, lazily (as list_accounts does)."""
         pager = self._run(self._core.list, operation, {} if filters is None else filters)
         return _AccountIterator(self, pager, operation)
+
+    def check_credentials(self) -> bool:
+        """Checks the credentials without touching an account: fetches a token
+        if the vendor uses one. Returns False when the vendor's credential (a
+        static token) is checked only by a real call. Raises AuthError for a
+        refusal, which the client remembers: later calls fail at once, sending
+        nothing, until a credential option is set again."""
+        return bool(self._run(self._core.check_credentials))
 
     def wait(self, id: object, /, *, timeout: float = 300.0) -> Result:  # noqa: A002
         """For asynchronous vendors (Commvault updates): polls the account until

@@ -64,8 +64,10 @@ class Error(Exception):
     ``vendor_code`` (the vendor's raw code as text, or None), ``request_id``
     (or None), ``raw_body`` (the vendor's answer with secrets masked, or None),
     ``is_retriable``, ``attempts`` (HTTP attempts; 0 for local failures),
-    ``retry_after`` (seconds the vendor asked to wait, or None) and ``errors``
-    (the field errors; empty except for validation)."""
+    ``retry_after`` (seconds the vendor asked to wait, or None), ``errors``
+    (the field errors; empty except for validation) and ``candidates`` (for
+    an unknown outcome after a lookup: the ids of every account that may be
+    this request's)."""
 
     category: ClassVar[str] = "internal"  # set from the core's table below
     code: ClassVar[int] = 13
@@ -84,6 +86,7 @@ class Error(Exception):
         attempts: int = 0,
         retry_after: float | None = None,
         errors: list[FieldError] | None = None,
+        candidates: list[str] | None = None,
     ) -> None:
         super().__init__(message)
         self.message = message
@@ -97,6 +100,7 @@ class Error(Exception):
         self.attempts = attempts
         self.retry_after = retry_after
         self.errors: list[FieldError] = list(errors or [])
+        self.candidates: list[str] = list(candidates or [])
 
     def __str__(self) -> str:
         return self.message
@@ -109,6 +113,8 @@ class Error(Exception):
         out: dict[str, Any] = {"category": self.category, "message": self.message}
         if self.errors:
             out["fields"] = [e._asdict() for e in self.errors]
+        if self.candidates:
+            out["candidates"] = list(self.candidates)
         for name in ("http_status", "vendor_code", "request_id", "retry_after"):
             value = getattr(self, name)
             if value is not None:
@@ -183,7 +189,9 @@ class UnknownOperationError(InvalidArgumentError):
 
 
 class OutcomeUnknownError(Error):
-    """A create may or may not have happened; the message says how to check."""
+    """A create (or delete) may or may not have happened; the message says how
+    to check, and ``candidates`` lists the accounts a lookup found that may be
+    this request's (none provably is)."""
 
     code = 11
 
@@ -274,4 +282,5 @@ def _from_core(info: dict[str, Any]) -> Error:
         attempts=int(info["attempts"]),
         retry_after=retry_after if retry_after >= 0 else None,
         errors=[FieldError(*f) for f in info["fields"]],
+        candidates=list(info["candidates"]),
     )

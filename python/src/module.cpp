@@ -10,8 +10,9 @@
 //    values and handles the GIL, nothing more.
 //  - One Client may be used from many threads at once (ak::Client is
 //    thread-safe); a Pager and a Batch serialise their own callers.
-//  - Results cross as tuples (data, id, status, http_status, request_id), each
-//    text None when empty: the cheapest shape to build and to unpack.
+//  - Results cross as tuples (data, id, status, http_status, request_id,
+//    unavailable), each text None when empty: the cheapest shape to build and
+//    to unpack.
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 
@@ -58,6 +59,9 @@ py::dict error_info(const ak::Error &e) {
   d["attempts"] = e.attempts;
   d["retry_after"] = e.retry_after;
   d["fields"] = fields;
+  py::list candidates;
+  for (const auto &c : e.candidates) candidates.append(c);
+  d["candidates"] = candidates;
   return d;
 }
 
@@ -145,12 +149,20 @@ py::object text_or_none(const std::string &s) {
   return py::reinterpret_steal<py::object>(o);
 }
 
-// (data, id, status, http_status, request_id): texts and http_status None when empty or 0.
+// (data, id, status, http_status, request_id, unavailable): texts and
+// http_status None when empty or 0; unavailable None unless the result was
+// recovered by a lookup (then a tuple of the field names it lacks).
 py::tuple result_to_python(const ak::Result &r) {
   py::object data = akpy::to_python(r.data);
   py::object http_status = r.http_status ? py::reinterpret_steal<py::object>(PyLong_FromLong(r.http_status)) : py::none();
+  py::object unavailable = py::none();
+  if (r.recovered) {
+    py::tuple names(r.unavailable.size());
+    for (size_t i = 0; i < r.unavailable.size(); ++i) names[i] = py::str(r.unavailable[i]);
+    unavailable = std::move(names);
+  }
   return py::make_tuple(std::move(data), text_or_none(r.id), text_or_none(r.status), std::move(http_status),
-                        text_or_none(r.request_id));
+                        text_or_none(r.request_id), std::move(unavailable));
 }
 
 bool truthy_option(const std::string &v) { return v == "1" || v == "true" || v == "yes" || v == "on"; }
@@ -342,6 +354,11 @@ class Client {
     return result_to_python(r);
   }
 
+  bool check_credentials() {
+    py::gil_scoped_release release;
+    return client_->check_credentials();
+  }
+
   std::unique_ptr<Pager> list(const std::string &op_name, py::handle filters) {
     const ak::Vendor &v = client_->vendor();
     const ak::Operation &op = ak::api::operation(v, op_name);
@@ -471,6 +488,7 @@ PYBIND11_MODULE(_core, m) {
       .def("set_log", &Client::set_log, py::arg("logger"), py::arg("min_level"))
       .def("call", &Client::call, py::arg("operation"), py::arg("fields"), py::arg("id") = py::none())
       .def("wait", &Client::wait, py::arg("id"), py::arg("timeout"))
+      .def("check_credentials", &Client::check_credentials)
       .def("list", &Client::list, py::arg("operation"), py::arg("filters"))
       .def("batch", &Client::batch, py::arg("max_in_flight"));
 

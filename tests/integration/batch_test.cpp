@@ -152,10 +152,12 @@ TEST(Batch, RunsOperationsConcurrentlyButNoMoreThanMaxInFlight) {
 }
 
 // Server errors, resets and answers lost after the commit, on a batch of
-// creates: every record ends as exactly one account.
+// creates: every success is exactly one account; a reset (cut off before any
+// answer, nothing applied) is reported unknown and made nothing.
 TEST(Batch, RetriesUnderFaultsAndCreatesEachAccountExactlyOnce) {
   Sandbox sb;
-  ClientPtr c = sb.client({{"max_attempts", "6"}, {"retry_base_ms", "1"}, {"retry_max_ms", "20"}, {"retry_quota", "1000"}});
+  ClientPtr c = sb.client({{"max_attempts", "6"}, {"retry_base_ms", "1"}, {"retry_max_ms", "20"}, {"retry_quota", "1000"},
+                           {"lookup_settle_ms", "10"}});
   ak_error *err = nullptr;
   ASSERT_EQ(ak_sandbox_add_faults(sb.get(), R"([
     {"vendor":"99digital","path":"/api/online/createAccount","kind":"status","status":503,"probability":0.1,"seed":1},
@@ -167,12 +169,16 @@ TEST(Batch, RetriesUnderFaultsAndCreatesEachAccountExactlyOnce) {
   for (int i = 0; i < n; ++i) submit(b.get(), "create_account", create_json("F", "f@x.example", reference(i)), static_cast<uint64_t>(i));
   auto outcomes = drain(b.get());
   ASSERT_EQ(outcomes.size(), static_cast<size_t>(n));
+  int ok = 0;
   for (auto &[tag, o] : outcomes) {
+    if (o.status == AK_E_OUTCOME_UNKNOWN && contains(o.error.message, "may still be creating it")) continue;
     ASSERT_TRUE(o.ok()) << "record " << tag << ": " << o.describe();
     EXPECT_EQ(o.get_string("reference").value_or(""), reference(static_cast<int>(tag)));
+    ++ok;
   }
+  EXPECT_GE(ok, n * 9 / 10);
   ak_sandbox_clear_faults(sb.get());
-  EXPECT_EQ(digital99_accounts(c.get()), n);
+  EXPECT_EQ(digital99_accounts(c.get()), ok);
 }
 
 TEST(Batch, RefreshesAnExpiredTokenOnce) {

@@ -404,21 +404,25 @@ TEST(Digital99Tokens, WrongClientSecretIsAuthAndNeverRetried) {
   EXPECT_EQ(o.error.attempts, 1);  // the token request is the one HTTP attempt
   EXPECT_EQ(sb.paths(), (Strings{kTokenPath})) << sb.journal_json();
 
-  // Each later call tries once more, still without retrying.
+  // The refusal is remembered: a later call fails the same way, sending nothing.
   Outcome again = call(c.get(), "list_accounts", "{}");
   EXPECT_EQ(again.status, AK_E_AUTH) << again.describe();
-  EXPECT_EQ(sb.paths(), (Strings{kTokenPath, kTokenPath})) << sb.journal_json();
+  EXPECT_EQ(again.error.vendor_code, "2");
+  EXPECT_EQ(sb.paths(), (Strings{kTokenPath})) << sb.journal_json();
 }
 
 TEST(Digital99Tokens, TooManyFailuresBlockTheCaller) {
   Sandbox sb(Knobs{{"block_after", "2"}});
-  ClientPtr bad = new_client({{"base_url", sb.url()}, {"client_id", "sandbox-client"}, {"client_secret", "wrong"}});
+  // Each client remembers its own refusal, so it takes several to be blocked.
+  auto bad = [&] {
+    return new_client({{"base_url", sb.url()}, {"client_id", "sandbox-client"}, {"client_secret", "wrong"}});
+  };
   for (int i = 0; i < 2; ++i) {
-    Outcome o = call(bad.get(), "list_accounts", "{}");
+    Outcome o = call(bad().get(), "list_accounts", "{}");
     ASSERT_EQ(o.status, AK_E_AUTH) << o.describe();
     EXPECT_EQ(o.error.vendor_code, "2") << "attempt " << i;
   }
-  Outcome blocked = call(bad.get(), "list_accounts", "{}");
+  Outcome blocked = call(bad().get(), "list_accounts", "{}");
   ASSERT_EQ(blocked.status, AK_E_AUTH) << blocked.describe();
   EXPECT_EQ(blocked.error.vendor_code, "3");
 

@@ -62,6 +62,7 @@ struct ErrorInfo {
   int attempts = 0;
   bool retriable = false;
   std::vector<FieldProblem> fields;
+  std::vector<std::string> candidates;
 
   bool has_field(const std::string &path, const std::string &rule) const {
     for (const auto &f : fields)
@@ -93,6 +94,8 @@ inline ErrorInfo copy_error(ak_status code, ak_error *raw) {
   for (size_t i = 0; i < ak_error_field_count(err.get()); ++i)
     info.fields.push_back({ak_error_field_path(err.get(), i), ak_error_field_rule(err.get(), i),
                            ak_error_field_message(err.get(), i)});
+  for (size_t i = 0; i < ak_error_candidate_count(err.get()); ++i)
+    info.candidates.push_back(ak_error_candidate(err.get(), i));
   return info;
 }
 

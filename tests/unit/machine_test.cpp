@@ -131,12 +131,14 @@ TEST(Machine, AnAmbiguousCreateFoundByItsKeyIsNotSentAgain) {
   EXPECT_EQ(m->attempts(), 1);
 }
 
-TEST(Machine, AnAmbiguousCreateCertainlyAbsentIsSentAgain) {
+// The vendor answered (a 500): its attempt is over, so a lookup that finds no
+// account with the key proves absence, and the create is sent again.
+TEST(Machine, AnAnsweredAmbiguousCreateCertainlyAbsentIsSentAgain) {
   auto c = nn();
   auto m = machine(*c, "create_account", kCreate);
   auto now = Clock::now();
   ASSERT_TRUE(sends_to(*m, "/api/online/createAccount", now));
-  m->on_no_response(lost(), now);
+  m->on_response(answer(500, "{}"), now);
   ASSERT_TRUE(sends_to(*m, "/api/online/getAccounts", now));
   m->on_response(answer(200, list_with("someone-else")), now);
   Step wait = m->next(now);
@@ -146,6 +148,46 @@ TEST(Machine, AnAmbiguousCreateCertainlyAbsentIsSentAgain) {
   ASSERT_EQ(m->next(wait.until).kind, Step::Finished);
   ASSERT_TRUE(m->result());
   EXPECT_EQ(m->attempts(), 2);
+}
+
+// No answer came (the attempt was cut off): it may still land, so nothing
+// found is looked for again after the settle time, then reported, never resent.
+TEST(Machine, AnUnansweredCreateFoundNowhereIsLookedUpAgainThenUnknown) {
+  auto c = nn({{"lookup_settle_ms", "3000"}});
+  auto m = machine(*c, "create_account", kCreate);
+  auto now = Clock::now();
+  ASSERT_TRUE(sends_to(*m, "/api/online/createAccount", now));
+  m->on_no_response(lost(), now);
+  ASSERT_TRUE(sends_to(*m, "/api/online/getAccounts", now));
+  m->on_response(answer(200, list_with("someone-else")), now);
+  Step settle = m->next(now);
+  ASSERT_EQ(settle.kind, Step::Sleep);
+  EXPECT_EQ(settle.until, now + std::chrono::milliseconds(3000));
+  ASSERT_TRUE(sends_to(*m, "/api/online/getAccounts", settle.until));
+  m->on_response(answer(200, list_with("someone-else")), settle.until);
+  ASSERT_EQ(m->next(settle.until).kind, Step::Finished);
+  ASSERT_TRUE(m->error());
+  EXPECT_EQ(m->error()->status, Status::OutcomeUnknown);
+  EXPECT_NE(m->error()->message.find("may still be creating it"), std::string::npos) << m->error()->message;
+  EXPECT_EQ(m->attempts(), 1);
+}
+
+TEST(Machine, AnUnansweredCreateThatLandsDuringTheSettleTimeIsReturned) {
+  auto c = nn();
+  auto m = machine(*c, "create_account", kCreate);
+  auto now = Clock::now();
+  ASSERT_TRUE(sends_to(*m, "/api/online/createAccount", now));
+  m->on_no_response(lost(), now);
+  ASSERT_TRUE(sends_to(*m, "/api/online/getAccounts", now));
+  m->on_response(answer(200, list_with("someone-else")), now);
+  Step settle = m->next(now);
+  ASSERT_TRUE(sends_to(*m, "/api/online/getAccounts", settle.until));
+  m->on_response(answer(200, list_with("acme1")), settle.until);
+  ASSERT_EQ(m->next(settle.until).kind, Step::Finished);
+  ASSERT_TRUE(m->result()) << m->error()->message;
+  EXPECT_TRUE(m->result()->recovered);
+  EXPECT_EQ(m->result()->unavailable, std::vector<std::string>{"agent_id"});
+  EXPECT_EQ(m->result()->operation, "create_account");
 }
 
 TEST(Machine, AFailedLookupIsOutcomeUnknownNamingTheKey) {

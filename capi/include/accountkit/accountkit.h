@@ -146,6 +146,11 @@ AK_API size_t ak_error_field_count(const ak_error *err);
 AK_API const char *ak_error_field_path(const ak_error *err, size_t i);
 AK_API const char *ak_error_field_rule(const ak_error *err, size_t i);
 AK_API const char *ak_error_field_message(const ak_error *err, size_t i);
+/* AK_E_OUTCOME_UNKNOWN after a lost create was looked up: the ids of every
+ * account that may be this request's (none provably is). Count, then entry i
+ * (0-based, owned by err; NULL when out of range). Since 0.2.1. */
+AK_API size_t ak_error_candidate_count(const ak_error *err);
+AK_API const char *ak_error_candidate(const ak_error *err, size_t i);
 
 /* Releases a string the library documented as "caller frees". NULL is a no-op. */
 AK_API void ak_string_free(char *s);
@@ -237,6 +242,10 @@ AK_API const char *ak_client_vendor(const ak_client *c);
  *  retry_quota           retries this client may spend while the vendor keeps
  *                        failing; each success refills a tenth (default 10; 0 = none)
  *  retry_seed            seeds the backoff jitter and generated keys (tests)
+ *  lookup_settle_ms      a lost create that its lookup finds nowhere, while the
+ *                        attempt may still land (it was cut off, not answered),
+ *                        is looked up once more after this long before it is
+ *                        AK_E_OUTCOME_UNKNOWN (default 5000)
  *
  *  Rate limits, kept by the client for every request it sends (retries and
  *  batches included, token requests not); a request waits for its slot:
@@ -256,6 +265,15 @@ AK_API const char *ak_client_vendor(const ak_client *c);
  *    commvault:      username + password (token fetched, re-fetched once on 401), or access_token
  */
 AK_API ak_status ak_client_set_option(ak_client *c, const char *name, const char *value, ak_error **err);
+
+/* Checks the client's credentials without touching an account: fetches a
+ * token if the vendor uses one (99digital client_id/client_secret, Commvault
+ * username/password). *checked (may be NULL) is 1 when they were checked, 0
+ * when the vendor checks its credential only on a real call (a static token).
+ * A refusal (AK_E_AUTH) is remembered: every later call of this client fails
+ * with it at once, sending nothing, until a credential option is set again.
+ * Since 0.2.1. */
+AK_API ak_status ak_client_check_credentials(int *checked, ak_client *c, ak_error **err);
 
 /* Log levels (the same numbers as Python's logging module). */
 typedef enum ak_log_level {
@@ -291,6 +309,13 @@ AK_API const char *ak_result_json(const ak_result *r);
 AK_API const char *ak_result_id(const ak_result *r);
 /* The account's normalised status ("active", "suspended", ...), or "" (owned by r). */
 AK_API const char *ak_result_status(const ak_result *r);
+/* 1 when r is a create whose answer was lost and whose account was found
+ * again by its natural key (provably this request's; docs/reliability.md):
+ * its fields are what the vendor's list shows. Since 0.2.1. */
+AK_API int ak_result_is_recovered(const ak_result *r);
+/* A recovered result: field i (0-based) that a normal answer carries and the
+ * lookup could not (99digital: "agent_id"), or NULL past the last. Owned by r. */
+AK_API const char *ak_result_unavailable(const ak_result *r, size_t i);
 /* Typed reads by path ("list[0].account_name"). A path that holds nothing
  * returns AK_E_NOT_FOUND; a malformed path, or a value of another type,
  * AK_E_INVALID_ARGUMENT; *err (when not NULL) says which. get_string's *out

@@ -130,9 +130,14 @@ HttpRequest token_request(const std::string &url, const std::string &username, c
   return req;
 }
 
-// A refusal is not retriable: wrong credentials stay wrong.
+// A refusal is not retriable: wrong credentials stay wrong, and a 401 or 403
+// is remembered so nothing more is sent with them.
 Token read_token(const HttpResponse &resp) {
-  if (!is_2xx(resp.status)) throw vendor_error(nullptr, resp, "authentication refused: ");
+  if (!is_2xx(resp.status)) {
+    Error e = vendor_error(nullptr, resp, "authentication refused: ");
+    e.credentials_refused = resp.status == 401 || resp.status == 403;
+    throw e;
+  }
   const Value *token = nullptr;
   Value body;
   try {

@@ -23,6 +23,7 @@ Operation create_account() {
   op.result_id = "account_id";
   op.natural_key = "reference";  // list_accounts returns it [ours]
   op.lookup_op = "list_accounts";
+  op.recovery_lacks = {"agent_id"};  // getAccounts does not list an account's agents
   op.request = Field::object("", {
       Field::string("account_name").max(100).req().describe("the business name"),
       Field::integer("agents").digits(4).req().describe("how many agents the account may create"),
@@ -48,7 +49,8 @@ Operation create_account() {
   op.reasons = {
       wrong_credentials(), token_expired(), wrong_method(),
       {20, Status::Validation, {"reference"}, "reference is invalid"},
-      {31, Status::Vendor, {}, "the vendor failed to create the account; try again or contact support", true},
+      // It may have failed half-way, after the account was made [ours]: looked up, never blindly resent.
+      {31, Status::Vendor, {}, "the vendor failed to create the account; try again or contact support", true, true},
       {34, Status::Validation, {"server"}, "server is invalid or wrong"},
       {36, Status::Validation, {"account_name"}, "account_name is invalid or wrong"},
       {37, Status::Validation, {"agents", "inboxes"}, "agents / inboxes number is invalid or wrong"},
@@ -277,7 +279,8 @@ class Digital99 final : public Vendor {
   }
 
   // A refusal is not retriable: a wrong secret (reason 2) or a block (reason
-  // 3) only gets worse with more attempts.
+  // 3) only gets worse with more attempts. A wrong secret is remembered, so
+  // nothing more is sent with it; a block lifts by itself, so it is not.
   static Token read_token(const HttpResponse &resp) {
     Value body = parse_answer(resp);
     const Value *reason = body.find("reason");
@@ -289,6 +292,7 @@ class Digital99 final : public Vendor {
                                         : "access token refused");
       if (code < 0 && resp.status >= 200 && resp.status < 300) e.status = Status::Decode;
       e.vendor_code = code >= 0 ? std::to_string(code) : "";
+      e.credentials_refused = code == 2;
       e.http_status = resp.status;
       e.raw_body = resp.body;
       throw e;

@@ -22,7 +22,7 @@ from typing import IO, Any
 from .. import _core, _describe
 from .._records import detect_format, read_records
 from ..client import Client
-from ..errors import Error
+from ..errors import AuthError, Error
 from ..sandbox import Sandbox
 from ._apply_plan import Planner
 from ._apply_refs import ResultMemory, scan_input
@@ -30,7 +30,7 @@ from ._apply_report import Progress, Report, summary, unfinished_message
 from ._apply_resume import Resume
 from ._apply_run import ApplyRun, Runner
 from ._common import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, UsageError, open_input
-from ._config import load_options
+from ._config import credential_sources, load_options
 from ._sandbox_command import set_sandbox_options
 
 
@@ -63,13 +63,34 @@ class _Stop:
 class Clients:
     """One Client per vendor, made at its first record. A vendor whose client
     cannot be made (a missing credential) keeps the error: each of its records
-    fails with it, and the run goes on. Shared with the worker thread."""
+    fails with it, and the run goes on. A new client's credentials are checked
+    once before its first record; a refusal is kept in ``refused`` (the run
+    stops: every further record would be refused too, and vendors block IPs
+    that keep trying). Shared with the worker thread."""
 
-    def __init__(self, options: dict[str, dict[str, Any]], sandbox: Sandbox | None) -> None:
+    def __init__(self, options: dict[str, dict[str, Any]], sandbox: Sandbox | None,
+                 config: str | None = None, environ: Any = None) -> None:
         self._options = options
         self._sandbox = sandbox
+        self._config = config
+        self._environ = environ if environ is not None else {}
         self._made: dict[str, Client | Error] = {}
         self._lock = threading.Lock()
+        self.refused: AuthError | None = None
+
+    def _check(self, vendor: str, client: Client) -> Client | Error:
+        try:
+            client.check_credentials()
+        except AuthError as e:
+            sources = (["the embedded sandbox's"] if self._sandbox is not None else
+                       credential_sources(vendor, self._options.get(vendor, {}), self._config, self._environ))
+            e.message = f"{e.message} (credentials read from: {'; '.join(sources)})"
+            e.args = (e.message,)
+            self.refused = e
+            return e
+        except Error:
+            pass  # not a refusal (the vendor is down, say): each record finds out
+        return client
 
     def get(self, vendor: str) -> Client:
         with self._lock:
@@ -82,7 +103,7 @@ class Clients:
                         opts.pop(name, None)
                     opts.update(self._sandbox.credentials(vendor))
                 try:
-                    self._made[vendor] = Client(vendor, **opts)
+                    self._made[vendor] = self._check(vendor, Client(vendor, **opts))
                 except Error as e:
                     self._made[vendor] = e
             got = self._made[vendor]
@@ -147,7 +168,7 @@ def cmd_apply(args: argparse.Namespace) -> int:
     if args.verbose:
         _log_to_stderr(args.verbose)
     sandbox = _start_sandbox(args)
-    clients = Clients(options, sandbox)
+    clients = Clients(options, sandbox, args.config, os.environ)
     out = _open_results(args.out, args.resume)
 
     stop = _Stop()
@@ -155,7 +176,7 @@ def cmd_apply(args: argparse.Namespace) -> int:
     runner = Runner(clients.get)
     report = Report(out, Progress(sys.stderr.isatty() and not args.no_progress and not args.verbose, total))
     run = ApplyRun(iter(read_records(stream_in, fmt)), Planner(resume), memory, report, runner, clients.get,
-                   args.max_in_flight, lambda: bool(stop.requests))
+                   args.max_in_flight, lambda: bool(stop.requests) or clients.refused is not None)
     interrupted = stopped_now = False
     stop.armed = True
     try:
@@ -172,6 +193,11 @@ def cmd_apply(args: argparse.Namespace) -> int:
             signal.signal(s, handler)
 
     print(summary(report.tally, args.out), file=sys.stderr)
+    refused = clients.refused
+    if refused is not None:
+        interrupted = False  # stopped by the refusal, not by a signal
+        print(f"accountkit apply: stopped: {refused.message}; nothing more was sent with these credentials: "
+              "fix them and run again with --resume", file=sys.stderr)
     if interrupted:
         _say_interrupted(run, stopped_now)
     runner.close(wait=True)

@@ -48,3 +48,20 @@ def load_options(config: str | None, environ: Any) -> dict[str, dict[str, Any]]:
             if key.startswith(prefix) and len(key) > len(prefix):
                 opts[key[len(prefix) :].lower()] = value
     return options
+
+
+def credential_sources(vendor: str, options: dict[str, Any], config: str | None, environ: Any) -> list[str]:
+    """Where vendor's credentials were read from, by name only (never a value):
+    "ACCOUNTKIT_99DIGITAL_CLIENT_SECRET (environment)", "[99digital] client_id
+    in FILE". A credential read from nowhere is named as missing."""
+    info = _describe.vendor(vendor)
+    out = []
+    for name in info["credentials"] if info else []:
+        variable = env_prefix(vendor) + name.upper()
+        if variable in environ:
+            out.append(f"{variable} (environment)")
+        elif name in options:
+            out.append(f"[{vendor}] {name} in {config}")
+        else:
+            out.append(f"{name}: not set ({variable} or [{vendor}] {name} in a --config file)")
+    return out
