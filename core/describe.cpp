@@ -24,7 +24,10 @@ const char *type_word(Type t) {
     case Type::Boolean: return "boolean";
     case Type::Object: return "object";
     case Type::Array: return "array";
-    case Type::Scalar: return "scalar";
+    // "scalar", not "any": readers that turn text into a value (the CLI's CSV
+    // reader) read such a cell as a JSON scalar (true, 12, 1.5, else text);
+    // the validator accepts any JSON value here.
+    case Type::Any: return "scalar";
   }
   return "string";
 }
@@ -39,6 +42,7 @@ Value describe_field(const Field &f) {
   if (f.max_length) d.set("max_length", f.max_length);
   if (f.min_length) d.set("min_length", f.min_length);
   if (f.max_digits) d.set("max_digits", f.max_digits);
+  if (f.max_items) d.set("max_items", f.max_items);
   if (f.format) d.set("format", f.format->rule);
   if (!f.one_of.empty()) d.set("one_of", Value(Array(f.one_of)));
   if (!f.members.empty()) d.set("fields", describe_fields(f.members));

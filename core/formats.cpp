@@ -236,7 +236,7 @@ bool is_http_url(std::string_view s) {
     return true;
 }
 
-bool is_intl_phone_digits(std::string_view s) { return is_e164_digits(s, 8, 15); }
+bool is_intl_phone_digits(std::string_view s) { return is_e164_digits(s, 7, 15); }
 
 bool is_phone_plus_or_00(std::string_view s) {
     if (s.substr(0, 1) == "+") return is_e164_digits(s.substr(1), 7, 15);
@@ -247,17 +247,6 @@ bool is_phone_plus_or_00(std::string_view s) {
 bool is_iso3166_alpha2(std::string_view s) {
     return s.size() == 2 && is_upper(s[0]) && is_upper(s[1]) &&
            ((kIsoTable[s[0] - 'A'] >> (s[1] - 'A')) & 1u) != 0;
-}
-
-bool is_letters_digits(std::string_view s) { return !s.empty() && all_of(s, is_alnum); }
-
-bool is_uuid(std::string_view s) {
-    if (s.size() != 36) return false;
-    for (std::size_t i = 0; i < s.size(); ++i) {
-        bool dash_pos = i == 8 || i == 13 || i == 18 || i == 23;
-        if (dash_pos ? s[i] != '-' : !is_hex(s[i])) return false;
-    }
-    return true;
 }
 
 long utf8_length(std::string_view s) {
@@ -305,12 +294,10 @@ std::string unless(std::string_view s) {
 constexpr char kEmailMessage[] = "must be an email address";
 constexpr char kHttpUrlMessage[] = "must be an absolute http:// or https:// URL";
 constexpr char kIntlPhoneDigitsMessage[] =
-    "must be an international phone number written as 8 to 15 digits without '+'";
+    "must be an international phone number written as 7 to 15 digits without '+'";
 constexpr char kPhonePlusOr00Message[] =
     "must be '+' or '00' followed by 7 to 15 digits (country, area, number)";
 constexpr char kCountryMessage[] = "must be an assigned ISO 3166-1 alpha-2 country code (upper case)";
-constexpr char kLettersDigitsMessage[] = "must contain only letters and digits";
-constexpr char kUuidMessage[] = "must be a UUID";
 
 }  // namespace
 
@@ -321,8 +308,5 @@ constinit const Format kIntlPhoneDigits{"phone", kIntlPhoneDigitsMessage,
 constinit const Format kPhonePlusOr00{"phone", kPhonePlusOr00Message,
                                       unless<is_phone_plus_or_00, kPhonePlusOr00Message>};
 constinit const Format kCountry{"country", kCountryMessage, unless<is_iso3166_alpha2, kCountryMessage>};
-constinit const Format kLettersDigits{"letters_digits", kLettersDigitsMessage,
-                                      unless<is_letters_digits, kLettersDigitsMessage>};
-constinit const Format kUuid{"uuid", kUuidMessage, unless<is_uuid, kUuidMessage>};
 
 }  // namespace ak::formats

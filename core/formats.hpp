@@ -18,8 +18,6 @@ extern const Format kHttpUrl;          // "url": is_http_url
 extern const Format kIntlPhoneDigits;  // "phone": is_intl_phone_digits (972501234567, no '+')
 extern const Format kPhonePlusOr00;    // "phone": is_phone_plus_or_00 (+375295555555, 00375295555555)
 extern const Format kCountry;          // "country": is_iso3166_alpha2
-extern const Format kLettersDigits;    // "letters_digits": is_letters_digits
-extern const Format kUuid;             // "uuid": is_uuid
 
 // A practical email check (what vendors accept, not full RFC 5322):
 // one '@', a non-empty local part of atext characters and single dots
@@ -33,8 +31,9 @@ bool is_email(std::string_view s);
 // optional path/query/fragment free of spaces and control characters.
 bool is_http_url(std::string_view s);
 
-// International phone number as digits only, no '+': 8 to 15 digits (E.164
-// length), first digit not '0'. Example: 972501234567.
+// International phone number as digits only, no '+': 7 to 15 digits (country
+// code, area, number: the same bounds as is_phone_plus_or_00), first digit not
+// '0' (a leading 0 is a national number). Example: 972501234567.
 bool is_intl_phone_digits(std::string_view s);
 
 // Phone written "+<digits>" or "00<digits>": after the prefix, 7 to 15 digits
@@ -45,12 +44,6 @@ bool is_phone_plus_or_00(std::string_view s);
 // An officially assigned ISO 3166-1 alpha-2 code (upper case exactly, e.g.
 // "BY", "IL", "US"; "XK", "EU", "UK" and lower case are rejected).
 bool is_iso3166_alpha2(std::string_view s);
-
-// ASCII letters and digits only, non-empty.
-bool is_letters_digits(std::string_view s);
-
-// A UUID in 8-4-4-4-12 hex form, upper or lower case.
-bool is_uuid(std::string_view s);
 
 // Counts Unicode code points in valid UTF-8 (max lengths are in characters);
 // returns -1 if s is not valid UTF-8 (overlongs, surrogates, > U+10FFFF rejected).

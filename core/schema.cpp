@@ -20,7 +20,7 @@ const char *type_name(Type t) {
     case Type::Boolean: return "a boolean";
     case Type::Object: return "an object";
     case Type::Array: return "an array";
-    case Type::Scalar: return "a string, number or boolean";
+    case Type::Any: return "any JSON value";
   }
   return "?";
 }
@@ -49,7 +49,7 @@ bool type_matches(Type t, const Value &v) {
     case Type::Boolean: return v.is_bool();
     case Type::Object: return v.is_object();
     case Type::Array: return v.is_array();
-    case Type::Scalar: return v.is_string() || v.is_number() || v.is_bool();
+    case Type::Any: return true;
   }
   return false;
 }
@@ -155,6 +155,11 @@ void check_value(const Field &f, const Value &v, const Where &at, std::vector<Fi
     }
     case Type::Object: check_object(f, v, at.str(), out); break;
     case Type::Array:
+      if (f.max_items && v.as_array().size() > static_cast<size_t>(f.max_items)) {
+        out.push_back({at.str(), "max_items", "must have at most " + std::to_string(f.max_items) +
+                                                  (f.max_items == 1 ? " element" : " elements") + " (has " +
+                                                  std::to_string(v.as_array().size()) + ")"});
+      }
       if (f.element) {
         const std::string path = at.str();
         const auto &arr = v.as_array();
@@ -163,7 +168,7 @@ void check_value(const Field &f, const Value &v, const Where &at, std::vector<Fi
       break;
     case Type::Number:
     case Type::Boolean:
-    case Type::Scalar: break;
+    case Type::Any: break;
   }
   if (!f.one_of.empty()) {
     bool found = false;

@@ -13,9 +13,10 @@
 
 namespace ak {
 
-// Scalar: a string, number or boolean, for values whose type depends on
-// vendor configuration the library cannot see (custom attribute values).
-enum class Type { String, Integer, Number, Boolean, Object, Array, Scalar };
+// Any: every JSON value (null only when the field is nullable), for values
+// whose type depends on vendor configuration the library cannot see
+// (ActivePlatform custom attribute values).
+enum class Type { String, Integer, Number, Boolean, Object, Array, Any };
 
 // A text format a string field may require. A value, so a vendor folder can
 // define its own (core/vendors/digital99/password.hpp) next to the generic ones
@@ -47,6 +48,7 @@ struct Field {
   int max_length = 0;      // characters; 0 = no limit
   int min_length = 0;
   int max_digits = 0;      // integers: non-negative with at most N digits
+  int max_items = 0;       // arrays: at most N elements; 0 = no limit
   bool positive = false;   // integers: > 0
   const Format *format = nullptr;        // String: the format it must match, if any
   std::vector<Value> one_of;             // allowed values, if any
@@ -61,7 +63,7 @@ struct Field {
   static Field integer(std::string n) { return make(std::move(n), Type::Integer); }
   static Field number(std::string n) { return make(std::move(n), Type::Number); }
   static Field boolean(std::string n) { return make(std::move(n), Type::Boolean); }
-  static Field scalar(std::string n) { return make(std::move(n), Type::Scalar); }
+  static Field any(std::string n) { return make(std::move(n), Type::Any); }
   static Field object(std::string n, std::vector<Field> m) {
     Field f = make(std::move(n), Type::Object);
     f.members = std::move(m);
@@ -79,6 +81,7 @@ struct Field {
   Field &&max(int n) && { max_length = n; return std::move(*this); }
   Field &&min(int n) && { min_length = n; return std::move(*this); }
   Field &&digits(int n) && { max_digits = n; return std::move(*this); }
+  Field &&most(int n) && { max_items = n; return std::move(*this); }
   Field &&gt0() && { positive = true; return std::move(*this); }
   Field &&fmt(const Format &f) && { format = &f; return std::move(*this); }
   Field &&fmt(const Format &&) && = delete;  // kept by address: a constant, never a temporary

@@ -289,7 +289,10 @@ class ActivePlatformEmulator final : public Emulator {
   static void apply(const Operation &op, const Value &fields, Value &account) {
     for (const auto &f : op.request.members) {
       const Value *v = fields.find(f.name);
-      if (!v || f.in_path || f.name.starts_with("new_owner_") || !account.find(f.name)) continue;
+      // The account's own id never changes: an "id" in the body (seed 002's
+      // example sends one) is ignored.
+      if (!v || f.in_path || f.name == op.result_id || f.name.starts_with("new_owner_") || !account.find(f.name))
+        continue;
       if (f.name == "custom_attributes") merge_attributes(*account.find(f.name), *v);
       else account.set(f.name, *v);
     }

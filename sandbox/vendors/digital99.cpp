@@ -2,7 +2,8 @@
 // client that turns local validation off gets the vendor's reason codes.
 // Sandbox choices (documented in docs/sandbox.md):
 //  - credentials: client_id "sandbox-client", client_secret "sandbox-secret";
-//  - servers: "online" (the default) and "eu1"; any other is reason 34;
+//  - servers: "online" (the default, also for deleteAccount) and "eu1"; any
+//    other is reason 34;
 //  - a missing or non-Bearer Authorization header is reason 2, an unknown or
 //    expired token reason 3;
 //  - a body that is not a JSON object is reason 31;
@@ -235,7 +236,8 @@ class Digital99Emulator final : public Emulator {
   Reply remove(const Value &body) {
     auto it = accounts_.find(num(body, "accountID"));
     if (it == accounts_.end()) return fail(33);
-    if (str(body, "server") != it->second.server) return fail(34);
+    // server left out is "online", the vendor's documented default.
+    if (str(body, "server", "online") != it->second.server) return fail(34);
     accounts_.erase(it);
     return Reply::json(200, envelope(1));
   }

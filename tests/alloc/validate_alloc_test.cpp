@@ -16,6 +16,7 @@
 #include "core/schema.hpp"
 #include "core/vendor.hpp"
 #include "core/vendors/digital99/password.hpp"
+#include "core/vendors/digital99/reference.hpp"
 
 namespace {
 
@@ -95,13 +96,13 @@ TEST(ValidateAllocations, NoneForAValidRecordWithFormats) {
   record.set("admin_password", "Str0ng!pass");  // 99digital's password format
   record.set("admin_2fa", 2);
   record.set("admin_2fa_value", "972501234567");  // format_when: phone digits
-  record.set("reference", "crm4711");             // letters_digits
+  record.set("reference", "crm4711לקוח");         // letters_digits (99digital's reference format)
   std::vector<ak::FieldError> out;
   EXPECT_EQ(allocations_for(op("99digital", "create_account").request, record, out), 0);
   EXPECT_TRUE(out.empty());
 
   Value update = Value::object();
-  update.set("id", "7194af6f-1285-4295-94aa-ceed7ea2d792");  // uuid
+  update.set("id", "7194af6f-1285-4295-94aa-ceed7ea2d792");  // a path segment
   EXPECT_EQ(allocations_for(op("commvault", "get_account").request, update, out), 0);
   EXPECT_TRUE(out.empty());
 }
@@ -115,8 +116,8 @@ TEST(ValidateAllocations, EveryFormatMatchesWithoutAllocating) {
   for (const Case &c : {Case{f::kEmail, "a.much.longer.local.part@example.com"},
                         Case{f::kHttpUrl, "https://example.com/a/rather/long/path?with=query"},
                         Case{f::kIntlPhoneDigits, "972501234567"}, Case{f::kPhonePlusOr00, "00375295555555"},
-                        Case{f::kCountry, "IL"}, Case{f::kLettersDigits, "abcdefghijklmnopqrstuvwxyz0123456789"},
-                        Case{f::kUuid, "7194af6f-1285-4295-94aa-ceed7ea2d792"},
+                        Case{f::kCountry, "IL"},
+                        Case{ak::digital99_formats::kReference, "abcdefghijklmnopqrstuvwxyz0123456789קליינט客户"},
                         Case{ak::digital99_formats::kPassword, "A much longer Str0ng!pass"}}) {
     Counting scope;
     EXPECT_TRUE(c.format.problem(c.valid).empty()) << c.format.rule;

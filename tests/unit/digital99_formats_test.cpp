@@ -1,5 +1,6 @@
 // 99digital's admin_password policy (core/vendors/digital99/password.hpp): the
-// predicate, and the format the create_account table uses.
+// predicate, and the format the create_account table uses; its reference
+// format (core/vendors/digital99/reference.hpp).
 #include "core/vendors/digital99/password.hpp"
 
 #include <gtest/gtest.h>
@@ -7,10 +8,13 @@
 #include <cstring>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/vendors/digital99/digital99.hpp"
+#include "core/vendors/digital99/reference.hpp"
 
 namespace nn = ak::digital99_formats;
+using namespace std::literals;
 
 // ---------------------------------------------------------------- password_problem
 
@@ -118,4 +122,90 @@ TEST(PasswordFormat, CreateAccountAdminPasswordUsesIt) {
   ASSERT_NE(password, nullptr);
   EXPECT_EQ(password->format, &nn::kPassword);
   EXPECT_TRUE(password->secret);
+}
+
+// ---------------------------------------------------------------- reference
+
+// "text/numbers only" (seed 001) = letters of any script and digits [ours].
+// Before, only ASCII letters and digits passed.
+TEST(ReferenceFormat, LettersOfAnyScriptAndDigits) {
+  for (const char *s : {"acme1", "12345", "Z", "ACME2024",
+                        "\xD7\x9C\xD7\xA7\xD7\x95\xD7\x97" "12345",  // Hebrew letters, then digits
+                        "caf\xC3\xA9", "\xC3\x9C" "ber",               // Latin-1 letters
+                        "\xD0\xBA\xD0\xBB\xD0\xB8\xD0\xB5\xD0\xBD\xD1\x82",  // Cyrillic
+                        "\xE5\xAE\xA2\xE6\x88\xB7" "123",              // CJK ideographs
+                        "\xD9\xA3\xD9\xA4\xD9\xA5",                    // Arabic-Indic digits
+                        "\xE0\xA4\xA6\xE0\xA5\x87\xE0\xA4\xB5",        // Devanagari with a vowel sign
+                        "\xED\x95\x9C\xEA\xB8\x80",                    // Hangul
+                        "\xEF\xBC\xA1\xEF\xBC\x91",                    // full-width A and 1
+                        "\xC2\xAA\xC2\xB5\xC2\xBA",                    // ª µ º are letters
+                        "\xE3\x80\x85\xE3\x80\x87",                    // 々 〇
+                        "\xF0\x9D\x90\x80"})                           // mathematical bold A (U+1D400)
+    EXPECT_TRUE(nn::is_reference(s)) << s;
+}
+
+TEST(ReferenceFormat, RefusesPunctuationSymbolsSpacesAndControls) {
+  for (const char *s : {"", " ", "a b", "a-b", "a_b", "a.b", "a/b", "@", "a\tb", "abc\n", "a\x7F",
+                        "a\xC2\xA0" "b",      // no-break space
+                        "a\xC2\x85" "b",      // C1 next line
+                        "a\xC2\xAD" "b",      // soft hyphen
+                        "\xC2\xA9",           // ©
+                        "a\xC3\x97" "b",      // ×
+                        "a\xE2\x80\x93" "b",  // en dash
+                        "a\xE2\x80\x8B" "b",  // zero-width space
+                        "\xE2\x80\x9C" "a",   // curly quote
+                        "\xE2\x82\xAC" "5",   // euro sign
+                        "\xE2\x86\x92",       // arrow
+                        "\xE2\x91\xA0",       // circled digit one
+                        "a\xE3\x80\x80" "b",  // ideographic space
+                        "a\xE3\x80\x82",      // ideographic full stop
+                        "\xEE\x80\x80",       // private use
+                        "\xEF\xBB\xBF" "a",   // byte order mark
+                        "a\xEF\xBC\x81",      // full-width !
+                        "\xEF\xBF\xBD",       // replacement character
+                        "\xEF\xBF\xBF",       // noncharacter U+FFFF
+                        "\xF0\x9F\x98\x80",   // emoji
+                        "\xF3\xA0\x80\x81"})  // language tag
+    EXPECT_FALSE(nn::is_reference(s)) << s;
+  EXPECT_FALSE(nn::is_reference("ab\0c"sv));
+}
+
+TEST(ReferenceFormat, RefusesInvalidUtf8) {
+  for (const char *s : {"\xFF", "a\x80", "\xC3", "\xC0\xAF", "\xE0\x80\xAF", "\xED\xA0\x80", "\xF4\x90\x80\x80",
+                        "\xE5\xAE"})
+    EXPECT_FALSE(nn::is_reference(s)) << "bytes of length " << std::strlen(s);
+}
+
+TEST(ReferenceFormat, RuleMessageAndTheCreateTable) {
+  EXPECT_STREQ(nn::kReference.rule, "letters_digits");
+  EXPECT_STREQ(nn::kReference.message, "must contain only letters and digits");
+  EXPECT_EQ(nn::kReference.problem("acme1"), "");
+  EXPECT_EQ(nn::kReference.problem("acme-1"), nn::kReference.message);
+  const ak::Operation *create = ak::digital99().find("create_account");
+  ASSERT_NE(create, nullptr);
+  const ak::Field *reference = create->request.member("reference");
+  ASSERT_NE(reference, nullptr);
+  EXPECT_EQ(reference->format, &nn::kReference);
+  EXPECT_EQ(reference->max_length, 50);
+}
+
+// max_length counts code points, as the docs' "characters": 50 Hebrew letters
+// (100 bytes) fit, 51 do not.
+TEST(ReferenceFormat, MaxLengthCountsCharactersNotBytes) {
+  const ak::Operation *create = ak::digital99().find("create_account");
+  ASSERT_NE(create, nullptr);
+  auto errors_for = [&](const std::string &reference) {
+    ak::Value fields = ak::Value::object();
+    fields.set("reference", reference);
+    std::vector<ak::FieldError> out;
+    ak::validate(create->request, fields, out);
+    std::vector<std::string> on_reference;
+    for (const auto &e : out)
+      if (e.path == "reference") on_reference.push_back(e.rule);
+    return on_reference;
+  };
+  std::string fifty;
+  for (int i = 0; i < 50; ++i) fifty += "\xD7\xA9";
+  EXPECT_TRUE(errors_for(fifty).empty());
+  EXPECT_EQ(errors_for(fifty + "\xD7\xA9"), std::vector<std::string>{"max_length"});
 }

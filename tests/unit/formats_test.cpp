@@ -107,8 +107,10 @@ TEST(IsHttpUrl, RejectsSpacesAndControlsInPath) {
 
 // ---------------------------------------------------------------- phones
 
+// 7 to 15 digits (VENDORS.md section 1); 7 was refused before.
 TEST(IsIntlPhoneDigits, LengthBoundaries) {
-    EXPECT_FALSE(f::is_intl_phone_digits(digits(7)));
+    EXPECT_FALSE(f::is_intl_phone_digits(digits(6)));
+    EXPECT_TRUE(f::is_intl_phone_digits(digits(7)));
     EXPECT_TRUE(f::is_intl_phone_digits(digits(8)));
     EXPECT_TRUE(f::is_intl_phone_digits(digits(15)));
     EXPECT_FALSE(f::is_intl_phone_digits(digits(16)));
@@ -192,37 +194,6 @@ TEST(IsIso3166Alpha2, RejectsReservedWithdrawnAndMalformed) {
     EXPECT_FALSE(f::is_iso3166_alpha2("\xC3\x9C"));
 }
 
-// ---------------------------------------------------------------- letters/digits
-
-TEST(IsLettersDigits, AsciiAlnumOnly) {
-    for (auto s : {"a", "Z", "0", "abcXYZ0189", "AccountKit2024"})
-        EXPECT_TRUE(f::is_letters_digits(s)) << s;
-    for (auto s : {"", " ", "a b", "a-b", "a_b", "a.b", "@", "`", "{", "/", ":", "[",
-                   "caf\xC3\xA9", "abc\n"})
-        EXPECT_FALSE(f::is_letters_digits(s)) << s;
-    EXPECT_FALSE(f::is_letters_digits("ab\0c"sv));
-}
-
-// ---------------------------------------------------------------- is_uuid
-
-TEST(IsUuid, AcceptsBothCases) {
-    EXPECT_TRUE(f::is_uuid("123e4567-e89b-12d3-a456-426614174000"));
-    EXPECT_TRUE(f::is_uuid("123E4567-E89B-12D3-A456-426614174000"));
-    EXPECT_TRUE(f::is_uuid("00000000-0000-0000-0000-000000000000"));
-    EXPECT_TRUE(f::is_uuid("ffffffff-FFFF-ffff-FFFF-ffffffffffff"));
-}
-
-TEST(IsUuid, RejectsWrongShape) {
-    for (auto s : {"", "123e4567e89b12d3a456426614174000",
-                   "123e4567-e89b-12d3-a456-42661417400",    // 35
-                   "123e4567-e89b-12d3-a456-4266141740000",  // 37
-                   "{123e4567-e89b-12d3-a456-426614174000}", "123e4567-e89b-12d3-a456_426614174000",
-                   "123e456-7e89b-12d3-a456-426614174000", "123e4567-e89b-12d3-a456-42661417400g",
-                   "g23e4567-e89b-12d3-a456-426614174000", "123e4567 e89b 12d3 a456 426614174000",
-                   "123e4567-e89b-12d3-a456-42661417400 "})
-        EXPECT_FALSE(f::is_uuid(s)) << s;
-}
-
 // ---------------------------------------------------------------- the formats
 
 // Rule names and messages are a contract (field errors, describe JSON and the
@@ -237,11 +208,9 @@ TEST(Formats, RuleNamesAndMessages) {
         {f::kEmail, "email", "must be an email address"},
         {f::kHttpUrl, "url", "must be an absolute http:// or https:// URL"},
         {f::kIntlPhoneDigits, "phone",
-         "must be an international phone number written as 8 to 15 digits without '+'"},
+         "must be an international phone number written as 7 to 15 digits without '+'"},
         {f::kPhonePlusOr00, "phone", "must be '+' or '00' followed by 7 to 15 digits (country, area, number)"},
         {f::kCountry, "country", "must be an assigned ISO 3166-1 alpha-2 country code (upper case)"},
-        {f::kLettersDigits, "letters_digits", "must contain only letters and digits"},
-        {f::kUuid, "uuid", "must be a UUID"},
     };
     for (const auto &c : cases) {
         EXPECT_STREQ(c.format.rule, c.rule);
@@ -260,11 +229,9 @@ TEST(Formats, ProblemFollowsThePredicate) {
     const Case cases[] = {
         {f::kEmail, f::is_email, {"a@b.co", "plain", "", "a@b.c"}},
         {f::kHttpUrl, f::is_http_url, {"https://example.com/x", "ftp://example.com", "http://", "HTTP://A.B"}},
-        {f::kIntlPhoneDigits, f::is_intl_phone_digits, {"972501234567", "+972501234567", "1234567"}},
+        {f::kIntlPhoneDigits, f::is_intl_phone_digits, {"972501234567", "+972501234567", "1234567", "123456"}},
         {f::kPhonePlusOr00, f::is_phone_plus_or_00, {"+375295555555", "00375295555555", "375295555555"}},
         {f::kCountry, f::is_iso3166_alpha2, {"BY", "by", "XK", "USA"}},
-        {f::kLettersDigits, f::is_letters_digits, {"abc123", "", "a b", "a-b"}},
-        {f::kUuid, f::is_uuid, {"123e4567-e89b-12d3-a456-426614174000", "123e4567", ""}},
     };
     for (const auto &c : cases) {
         for (const char *s : c.samples) {

@@ -98,7 +98,7 @@ TEST(VendorTables, DescribeNamesFormatsByRule) {
                         Case{"99digital", "create_account", "admin_2fa_value", nullptr},  // format_when only
                         Case{"99digital", "update_account", "builder_url", "url"},
                         Case{"activeplatform", "create_account", "email", "email"},
-                        Case{"commvault", "get_account", "id", "uuid"}}) {
+                        Case{"commvault", "get_account", "id", nullptr}}) {
     const Value *vendor = find_named(all, c.vendor);
     ASSERT_NE(vendor, nullptr) << c.vendor;
     const Value *op = find_named(*vendor->find("operations"), c.op);

@@ -135,12 +135,13 @@ AK_API int ak_error_attempts(const ak_error *err);
 AK_API double ak_error_retry_after(const ak_error *err);
 /* Field errors (validation): count, then path/rule/message of entry i (0-based).
  * Paths look like "contacts[0].address.city"; rules are stable names such as
- * "required", "type", "max_length", "max_digits", "enum", "email", "url",
- * "phone", "country", "password", "letters_digits", "uuid", "required_if",
- * "all_or_none", "conflict", "range", "positive", "not_null",
+ * "required", "type", "max_length", "max_digits", "max_items", "enum",
+ * "email", "url", "phone", "country", "password", "letters_digits",
+ * "required_if", "all_or_none", "conflict", "range", "positive", "not_null",
  * "unknown_field", "control_characters" (CR, LF or NUL in a value sent in
- * the URL; checked even with validation off) and "vendor" (reported by the
- * vendor).
+ * the URL; checked even with validation off), "path_segment" (a path
+ * parameter that is empty, "." or ".."; likewise) and "vendor" (reported by
+ * the vendor).
  * Out-of-range i returns NULL. */
 AK_API size_t ak_error_field_count(const ak_error *err);
 AK_API const char *ak_error_field_path(const ak_error *err, size_t i);

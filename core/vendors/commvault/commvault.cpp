@@ -21,8 +21,10 @@ constexpr const char *kAccount = "/api/v1/partner/accounts/{id}";
 // The one error code the vendor documents [doc].
 ReasonCode record_not_found() { return {1006, Status::NotFound, {}, "Record not found"}; }
 
+// The seed types the path id as a string: the examples are UUIDs, but a
+// non-UUID id is the vendor's to refuse (404) [ours].
 Field account_id() {
-  return Field::string("id").fmt(formats::kUuid).path_param().req().describe("the account's UUID (either case)");
+  return Field::string("id").path_param().req().describe("the account's id (a UUID in every example, either case)");
 }
 
 // Seed 003, "Address Object": every member optional; null clears it.
@@ -84,7 +86,9 @@ Operation update_account() {
       Field::string("externalId").req().describe("the account's id in the partner system (unique there)"),
       Field::string("name").req().describe("account name (unique in the partner system)"),
       Field::string("website").null_ok().describe("left out: unchanged; null: removed"),
-      Field::array("contacts", contact()).req().describe("the admin contact; see the contact object"),
+      // One contact per account, the admin, is all the vendor accepts (Get
+      // Account by Id, Contact Object) [doc].
+      Field::array("contacts", contact()).most(1).req().describe("the admin contact (at most one); see the contact object"),
   });
   op.id_field = "id";
   op.result_id = "id";

@@ -8,6 +8,7 @@
 #include "core/auth.hpp"
 #include "core/formats.hpp"
 #include "core/vendors/digital99/password.hpp"
+#include "core/vendors/digital99/reference.hpp"
 
 namespace ak {
 
@@ -36,13 +37,14 @@ Operation create_account() {
           .describe(">= 6 characters with an upper-case, a lower-case and a special character"),
       Field::integer("admin_2fa").values({0, 1, 2}).describe("0 none (default), 1 email, 2 SMS"),
       Field::string("admin_2fa_value").max(50)
-          .describe("email when admin_2fa is 1, phone digits without '+' when 2"),
+          .describe("optional: email when admin_2fa is 1, phone digits without '+' (7 to 15) when 2"),
       Field::string("server").max(30).describe("server subdomain (selected partners only)"),
-      Field::string("reference").max(50).fmt(formats::kLettersDigits)
-          .describe("your key for this account; returned by list_accounts"),
+      Field::string("reference").max(50).fmt(digital99_formats::kReference)
+          .describe("your key for this account (letters of any script and digits); returned by list_accounts"),
   });
+  // admin_2fa_value is optional whatever admin_2fa says: the seed says "here
+  // you can provide" it, and the vendor answers reason 42 if it needs one.
   op.request.rules = {
-      required_when("admin_2fa_value", "admin_2fa", {1, 2}),
       format_when("admin_2fa_value", "admin_2fa", 1, formats::kEmail),
       format_when("admin_2fa_value", "admin_2fa", 2, formats::kIntlPhoneDigits),
   };
@@ -103,7 +105,8 @@ Operation delete_account() {
   op.id_field = "accountID";
   op.request = Field::object("", {
       Field::integer("accountID").digits(7).gt0().req().describe("the account to delete (irreversible)"),
-      Field::string("server").max(50).req(),
+      // Left out, it is not sent: the vendor's default is "online" [doc].
+      Field::string("server").max(50).describe("the account's server subdomain; the vendor's default is \"online\""),
   });
   op.reasons = {
       wrong_credentials(), token_expired(), wrong_method(),
