@@ -60,18 +60,20 @@ Strings with_reference(ak_client *c, const std::string &reference) {
 TEST(ExactlyOnce, ASlowVendorsCreateIsFoundAfterTheSettleTimeNotSentTwice) {
   Sandbox sb;
   ClientPtr c = sb.client(quick({{"timeout_ms", "1000"}, {"lookup_settle_ms", "2500"}}));
+  ASSERT_TRUE(call(c.get(), "list_accounts", "{}").ok());  // the token, fetched before the faults
   add_faults(sb, on_create(R"("kind":"delay","delay_ms":2500,"count":1)"));
   Outcome o = call(c.get(), "create_account", create_json("Slow Ltd", "s@slow.example", "slow1"));
   ASSERT_TRUE(o.ok()) << o.describe();
   EXPECT_EQ(ak_result_is_recovered(o.result.get()), 1);
   EXPECT_EQ(sb.count(kCreatePath), 1u) << sb.journal_json();
-  EXPECT_EQ(sb.count(kListPath), 2u);
+  EXPECT_EQ(sb.count(kListPath), 3u);  // the warm-up, then two lookups
   EXPECT_EQ(with_reference(c.get(), "slow1").size(), 1u);
 }
 
 TEST(ExactlyOnce, ACreateStillUnseenAfterTheSettleTimeIsOutcomeUnknownNeverResent) {
   Sandbox sb;
   ClientPtr c = sb.client(quick({{"timeout_ms", "500"}, {"lookup_settle_ms", "300"}}));
+  ASSERT_TRUE(call(c.get(), "list_accounts", "{}").ok());  // the token, fetched before the faults
   add_faults(sb, on_create(R"("kind":"delay","delay_ms":2500,"count":1)"));
   Outcome o = call(c.get(), "create_account", create_json("Slow Ltd", "s@slow.example", "slow2"));
   ASSERT_EQ(o.status, AK_E_OUTCOME_UNKNOWN) << o.describe();
@@ -86,6 +88,7 @@ TEST(ExactlyOnce, ACreateStillUnseenAfterTheSettleTimeIsOutcomeUnknownNeverResen
 TEST(ExactlyOnce, ABatchWithSlowAnswersCreatesEveryReferenceOnce) {
   Sandbox sb;
   ClientPtr c = sb.client(quick({{"timeout_ms", "400"}, {"lookup_settle_ms", "1500"}}));
+  ASSERT_TRUE(call(c.get(), "list_accounts", "{}").ok());  // the token, fetched before the faults
   add_faults(sb, on_create(R"("kind":"delay","delay_ms":900,"probability":0.2,"seed":5)"));
   ak_batch *raw = nullptr;
   ak_error *err = nullptr;

@@ -104,11 +104,12 @@ TEST(Faults, TruncatedBodyIsATransportError) {
 
 TEST(Faults, SlowBodyAndDelayMeetTheClientTimeout) {
   Sandbox sb;
-  ClientPtr c = single_shot(sb, {{"timeout_ms", "300"}});
+  // A timeout roomy enough for a sanitizer build on a busy machine.
+  ClientPtr c = single_shot(sb, {{"timeout_ms", "1000"}});
   EXPECT_EQ(digital99_accounts(c.get()), 0);  // token fetched before the faults
-  add_faults(sb, fault_on(kListPath, "slow_body", R"(,"delay_ms":1500,"count":1)"));
+  add_faults(sb, fault_on(kListPath, "slow_body", R"(,"delay_ms":3000,"count":1)"));
   EXPECT_EQ(call(c.get(), "list_accounts", "{}").status, AK_E_TIMEOUT);
-  add_faults(sb, fault_on(kListPath, "delay", R"(,"delay_ms":1500,"count":1)"));
+  add_faults(sb, fault_on(kListPath, "delay", R"(,"delay_ms":3000,"count":1)"));
   EXPECT_EQ(call(c.get(), "list_accounts", "{}").status, AK_E_TIMEOUT);
   ak_sandbox_clear_faults(sb.get());
   EXPECT_EQ(digital99_accounts(c.get()), 0);
