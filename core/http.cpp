@@ -10,6 +10,8 @@
 #include <ctime>
 #include <mutex>
 
+#include "core/redact.hpp"
+
 namespace ak {
 
 const char *method_name(Method m) {
@@ -293,7 +295,8 @@ HttpResponse Exchange::finish(int code) {
     auto us = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - io_->started);
     char took[32];
     std::snprintf(took, sizeof took, " (%.1f ms)", static_cast<double>(us.count()) / 1000.0);
-    opts.log(std::string(method_name(req_.method)) + " " + req_.url + outcome + took);
+    // Never the URL as sent: no user information, no secret query parameter.
+    opts.log(std::string(method_name(req_.method)) + " " + redact_url(req_.url) + outcome + took);
   };
   if (rc != CURLE_OK) {
     Error e(Status::Transport, "");

@@ -7,6 +7,41 @@
 
 namespace ak {
 
+namespace {
+
+// Every token request's answer passes through here, whichever vendor's
+// authenticator read it: an error made from that answer never keeps its body
+// (a garbled or cut success answer still holds most of a live token, in a
+// shape no key search can be sure to find).
+class TokenAnswersWithheld final : public Authenticator {
+ public:
+  explicit TokenAnswersWithheld(std::unique_ptr<Authenticator> inner) : inner_(std::move(inner)) {}
+
+  Step authorize(HttpRequest &req, std::uint64_t waited) override {
+    Step s = inner_->authorize(req, waited);
+    if (s.kind == Step::Failed) withhold(s.error);  // a failed fetch shared with its waiters
+    return s;
+  }
+  std::optional<Error> fetched(const HttpResponse &resp) override {
+    std::optional<Error> e = inner_->fetched(resp);
+    if (e) withhold(*e);
+    return e;
+  }
+  void fetch_failed(const Error &e) override { inner_->fetch_failed(e); }
+  std::uint64_t generation() const override { return inner_->generation(); }
+  std::shared_ptr<void> on_change(std::function<void()> wake) override { return inner_->on_change(std::move(wake)); }
+  bool invalidate(const HttpRequest &req) override { return inner_->invalidate(req); }
+  std::vector<std::string> secrets() const override { return inner_->secrets(); }
+
+ private:
+  static void withhold(Error &e) {
+    if (!e.raw_body.empty()) e.raw_body = kWithheldTokenAnswer;
+  }
+  std::unique_ptr<Authenticator> inner_;
+};
+
+}  // namespace
+
 ClientState::ClientState(const Vendor &v, Settings s, std::uint64_t seed)
     : vendor(v),
       settings(std::move(s)),
@@ -23,11 +58,21 @@ std::vector<std::string> ClientState::secrets() const {
   return out;
 }
 
+void ClientState::scrub(std::string &text) const {
+  mask_by_location(text);
+  scrub_text(text, secrets());
+}
+
 void ClientState::scrub(Error &e) const {
   auto all = secrets();
-  scrub_text(e.message, all);
-  scrub_text(e.raw_body, all);
-  for (auto &f : e.fields) scrub_text(f.message, all);
+  for (std::string *text : {&e.message, &e.raw_body}) {
+    mask_by_location(*text);
+    scrub_text(*text, all);
+  }
+  for (auto &f : e.fields) {
+    mask_by_location(f.message);
+    scrub_text(f.message, all);
+  }
 }
 
 std::string ClientState::generate_key() {
@@ -59,13 +104,14 @@ std::shared_ptr<ClientState> build_state(const Vendor &vendor, const Options &op
   t.logging = std::move(logging);
   t.log = [weak, log = std::move(log)](const std::string &line) {
     std::string text = line;
-    if (auto st = weak.lock()) scrub_text(text, st->secrets());
+    if (auto st = weak.lock()) st->scrub(text);
+    else mask_by_location(text);
     log(text);
   };
   s->transport = std::make_unique<Transport>(std::move(t));
   Options with_base = options;
   with_base["base_url"] = settings.base_url;
-  s->auth = vendor.authenticator(with_base);
+  s->auth = std::make_unique<TokenAnswersWithheld>(vendor.authenticator(with_base));
   for (const auto &n : vendor.secret_options)
     if (const auto *v = find_option(options, n)) s->option_secrets.push_back(*v);
   return s;
