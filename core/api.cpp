@@ -146,9 +146,15 @@ void set_path(Value &fields, std::string_view path, Value v) {
 std::vector<FieldError> problems(const Operation &op, const Value &fields, bool rules) {
   std::vector<FieldError> out;
   if (fields.is_object()) {
+    const std::vector<std::string> in_path = path_params(op);
     for (const auto &[k, v] : fields.as_object()) {
       const Field *f = op.request.member(k);
-      if (op.method == Method::Get || (f && f->in_path)) check_url_values(v, k, out);
+      const bool path = (f && f->in_path) || std::find(in_path.begin(), in_path.end(), k) != in_path.end();
+      if (op.method == Method::Get || path) check_url_values(v, k, out);
+      // A dot segment or nothing in the path would make it another path.
+      if (path && v.is_string())
+        if (std::string why = path_segment_problem(v.as_string()); !why.empty())
+          out.push_back({k, "path_segment", why});
     }
   }
   if (rules) ak::validate(op.request, fields, out);
