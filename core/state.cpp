@@ -12,7 +12,8 @@ namespace {
 // Every token request's answer passes through here, whichever vendor's
 // authenticator read it: an error made from that answer never keeps its body
 // (a garbled or cut success answer still holds most of a live token, in a
-// shape no key search can be sure to find).
+// shape no key search can be sure to find). It forwards every member of
+// Authenticator (core/vendor.hpp): one added there must be forwarded here too.
 class TokenAnswersWithheld final : public Authenticator {
  public:
   explicit TokenAnswersWithheld(std::unique_ptr<Authenticator> inner) : inner_(std::move(inner)) {}
