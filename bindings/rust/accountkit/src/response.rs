@@ -183,14 +183,21 @@ mod tests {
 
     #[test]
     fn mask_secrets_masks_secret_keys_at_any_depth() {
-        let keys = vec!["access_token".to_string(), "password".to_string(), "api_token".to_string()];
+        let keys = vec![
+            "access_token".to_string(),
+            "password".to_string(),
+            "api_token".to_string(),
+        ];
         let mut v: Value = serde_json::from_str(
             r#"{"name":"n","access_token":"tok-Q1","nested":[{"password":"pw-Z2","api_token":null}]}"#,
         )
         .unwrap();
         mask_secrets(&mut v, &keys);
         let text = v.to_string();
-        assert!(!text.contains("tok-Q1") && !text.contains("pw-Z2"), "a secret shows");
+        assert!(
+            !text.contains("tok-Q1") && !text.contains("pw-Z2"),
+            "a secret shows"
+        );
         assert_eq!(v["access_token"], "***");
         assert_eq!(v["nested"][0]["password"], "***");
         assert!(v["nested"][0]["api_token"].is_null());
