@@ -58,16 +58,6 @@ void reject_repeated_keys(const Value &v, const std::string &path) {
   }
 }
 
-// A path parameter that is empty, "." or ".." would not name one path segment:
-// HTTP clients remove dot segments ("/accounts/.." is "/"), and an empty one is
-// the collection's path.
-void check_path_segment(const Value &v, const std::string &path, std::vector<FieldError> &out) {
-  if (!v.is_string()) return;
-  const std::string &s = v.as_string();
-  if (s.empty() || s == "." || s == "..")
-    out.push_back({path, "path_segment", "must not be empty, \".\" or \"..\" (it is a segment of the URL path)"});
-}
-
 // Throws too_deep when a member of the fields object nests deeper than kMaxDepth.
 void check_depth(const Value &fields) {
   if (!fields.is_object()) return;
@@ -156,10 +146,15 @@ void set_path(Value &fields, std::string_view path, Value v) {
 std::vector<FieldError> problems(const Operation &op, const Value &fields, bool rules) {
   std::vector<FieldError> out;
   if (fields.is_object()) {
+    const std::vector<std::string> in_path = path_params(op);
     for (const auto &[k, v] : fields.as_object()) {
       const Field *f = op.request.member(k);
-      if (op.method == Method::Get || (f && f->in_path)) check_url_values(v, k, out);
-      if (f && f->in_path) check_path_segment(v, k, out);
+      const bool path = (f && f->in_path) || std::find(in_path.begin(), in_path.end(), k) != in_path.end();
+      if (op.method == Method::Get || path) check_url_values(v, k, out);
+      // A dot segment or nothing in the path would make it another path.
+      if (path && v.is_string())
+        if (std::string why = path_segment_problem(v.as_string()); !why.empty())
+          out.push_back({k, "path_segment", why});
     }
   }
   if (rules) ak::validate(op.request, fields, out);

@@ -57,7 +57,7 @@ void set_path(Value &fields, std::string_view path, Value v);
 
 // Every problem of fields for op, in a stable order: first what would break
 // the request itself (CR, LF or NUL in anything sent in the URL; a path
-// parameter that is empty, "." or ".."), checked
+// parameter that is empty or a dot segment, rule "path_segment"), checked
 // whatever the "validate" option says; then, when rules is true, the vendor's
 // field rules.
 std::vector<FieldError> problems(const Operation &op, const Value &fields, bool rules);

@@ -1,5 +1,7 @@
 #include "core/auth.hpp"
 
+#include "core/redact.hpp"
+
 namespace ak {
 
 BearerAuth::BearerAuth(std::string static_token) { token_.value = std::move(static_token); }
@@ -75,7 +77,10 @@ std::optional<Error> BearerAuth::fetched(const HttpResponse &resp) {
     Token token = source_.read(resp);
     finish_fetch(std::move(token), nullptr);
     return std::nullopt;
-  } catch (const Error &e) {
+  } catch (Error &e) {
+    // A token answer's body is never kept: a garbled or cut success answer
+    // still holds most of a live token, in a shape no key search can be sure to find.
+    if (!e.raw_body.empty()) e.raw_body = kWithheldTokenAnswer;
     finish_fetch(std::nullopt, &e);
     return e;
   }

@@ -6,6 +6,7 @@
 #include "core/api.hpp"
 #include "core/engine/driver.hpp"
 #include "core/options.hpp"
+#include "core/redact.hpp"
 
 namespace ak {
 
@@ -82,7 +83,17 @@ void Client::log(LogLevel level, const std::string &message) const {
     if (!logger_ || level < log_level_) return;
     logger = logger_;
   }
-  logger(level, message);
+  // Lines from the engine carry vendor text (an error's message): they are
+  // cleaned like errors are, with the secrets the client knows now.
+  std::shared_ptr<ClientState> st;
+  {
+    std::lock_guard lock(mu_);
+    st = state_;
+  }
+  std::string text = message;
+  if (st) st->scrub(text);
+  else mask_by_location(text);
+  logger(level, text);
 }
 
 void Client::finalize(const ClientState &s, const Operation &op, Error &e) const {
@@ -190,6 +201,7 @@ Result Client::wait(const std::string &id, std::chrono::milliseconds timeout) {
         e.operation = "wait";
         e.raw_body = to_json(r.data);
         e.attempts = polls;
+        s->scrub(e);
         throw e;
       }
       if (!in(settling.pending, r.status)) return r;

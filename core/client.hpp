@@ -81,7 +81,7 @@ class Client : public std::enable_shared_from_this<Client> {
   void give_back(std::unique_ptr<engine::Driver> d);
 
   const Vendor &vendor_;
-  std::mutex mu_;
+  mutable std::mutex mu_;  // options_ and state_
   Options options_;
   std::shared_ptr<ClientState> state_;
   mutable std::mutex log_mu_;

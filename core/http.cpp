@@ -10,6 +10,8 @@
 #include <ctime>
 #include <mutex>
 
+#include "core/redact.hpp"
+
 namespace ak {
 
 const char *method_name(Method m) {
@@ -101,16 +103,42 @@ bool header_is(std::string_view name, std::string_view want) {
   return true;
 }
 
+}  // namespace
+
 double parse_retry_after(std::string_view v) {
-  double secs = 0;
-  auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), secs);
-  if (ec == std::errc() && p == v.data() + v.size()) return secs < 0 ? 0 : secs;
+  if (v.empty()) return -1;
+  // delay-seconds: digits (a fraction and an exponent tolerated). from_chars
+  // would also take "-5", "inf" and "nan": a sign or a letter other than an
+  // exponent's is no delay. A number too large for a double is the cap too.
+  bool number = (v.front() >= '0' && v.front() <= '9') || v.front() == '.';
+  for (char c : v)
+    number = number && ((c >= '0' && c <= '9') || c == '.' || c == 'e' || c == 'E' || c == '+' || c == '-');
+  if (number) {
+    double secs = 0;
+    auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), secs, std::chars_format::general);
+    if (p != v.data() + v.size()) return -1;
+    if (ec == std::errc::result_out_of_range) {
+      // Too small to tell from 0 ("1e-400"), or too large ("1e400"): an
+      // exponent's sign tells which.
+      auto e = v.find_first_of("eE");
+      return e != std::string_view::npos && e + 1 < v.size() && v[e + 1] == '-' ? 0 : kMaxRetryAfter;
+    }
+    if (ec != std::errc() || !(secs >= 0)) return -1;
+    return std::min(secs, kMaxRetryAfter);
+  }
+  // HTTP-date ("Wed, 21 Oct 2015 07:28:00 GMT"): the time from now, 0 when
+  // past. Every HTTP-date form has a time of day; curl_getdate alone would
+  // read some other texts ("-5") as dates.
+  if (v.find(':') == std::string_view::npos) return -1;
   std::string date(v);
   time_t when = curl_getdate(date.c_str(), nullptr);
   if (when < 0) return -1;
   double delta = std::difftime(when, std::time(nullptr));
-  return delta < 0 ? 0 : delta;
+  if (!(delta >= 0)) return 0;
+  return std::min(delta, kMaxRetryAfter);
 }
+
+namespace {
 
 size_t on_header(char *data, size_t size, size_t n, void *user) {
   auto *resp = static_cast<HttpResponse *>(user);
@@ -267,7 +295,8 @@ HttpResponse Exchange::finish(int code) {
     auto us = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - io_->started);
     char took[32];
     std::snprintf(took, sizeof took, " (%.1f ms)", static_cast<double>(us.count()) / 1000.0);
-    opts.log(std::string(method_name(req_.method)) + " " + req_.url + outcome + took);
+    // Never the URL as sent: no user information, no secret query parameter.
+    opts.log(std::string(method_name(req_.method)) + " " + redact_url(req_.url) + outcome + took);
   };
   if (rc != CURLE_OK) {
     Error e(Status::Transport, "");

@@ -40,7 +40,7 @@ struct HttpResponse {
   std::string body;
   std::string content_type;
   std::string request_id;     // X-Request-Id, if the vendor sent one
-  double retry_after = -1;    // seconds from Retry-After, if sent
+  double retry_after = -1;    // seconds from Retry-After (parse_retry_after), if sent and readable
   std::string location;       // redirect target, if any
 };
 
@@ -113,6 +113,14 @@ class Transport {
   std::mutex pool_mutex_;
   std::vector<CURL *> idle_;
 };
+
+// The longest wait a Retry-After may ask for, in seconds (one day): a longer
+// one (1e300, a 20-digit number, a date years ahead) reads as this.
+inline constexpr double kMaxRetryAfter = 86400;
+// The seconds a Retry-After value asks to wait, from 0 to kMaxRetryAfter, or
+// -1 when it is no delay (RFC 9110 10.2.3: a negative number, "nan", "inf",
+// text that is neither a number nor an HTTP-date): the header is then ignored.
+double parse_retry_after(std::string_view value);
 
 // Percent-encodes everything but RFC 3986 unreserved characters.
 std::string url_encode(std::string_view s);

@@ -41,6 +41,14 @@ std::string parse_url(const OptionSpec &spec, const std::string &v) {
   if (v.empty()) return v;  // back to the vendor's default
   if (url_origin(v).empty()) throw bad(spec, "an absolute http(s) URL");
   if (!v.starts_with("http://") && !v.starts_with("https://")) throw bad(spec, "an http or https URL");
+  // user:password@ would put a password into every URL the library shows or
+  // logs. Refused, and the value is not repeated in the message.
+  std::string_view authority(v);
+  authority.remove_prefix(authority.find("://") + 3);
+  authority = authority.substr(0, authority.find_first_of("/?#"));
+  if (authority.find('@') != std::string_view::npos)
+    throw bad(spec, "a URL without user information (no \"user:password@\"): credentials go in the vendor's "
+                    "credential options");
   return v;
 }
 

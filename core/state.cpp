@@ -7,6 +7,7 @@
 
 namespace ak {
 
+
 ClientState::ClientState(const Vendor &v, Settings s, std::uint64_t seed)
     : vendor(v),
       settings(std::move(s)),
@@ -23,11 +24,21 @@ std::vector<std::string> ClientState::secrets() const {
   return out;
 }
 
+void ClientState::scrub(std::string &text) const {
+  mask_by_location(text);
+  scrub_text(text, secrets());
+}
+
 void ClientState::scrub(Error &e) const {
   auto all = secrets();
-  scrub_text(e.message, all);
-  scrub_text(e.raw_body, all);
-  for (auto &f : e.fields) scrub_text(f.message, all);
+  for (std::string *text : {&e.message, &e.raw_body}) {
+    mask_by_location(*text);
+    scrub_text(*text, all);
+  }
+  for (auto &f : e.fields) {
+    mask_by_location(f.message);
+    scrub_text(f.message, all);
+  }
 }
 
 std::string ClientState::generate_key() {
@@ -59,7 +70,8 @@ std::shared_ptr<ClientState> build_state(const Vendor &vendor, const Options &op
   t.logging = std::move(logging);
   t.log = [weak, log = std::move(log)](const std::string &line) {
     std::string text = line;
-    if (auto st = weak.lock()) scrub_text(text, st->secrets());
+    if (auto st = weak.lock()) st->scrub(text);
+    else mask_by_location(text);
     log(text);
   };
   s->transport = std::make_unique<Transport>(std::move(t));

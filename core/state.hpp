@@ -32,8 +32,11 @@ struct ClientState {
 
   // Every secret this state knows (options, fetched tokens), for scrubbing.
   std::vector<std::string> secrets() const;
-  // e without any secret in its message, raw body or field messages.
+  // e without any secret in its message, raw body or field messages: masked
+  // by location, and by text for the secrets long enough (core/redact.hpp).
   void scrub(Error &e) const;
+  // The same for one text (a log line).
+  void scrub(std::string &text) const;
   // A natural key for a create that came without one ("ak" + 22 characters).
   std::string generate_key();
 };

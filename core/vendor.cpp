@@ -55,12 +55,75 @@ std::string expand_path(const Operation &op, Value &body) {
       e.fields.push_back({name, "required", "is required"});
       throw e;
     }
+    std::string text = v->is_string() ? v->as_string() : to_json(*v);
+    if (std::string why = path_segment_problem(text); !why.empty()) {
+      Error e(Status::Validation, name + " " + why);
+      e.fields.push_back({name, "path_segment", why});
+      throw e;
+    }
     // Escaped whatever its content, so a value can never change the path.
-    out += url_encode(v->is_string() ? v->as_string() : to_json(*v));
+    out += url_encode(text);
     body.erase(name);
     i = close + 1;
   }
   return out;
+}
+
+std::vector<std::string> path_params(const Operation &op) {
+  std::vector<std::string> out;
+  for (size_t open = op.path.find('{'); open != std::string::npos; open = op.path.find('{', open + 1)) {
+    size_t close = op.path.find('}', open);
+    if (close == std::string::npos) break;
+    out.push_back(op.path.substr(open + 1, close - open - 1));
+  }
+  return out;
+}
+
+namespace {
+
+int hex_digit(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+// One round of percent-decoding; invalid escapes stay as they are.
+std::string percent_decoded(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  for (size_t i = 0; i < s.size(); ++i) {
+    int hi = 0, lo = 0;
+    if (s[i] == '%' && i + 2 < s.size() && (hi = hex_digit(s[i + 1])) >= 0 && (lo = hex_digit(s[i + 2])) >= 0) {
+      out.push_back(static_cast<char>(hi * 16 + lo));
+      i += 2;
+    } else {
+      out.push_back(s[i]);
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string path_segment_problem(std::string_view text) {
+  if (text.empty()) return "must not be empty (it is a segment of the request path)";
+  std::string s(text);
+  for (;;) {  // as often as it decodes: each round that changes s shortens it
+    std::string d = percent_decoded(s);
+    if (d == s) break;
+    s = std::move(d);
+  }
+  // The segments a decoding server would see, '/' or '\\' between them.
+  for (size_t start = 0; start <= s.size();) {
+    size_t end = s.find_first_of("/\\", start);
+    if (end == std::string::npos) end = s.size();
+    std::string_view seg(s.data() + start, end - start);
+    if (seg == "." || seg == "..")
+      return "must not be \".\" or \"..\", percent-encoded or not (it is a segment of the request path)";
+    start = end + 1;
+  }
+  return {};
 }
 
 Status status_for_http(long s) {

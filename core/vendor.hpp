@@ -156,8 +156,19 @@ const Vendor *find_vendor(std::string_view name);
 
 // Request-building helpers shared by vendors.
 // Expands "{field}" placeholders from fields (percent-encoded); those fields
-// are removed from body. Throws Error(Validation) for a missing path field.
+// are removed from body. Throws Error(Validation) for a missing path field,
+// and for one that is a dot segment or empty (path_segment_problem).
 std::string expand_path(const Operation &op, Value &body);
+
+// The names of op's path parameters: the "{name}" placeholders of its path.
+std::vector<std::string> path_params(const Operation &op);
+
+// Why text cannot be a path parameter, or "" when it can: a value that is
+// empty, or that is or holds the dot segment "." or ".." once percent-decoded
+// (as often as it decodes: "%2e%2e", "%252e", "a/../b"), would make the
+// request's path another path (the list path, its parent) wherever a server
+// or proxy decodes or normalises it. Checked whatever "validate" says.
+std::string path_segment_problem(std::string_view text);
 
 // Maps an HTTP status to a category for vendors whose errors are HTTP statuses.
 Status status_for_http(long http_status);

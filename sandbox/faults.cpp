@@ -57,7 +57,13 @@ Fault parse(const Value &spec) {
   if (const Value *body = spec.find("body"); body && !body->is_null()) f.body = *body;
   if (f.kind == FaultKind::AnswerAfterCommit && !f.body) bad("answer_after_commit needs a body");
   if (f.kind == FaultKind::Redirect && f.location.empty()) bad("a redirect needs a location");
-  f.retry_after = number(spec, "retry_after", -1, -1, 86400);
+  if (const Value *ra = spec.find("retry_after"); ra && ra->is_string()) {
+    f.retry_after_text = ra->as_string();
+    if (f.retry_after_text.empty() || f.retry_after_text.find_first_of(std::string_view("\r\n\0", 3)) != std::string::npos)
+      bad("retry_after text must be non-empty, without CR, LF or NUL");
+  } else {
+    f.retry_after = number(spec, "retry_after", -1, -1, 86400);
+  }
   f.delay_ms = static_cast<int>(number(spec, "delay_ms", f.kind == FaultKind::SlowBody ? 1000 : 0, 0, 600000));
   f.remaining = static_cast<long>(number(spec, "count", -1, -1, 1e9));
   f.probability = number(spec, "probability", 1.0, 0.0, 1.0);

@@ -5,6 +5,8 @@
 //    "kind": "drop_after_commit", "count": 3, "probability": 0.2, "seed": 7,
 //    "status": 503, "retry_after": 1, "delay_ms": 200, "location": "http://...",
 //    "body": {"status": "FAIL", "reason": 31}}
+// retry_after is seconds (a number), or text sent as the Retry-After header
+// verbatim (to test how clients read "1e300", "-5" or an HTTP-date).
 // vendor, method and path are optional filters (path may end with '*');
 // count (default unlimited) bounds how often the fault fires.
 #pragma once
@@ -37,6 +39,7 @@ struct Fault {
   FaultKind kind = FaultKind::Status;
   int status = 503;
   double retry_after = -1;
+  std::string retry_after_text;  // retry_after given as text: sent verbatim ("1e300", a date)
   int delay_ms = 0;
   std::string location;
   std::optional<Value> body;  // status, answer_after_commit: the answer's JSON body

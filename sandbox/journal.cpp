@@ -6,12 +6,20 @@ namespace ak::sandbox {
 
 namespace {
 
+// Headers that carry credentials: the authorization schemes keep their
+// scheme's name ("Bearer ***"); the others, and any header named like a
+// secret key ("api_token" or "api-token"), are masked whole.
 Value masked_header(const std::string &name, const std::string &value) {
-  if (name == "authorization") {
+  if (name == "authorization" || name == "proxy-authorization") {
     auto space = value.find(' ');
     return Value(space == std::string::npos ? "***" : value.substr(0, space) + " ***");
   }
-  if (name == "x-api-token" || name == "cookie") return Value("***");
+  std::string underscored = name;
+  for (auto &c : underscored)
+    if (c == '-') c = '_';
+  for (const char *n : {"cookie", "set-cookie", "x-api-token", "x-api-key", "api-key", "x-auth-token"})
+    if (name == n) return Value("***");
+  if (api::is_secret_key(name) || api::is_secret_key(underscored)) return Value("***");
   return Value(value);
 }
 

@@ -205,7 +205,9 @@ Reply Server::dispatch(Request &req) {
     if (fault && (fault->kind == FaultKind::Status || fault->kind == FaultKind::Reset ||
                   fault->kind == FaultKind::Redirect)) {
       Reply reply = Reply::json(fault->status, fault->body ? *fault->body : Value(Object{{"error", "injected fault"}}));
-      if (fault->retry_after >= 0) reply.headers.emplace_back("Retry-After", std::to_string(static_cast<long>(fault->retry_after)));
+      if (!fault->retry_after_text.empty()) reply.headers.emplace_back("Retry-After", fault->retry_after_text);
+      else if (fault->retry_after >= 0)
+        reply.headers.emplace_back("Retry-After", std::to_string(static_cast<long>(fault->retry_after)));
       if (fault->kind == FaultKind::Redirect) reply.headers.emplace_back("Location", fault->location);
       if (fault->kind == FaultKind::Reset) reply.delivery = Reply::Delivery::Drop;
       journal_.record(prefix, req, fault->kind == FaultKind::Reset ? 0 : reply.status, fault_kind);

@@ -37,8 +37,62 @@ func (r *Result) Status() string { return r.status }
 // JSON is the whole result as compact JSON, by the vendor's own field names.
 func (r *Result) JSON() string { return r.json }
 
-// String returns JSON().
-func (r *Result) String() string { return r.json }
+// String returns JSON() with the value of every secret key (Vendor.SecretKeys,
+// the C library's list) replaced by "***", so printing a result never shows
+// a secret. JSON() keeps the vendor's data as it came.
+func (r *Result) String() string {
+	var v any
+	d := json.NewDecoder(bytes.NewReader([]byte(r.json)))
+	d.UseNumber()
+	if d.Decode(&v) != nil {
+		return r.json
+	}
+	keys := secretKeys()
+	if !maskSecrets(v, keys) {
+		return r.json
+	}
+	out, err := json.Marshal(v)
+	if err != nil {
+		return r.json
+	}
+	return string(out)
+}
+
+// secretKeys is the union of every vendor's secret keys.
+func secretKeys() map[string]bool {
+	keys := map[string]bool{}
+	vs, _ := Vendors()
+	for _, v := range vs {
+		for _, k := range v.SecretKeys {
+			keys[k] = true
+		}
+	}
+	return keys
+}
+
+// maskSecrets replaces the non-null values of secret keys in v, at any
+// depth, by "***"; it reports whether it replaced any.
+func maskSecrets(v any, keys map[string]bool) bool {
+	masked := false
+	switch t := v.(type) {
+	case map[string]any:
+		for k, child := range t {
+			if keys[k] && child != nil {
+				t[k] = "***"
+				masked = true
+			} else if maskSecrets(child, keys) {
+				masked = true
+			}
+		}
+	case []any:
+		for _, child := range t {
+			if maskSecrets(child, keys) {
+				masked = true
+			}
+		}
+	}
+	return masked
+}
 
 // Map decodes the result into a map. Numbers are json.Number, so ids keep
 // every digit. A result that is not a JSON object gives nil.

@@ -12,6 +12,7 @@ namespace {
 
 std::chrono::milliseconds seconds_to_ms(double secs) {
   // Clamped: a Retry-After of 1e300 must not overflow into a negative wait.
+  if (!(secs >= 0)) secs = 0;
   return std::chrono::milliseconds(static_cast<long>(std::min(secs, 1e9) * 1000));
 }
 

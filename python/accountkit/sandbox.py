@@ -133,7 +133,8 @@ class Sandbox:
         """Injects faults: one spec or a list of them, e.g.
         ``{"vendor": "99digital", "method": "POST", "path": "/api/online/createAccount",
         "kind": "drop_after_commit", "count": 1}``. kind is "status" (answer
-        ``status``, default 503, with ``retry_after``; nothing applied), "delay"
+        ``status``, default 503, with ``retry_after`` seconds, or a text sent
+        as the Retry-After header verbatim; nothing applied), "delay"
         (``delay_ms``), "reset" (connection closed, nothing applied),
         "drop_after_commit", "malformed", "truncated" or "slow_body" (applied,
         then the answer is lost, garbled, cut or slow). vendor, method and path

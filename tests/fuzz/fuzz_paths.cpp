@@ -14,14 +14,16 @@
 //   (string, payload JSON, duplicated key), keeps the template's text and
 //   writes the value only as unreserved characters and %XX that decode back to
 //   it: no raw '/', '?', '#', '%', space, CR, LF or NUL can come from the value;
-//   the parameter leaves the body; a missing or null one is a Validation error;
+//   the parameter leaves the body; a missing, null, empty or dot-segment one
+//   ("..", "%2e", "a/../b": path_segment_problem) is a Validation error;
 // - url_encode writes only unreserved characters and %XX, and decodes back;
 // - encode_query writes k=v pairs joined by '&', each side unreserved or %XX
 //   (so no raw CR, LF, NUL or space);
 // - url_origin is a lower-case prefix of its input's scheme://authority, and
 //   two URLs (first line, rest) it gives the same origin have the same scheme,
 //   host and port for libcurl too (the redirect check relies on it);
-// - scrub_text leaves no occurrence of a secret (without '*'), raw or encoded.
+// - scrub_text leaves no occurrence of a secret (without '*', of at least
+//   kMinSearchedSecret bytes, no part of a secret key's name), raw or encoded.
 #include <accountkit/accountkit.h>
 #include <curl/curl.h>
 
@@ -33,6 +35,7 @@
 #include <string_view>
 #include <typeinfo>
 
+#include "core/api.hpp"
 #include "core/client.hpp"
 #include "core/redact.hpp"
 #include "core/request.hpp"
@@ -146,12 +149,16 @@ void check_expand(const ak::Operation &op, const std::string &name, const Value 
   try {
     out = ak::expand_path(op, body);
   } catch (const ak::Error &e) {
-    check(value.is_null(), "expand_path refused a non-null value", e.message);
+    const std::string text = value.is_string() ? value.as_string() : ak::to_json(value);
+    check(value.is_null() || !ak::path_segment_problem(text).empty(),
+          "expand_path refused a non-null value that is no dot segment", e.message);
     check(e.status == ak::Status::Validation && e.fields.size() == 1 && !e.fields[0].rule.empty(),
           "expand_path's error is not one Validation field error", e.message);
     return;
   }
   check(!value.is_null(), "expand_path accepted a null path parameter", op.path);
+  check(ak::path_segment_problem(value.is_string() ? value.as_string() : ak::to_json(value)).empty(),
+        "expand_path accepted an empty or dot-segment path parameter", op.path);
   size_t open = op.path.find('{'), close = op.path.find('}');
   std::string_view head(op.path.data(), open), tail(op.path.data() + close + 1, op.path.size() - close - 1);
   check(out.size() >= head.size() + tail.size() && std::string_view(out).starts_with(head) &&
@@ -243,7 +250,10 @@ void check_same_origin(const std::string &a, const std::string &b) {
 }
 
 void check_scrub(const std::string &text, const std::string &secret) {
-  if (secret.empty() || secret.find('*') != std::string::npos) return;
+  // Shorter secrets are masked only at their locations (core/redact.hpp).
+  if (secret.size() < ak::kMinSearchedSecret || secret.find('*') != std::string::npos) return;
+  for (const auto &k : ak::api::secret_keys())
+    if (k.find(secret) != std::string::npos) return;  // the library's own words
   std::string t = text;
   ak::scrub_text(t, {secret});
   check(t.find(secret) == std::string::npos, "scrub_text left a secret", t);

@@ -114,7 +114,8 @@ TEST(Security, ControlCharactersInUrlBoundFieldsAreValidationErrorsEvenWithValid
 TEST(Security, PathParametersAreEscaped) {
   Sandbox sb;
   ClientPtr cv = sb.client({{"validate", "false"}, {"max_attempts", "1"}}, "commvault");
-  Outcome o = call(cv.get(), "get_account", R"({"id":"../../../99digital/api/online/getAccounts?x=1#y"})");
+  // (Dot segments, "../99digital/...", are refused before: secrets_test.cpp.)
+  Outcome o = call(cv.get(), "get_account", R"({"id":"x/99digital/api/online/getAccounts?x=1#y"})");
   EXPECT_EQ(o.status, AK_E_NOT_FOUND) << o.describe();
   const Entry last = sb.journal().back();
   EXPECT_EQ(last.vendor(), "commvault") << last.text;

@@ -197,3 +197,72 @@ def test_sandbox_misuse() -> None:
         assert sb.credentials("commvault") == {"base_url": sb.url + "/commvault", "username": "sandbox-partner",
                                                "password": "sandbox-password"}
     assert not sb.running and sb.port == 0
+
+
+# ---- issue 13: secrets in output, Retry-After, dot segments ---------------------------------
+
+
+@pytest.mark.parametrize("kind", ["malformed", "truncated"])
+def test_a_garbled_token_answer_is_withheld_from_the_error(fresh_sandbox: ak.Sandbox, kind: str) -> None:
+    fresh_sandbox.add_faults({"vendor": "99digital", "path": "/api/settings/accessToken", "kind": kind})
+    client = fresh_sandbox.client("99digital", max_attempts=1)
+    with pytest.raises(ak.Error) as info:
+        list(client.list_accounts())
+    e = info.value
+    shown = f"{e} {e!r} {e.raw_body} {e.to_dict()}"
+    assert "sbx_" not in shown, "a piece of the token shows in the error"
+    if kind == "malformed":
+        assert isinstance(e, ak.DecodeError)
+        assert e.raw_body is not None and "withheld" in e.raw_body
+
+
+def test_a_base_url_with_a_password_is_refused_without_repeating_it(sandbox: ak.Sandbox) -> None:
+    password = "PW-userinfo-7Qz"
+    url = sandbox.base_url("99digital").replace("http://", f"http://ada:{password}@")
+    with pytest.raises(ak.InvalidArgumentError) as info:
+        ak.Client("99digital", base_url=url, client_id="sandbox-client", client_secret="sandbox-secret")
+    assert "user information" in str(info.value)
+    assert password not in f"{info.value} {info.value!r}"
+
+
+def test_a_short_secret_does_not_mangle_the_message(sandbox: ak.Sandbox) -> None:
+    client = sandbox.client("99digital", client_secret="secret", max_attempts=1)
+    with pytest.raises(ak.AuthError) as info:
+        list(client.list_accounts())
+    assert "client_id or client_secret" in str(info.value)
+    assert "client_***" not in str(info.value)
+
+
+@pytest.mark.parametrize(("value", "want"), [("1e300", 86400.0), ("99999999999999999999", 86400.0), ("120", 120.0)])
+def test_a_huge_retry_after_ends_the_call_with_a_clamped_retry_after(
+    fresh_sandbox: ak.Sandbox, value: str, want: float
+) -> None:
+    client = fresh_sandbox.client("99digital", max_attempts=3, retry_base_ms=1, retry_max_ms=5)
+    list(client.list_accounts())  # the token first
+    fresh_sandbox.add_faults({"vendor": "99digital", "path": "/api/online/getAccounts", "kind": "status",
+                              "status": 429, "retry_after": value})
+    with pytest.raises(ak.RateLimitError) as info:
+        list(client.list_accounts())
+    assert info.value.retry_after == want
+    assert info.value.attempts == 1
+
+
+@pytest.mark.parametrize("value", ["-5", "nan", "inf"])
+def test_a_retry_after_that_is_no_delay_is_ignored(fresh_sandbox: ak.Sandbox, value: str) -> None:
+    client = fresh_sandbox.client("99digital", max_attempts=2, retry_base_ms=1, retry_max_ms=5)
+    list(client.list_accounts())
+    fresh_sandbox.add_faults({"vendor": "99digital", "path": "/api/online/getAccounts", "kind": "status",
+                              "status": 429, "retry_after": value})
+    with pytest.raises(ak.RateLimitError) as info:
+        list(client.list_accounts())
+    assert info.value.retry_after is None
+    assert info.value.attempts == 2
+
+
+@pytest.mark.parametrize("account_id", ["..", ".", "", "%2e%2e"])
+def test_dot_segment_ids_are_refused_even_with_validation_off(fresh_sandbox: ak.Sandbox, account_id: str) -> None:
+    client = fresh_sandbox.client("commvault", validate=False, max_attempts=1)
+    with pytest.raises(ak.ValidationError) as info:
+        client.get_account(account_id)
+    assert [(f.path, f.rule) for f in info.value.errors] == [("id", "path_segment")]
+    assert fresh_sandbox.requests() == []

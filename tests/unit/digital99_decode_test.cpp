@@ -432,24 +432,40 @@ std::string scrubbed(std::string text, const std::vector<std::string> &secrets) 
 }  // namespace
 
 TEST(ScrubText, ReplacesEveryOccurrence) {
-  EXPECT_EQ(scrubbed("token abc123 and abc123", {"abc123"}), "token *** and ***");
-  EXPECT_EQ(scrubbed("abc123abc123", {"abc123"}), "******");
+  EXPECT_EQ(scrubbed("token abc12345 and abc12345", {"abc12345"}), "token *** and ***");
+  EXPECT_EQ(scrubbed("abc12345abc12345", {"abc12345"}), "******");
   EXPECT_EQ(scrubbed(R"({"access_token":"tok.EN-1"})", {"tok.EN-1"}), R"({"access_token":"***"})");
 }
 
 TEST(ScrubText, ReplacesThePercentEncodedForm) {
   EXPECT_EQ(scrubbed("q=p%40ss%20w%2Frd&raw=p@ss w/rd", {"p@ss w/rd"}), "q=***&raw=***");
-  EXPECT_EQ(scrubbed("?api_token=s%2Bcr%3Dt", {"s+cr=t"}), "?api_token=***");
+  EXPECT_EQ(scrubbed("?api_token=s%2Bcr%3Dt0ken", {"s+cr=t0ken"}), "?api_token=***");
 }
 
 TEST(ScrubText, ReplacesLowerCaseHexAndJsonEscapedForms) {
-  EXPECT_EQ(scrubbed("echo: q=p%40ss%2fw", {"p@ss/w"}), "echo: q=***");
+  EXPECT_EQ(scrubbed("echo: q=p%40ss%2fw0rd", {"p@ss/w0rd"}), "echo: q=***");
   EXPECT_EQ(scrubbed(R"({"password":"say \"hi\" \\o/"})", {R"(say "hi" \o/)"}), R"({"password":"***"})");
   EXPECT_EQ(scrubbed(R"({"password":"tab\there"})", {"tab\there"}), R"({"password":"***"})");
 }
 
 TEST(ScrubText, SeveralSecrets) {
-  EXPECT_EQ(scrubbed("id=one secret=two token=three", {"two", "three"}), "id=one secret=*** token=***");
+  EXPECT_EQ(scrubbed("id=one secret=two-2222 token=three-33", {"two-2222", "three-33"}),
+            "id=one secret=*** token=***");
+}
+
+// Issue 13 (6): a short secret is masked only where it is known to be, never
+// as text: client_secret "secret" must not turn "client_secret" into "client_***".
+TEST(ScrubText, SecretsShorterThanTheMinimumAreNotSearched) {
+  static_assert(ak::kMinSearchedSecret == 8);
+  EXPECT_EQ(scrubbed("wrong client_id or client_secret", {"secret"}), "wrong client_id or client_secret");
+  EXPECT_EQ(scrubbed("the account is not there", {"t"}), "the account is not there");
+  EXPECT_EQ(scrubbed("abcdefg abcdefgh", {"abcdefg", "abcdefgh"}), "abcdefg ***");
+}
+
+TEST(ScrubText, TheLibrarysOwnWordsAreNotSearched) {
+  // "password" is long enough, but it is a secret key's name: masking it as
+  // text would mask the names; its value is masked at its location instead.
+  EXPECT_EQ(scrubbed("admin_password: must have a digit", {"password"}), "admin_password: must have a digit");
 }
 
 TEST(ScrubText, EmptySecretsAndNoMatchLeaveTextAlone) {
@@ -460,6 +476,6 @@ TEST(ScrubText, EmptySecretsAndNoMatchLeaveTextAlone) {
 }
 
 TEST(ScrubText, SecretsThatLookLikeTheMaskTerminate) {
-  EXPECT_EQ(scrubbed("a*b", {"*"}), "a***b");
-  EXPECT_EQ(scrubbed("x**y", {"**"}), "x***y");
+  EXPECT_EQ(scrubbed("a********b", {"********"}), "a***b");
+  EXPECT_EQ(scrubbed("x*********y", {"********"}), "x****y");
 }

@@ -72,7 +72,8 @@ AK_API void ak_sandbox_expire_tokens(ak_sandbox *sb);
  *   {"vendor": "99digital", "method": "POST", "path": "/api/online/createAccount",
  *    "kind": "drop_after_commit", "count": 3, "probability": 0.2, "seed": 7}
  * kind: "status" (answer "status", default 503, with "retry_after" seconds if
- * given; nothing applied), "delay" ("delay_ms" before answering), "reset"
+ * given, or a Retry-After header of exactly "retry_after" when it is text;
+ * nothing applied), "delay" ("delay_ms" before answering), "reset"
  * (connection closed before any answer; nothing applied), "drop_after_commit"
  * (applied, then the connection closes without an answer), "malformed"
  * (applied, answer body not valid JSON), "truncated" (applied, half the body

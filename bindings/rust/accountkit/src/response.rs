@@ -143,12 +143,64 @@ impl Drop for Response {
     }
 }
 
+/// Replaces the non-null value of every key in `keys`, at any depth, by "***".
+fn mask_secrets(v: &mut Value, keys: &[String]) {
+    match v {
+        Value::Object(map) => {
+            for (k, child) in map.iter_mut() {
+                if !child.is_null() && keys.iter().any(|s| s == k) {
+                    *child = Value::String("***".into());
+                } else {
+                    mask_secrets(child, keys);
+                }
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(|c| mask_secrets(c, keys)),
+        _ => {}
+    }
+}
+
 impl fmt::Debug for Response {
+    /// Shows the JSON with the value of every secret key (the C library's
+    /// list, [`crate::Vendor::secret_keys`]) replaced by "***".
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let keys: Vec<String> = crate::vendors()
+            .map(|vs| vs.into_iter().flat_map(|v| v.secret_keys).collect())
+            .unwrap_or_default();
+        let mut json = self.json();
+        mask_secrets(&mut json, &keys);
         f.debug_struct("Response")
             .field("id", &self.id())
             .field("status", &self.status())
-            .field("json", &self.json_str())
+            .field("json", &json.to_string())
             .finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn mask_secrets_masks_secret_keys_at_any_depth() {
+        let keys = vec![
+            "access_token".to_string(),
+            "password".to_string(),
+            "api_token".to_string(),
+        ];
+        let mut v: Value = serde_json::from_str(
+            r#"{"name":"n","access_token":"tok-Q1","nested":[{"password":"pw-Z2","api_token":null}]}"#,
+        )
+        .unwrap();
+        mask_secrets(&mut v, &keys);
+        let text = v.to_string();
+        assert!(
+            !text.contains("tok-Q1") && !text.contains("pw-Z2"),
+            "a secret shows"
+        );
+        assert_eq!(v["access_token"], "***");
+        assert_eq!(v["nested"][0]["password"], "***");
+        assert!(v["nested"][0]["api_token"].is_null());
+        assert_eq!(v["name"], "n");
     }
 }
