@@ -107,6 +107,13 @@ bool header_is(std::string_view name, std::string_view want) {
 
 double parse_retry_after(std::string_view v) {
   if (v.empty()) return -1;
+  // "inf" is no delay-seconds, but its meaning is plain: longer than any cap.
+  auto lower_is = [&](std::string_view word) {
+    return v.size() == word.size() && std::equal(v.begin(), v.end(), word.begin(), [](char a, char b) {
+             return (a >= 'A' && a <= 'Z' ? a - 'A' + 'a' : a) == b;
+           });
+  };
+  if (lower_is("inf") || lower_is("infinity")) return kMaxRetryAfter;
   // delay-seconds: digits (a fraction and an exponent tolerated). from_chars
   // would also take "-5", "inf" and "nan": a sign or a letter other than an
   // exponent's is no delay. A number too large for a double is the cap too.

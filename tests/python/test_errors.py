@@ -233,7 +233,7 @@ def test_a_short_secret_does_not_mangle_the_message(sandbox: ak.Sandbox) -> None
     assert "client_***" not in str(info.value)
 
 
-@pytest.mark.parametrize(("value", "want"), [("1e300", 86400.0), ("99999999999999999999", 86400.0), ("120", 120.0)])
+@pytest.mark.parametrize(("value", "want"), [("1e300", 86400.0), ("99999999999999999999", 86400.0), ("inf", 86400.0), ("120", 120.0)])
 def test_a_huge_retry_after_ends_the_call_with_a_clamped_retry_after(
     fresh_sandbox: ak.Sandbox, value: str, want: float
 ) -> None:
@@ -247,7 +247,7 @@ def test_a_huge_retry_after_ends_the_call_with_a_clamped_retry_after(
     assert info.value.attempts == 1
 
 
-@pytest.mark.parametrize("value", ["-5", "nan", "inf"])
+@pytest.mark.parametrize("value", ["-5", "nan", "-inf"])
 def test_a_retry_after_that_is_no_delay_is_ignored(fresh_sandbox: ak.Sandbox, value: str) -> None:
     client = fresh_sandbox.client("99digital", max_attempts=2, retry_base_ms=1, retry_max_ms=5)
     list(client.list_accounts())
