@@ -60,6 +60,12 @@ struct Sink {
   bool overflow = false;
 };
 
+// How long an idle connection may wait to be reused: libcurl's default for
+// requests it may resend, less than the shortest common server keep-alive (5 s)
+// for those it must not.
+constexpr long kReuseIdleSeconds = 118;
+constexpr long kReuseIdleSecondsOnceOnly = 4;
+
 // Counts the times libcurl is about to send the request. libcurl resends a
 // request by itself when a reused connection dies before any answer; for a
 // request that must not be resent blindly the second send is refused, and the
@@ -278,6 +284,10 @@ Exchange::Exchange(Transport &t, CURL *h, HttpRequest req, bool pipewait)
   curl_easy_setopt(h, CURLOPT_HEADERDATA, &io_->resp);
   io_->sends.once_only = !req_.resend_safe;
   curl_easy_setopt(h, CURLOPT_PREREQDATA, &io_->sends);
+  // A request that must not be resent never rides a connection idle long
+  // enough for the server to have closed it (servers close idle connections
+  // after 5 s and up): cut off there, a create could only end outcome_unknown.
+  curl_easy_setopt(h, CURLOPT_MAXAGE_CONN, req_.resend_safe ? kReuseIdleSeconds : kReuseIdleSecondsOnceOnly);
 
   bool has_body = req_.method != Method::Get && (!req_.body.empty() || req_.method != Method::Delete);
   const char *custom = req_.method == Method::Get || req_.method == Method::Post ? nullptr : method_name(req_.method);

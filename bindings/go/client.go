@@ -197,6 +197,24 @@ func (c *Client) SetOption(name, value string) error {
 	return nil
 }
 
+// CheckCredentials checks the credentials without touching an account: it
+// fetches a token if the vendor uses one. It returns false for a static token,
+// which only a real call checks. A refusal (KindAuth) is remembered: later
+// calls fail at once, sending nothing, until a credential is set again.
+func (c *Client) CheckCredentials() (bool, error) {
+	h, err := c.acquire("")
+	if err != nil {
+		return false, err
+	}
+	defer c.release()
+	var checked C.int
+	var cerr *C.ak_error
+	if st := C.ak_client_check_credentials(&checked, h, &cerr); st != C.AK_OK {
+		return false, takeError(st, cerr)
+	}
+	return checked != 0, nil
+}
+
 // outcome is what a blocking C call hands back.
 type outcome struct {
 	res *C.ak_result

@@ -119,6 +119,9 @@ type Error struct {
 	Attempts   int
 	RetryAfter time.Duration // -1 when the vendor did not say
 	Fields     []FieldError
+	// Candidates: an unknown outcome after a lost create was looked up names
+	// every account that may be this request's (none provably is).
+	Candidates []string
 }
 
 // Error implements the error interface: the library's message, which
@@ -177,6 +180,9 @@ func takeError(st C.ak_status, e *C.ak_error) *Error {
 	}
 	if ra := float64(C.ak_error_retry_after(e)); ra >= 0 {
 		out.RetryAfter = time.Duration(ra * float64(time.Second))
+	}
+	for i := 0; i < int(C.ak_error_candidate_count(e)); i++ {
+		out.Candidates = append(out.Candidates, goStr(C.ak_error_candidate(e, C.size_t(i))))
 	}
 	n := int(C.ak_error_field_count(e))
 	for i := 0; i < n; i++ {

@@ -13,6 +13,8 @@ import (
 // Result is a call's answer, copied out of C: plain Go data, safe to share.
 type Result struct {
 	id, status, json string
+	recovered        bool
+	unavailable      []string
 }
 
 // takeResult copies a C result and frees it (nil stays nil).
@@ -21,12 +23,29 @@ func takeResult(r *C.ak_result) *Result {
 		return nil
 	}
 	defer C.ak_result_free(r)
-	return &Result{
-		id:     goStr(C.ak_result_id(r)),
-		status: goStr(C.ak_result_status(r)),
-		json:   goStr(C.ak_result_json(r)),
+	out := &Result{
+		id:        goStr(C.ak_result_id(r)),
+		status:    goStr(C.ak_result_status(r)),
+		json:      goStr(C.ak_result_json(r)),
+		recovered: C.ak_result_is_recovered(r) != 0,
 	}
+	for i := 0; ; i++ {
+		name := C.ak_result_unavailable(r, C.size_t(i))
+		if name == nil {
+			break
+		}
+		out.unavailable = append(out.unavailable, goStr(name))
+	}
+	return out
 }
+
+// Recovered reports whether this is a create whose answer was lost and whose
+// account was found again by its natural key (provably this request's).
+func (r *Result) Recovered() bool { return r.recovered }
+
+// Unavailable names, for a recovered result, the fields a normal answer
+// carries that the lookup could not (99digital: "agent_id").
+func (r *Result) Unavailable() []string { return r.unavailable }
 
 // ID is the account id the result names, as text, or "".
 func (r *Result) ID() string { return r.id }

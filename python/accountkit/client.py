@@ -106,7 +106,7 @@ class Result(Mapping[str, Any]):
     def to_dict(self) -> dict[str, Any]:
         """``{"id", "status", "data"}`` (plus ``recovered`` and ``unavailable``
         for a recovered create), ready for JSON."""
-        out = {"id": self._id, "status": self._status, "data": self._data}
+        out: dict[str, Any] = {"id": self._id, "status": self._status, "data": self._data}
         if self.unavailable is not None:
             out["recovered"] = True
             out["unavailable"] = list(self.unavailable)

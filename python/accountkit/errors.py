@@ -282,5 +282,5 @@ def _from_core(info: dict[str, Any]) -> Error:
         attempts=int(info["attempts"]),
         retry_after=retry_after if retry_after >= 0 else None,
         errors=[FieldError(*f) for f in info["fields"]],
-        candidates=list(info["candidates"]),
+        candidates=list(info.get("candidates", ())),
     )

@@ -1,6 +1,7 @@
 // 99digital over real HTTP against the in-process sandbox, through the public
-// C API only: every operation, token handling, every reason code the sandbox
-// can produce through the client, local validation, secrets and client options.
+// C API only: every operation, every reason code the sandbox can produce
+// through the client and local validation (tokens: digital99_tokens_test.cpp;
+// secrets and client options: digital99_client_test.cpp).
 #include <accountkit/accountkit.h>
 #include <gtest/gtest.h>
 
@@ -11,7 +12,7 @@
 #include <thread>
 #include <vector>
 
-#include "support.hpp"
+#include "digital99_fixture.hpp"
 
 using namespace akt;
 
@@ -19,14 +20,6 @@ namespace {
 
 using Strings = std::vector<std::string>;
 
-// A fresh sandbox and a client configured for it (credentials + base_url).
-class Digital99 : public ::testing::Test {
- protected:
-  ak_client *c() { return client.get(); }
-
-  Sandbox sb;
-  ClientPtr client = sb.client();
-};
 
 // The list entry whose account_id is id, as an index into "list" (or -1).
 int find_in_list(const Outcome &list, int64_t id) {
@@ -41,12 +34,6 @@ std::optional<std::string> list_string(const Outcome &list, int i, const char *k
   std::string path = "list[" + std::to_string(i) + "]." + key;
   return list.get_string(path.c_str());
 }
-
-
-const std::string kEveryCreateField =
-    "{\"account_name\":\"Acme Inc\",\"agents\":10,\"inboxes\":5,\"admin_email\":\"owner@acme.example\","
-    "\"admin_name\":\"Ada Owner\",\"admin_displayName\":\"Ada\",\"admin_password\":\"Str0ng!pass\","
-    "\"admin_2fa\":1,\"admin_2fa_value\":\"owner@acme.example\",\"server\":\"eu1\",\"reference\":\"crm4711\"}";
 
 // ---- operations ------------------------------------------------------------------
 
@@ -331,171 +318,6 @@ TEST_F(Digital99, PagerAndWaitRefuseWhatTheVendorDoesNotHave) {
   ak_pager_free(nullptr);
 }
 
-// ---- tokens ----------------------------------------------------------------------
-
-TEST_F(Digital99, FirstCallFetchesATokenAndLaterCallsReuseIt) {
-  ASSERT_TRUE(call(c(), "list_accounts", "{}").ok());
-  int64_t id = create_account(c(), create_json());
-  ASSERT_GT(id, 0);
-  ASSERT_TRUE(call(c(), "update_account", update_json(id, "online", "\"account_name\":\"X\"")).ok());
-  ASSERT_TRUE(call(c(), "list_accounts", "{}").ok());
-  ASSERT_TRUE(call(c(), "delete_account", delete_json(id, "online")).ok());
-
-  EXPECT_EQ(sb.paths(), (Strings{kTokenPath, kListPath, kCreatePath, kUpdatePath, kListPath, kDeletePath}))
-      << sb.journal_json();
-  auto j = sb.journal();
-  EXPECT_EQ(j[0].method(), "POST");
-  std::string token_body = j[0].member("body");
-  EXPECT_TRUE(contains(token_body, "\"client_id\":\"sandbox-client\"")) << token_body;
-  EXPECT_TRUE(contains(token_body, "\"client_secret\":\"***\"")) << token_body;
-  EXPECT_FALSE(contains(j[0].member("headers"), "\"authorization\"")) << j[0].text;
-  for (size_t i = 1; i < j.size(); ++i)
-    EXPECT_TRUE(contains(j[i].member("headers"), "\"authorization\":\"Bearer ***\"")) << j[i].text;
-}
-
-TEST(Digital99Tokens, ExpiredLifetimeFetchesANewTokenBeforeTheCall) {
-  Sandbox sb(Knobs{{"token_lifetime_s", "1"}});
-  ClientPtr c = sb.client();
-  ASSERT_TRUE(call(c.get(), "list_accounts", "{}").ok());
-  std::this_thread::sleep_for(std::chrono::milliseconds(1500));
-  Outcome o = call(c.get(), "list_accounts", "{}");
-  ASSERT_TRUE(o.ok()) << o.describe();
-  // Refreshed proactively: no call went out with the stale token.
-  EXPECT_EQ(sb.paths(), (Strings{kTokenPath, kListPath, kTokenPath, kListPath})) << sb.journal_json();
-}
-
-TEST_F(Digital99, RejectedTokenIsRefreshedOnceAndTheCallResent) {
-  ASSERT_TRUE(call(c(), "list_accounts", "{}").ok());
-  sb.expire_tokens();
-  sb.clear_journal();
-
-  Outcome o = call(c(), "list_accounts", "{}");
-  ASSERT_TRUE(o.ok()) << o.describe();
-  EXPECT_EQ(sb.paths(), (Strings{kListPath, kTokenPath, kListPath})) << sb.journal_json();
-
-  // The new token is kept for later calls.
-  ASSERT_TRUE(call(c(), "list_accounts", "{}").ok());
-  EXPECT_EQ(sb.count(kTokenPath), 1u) << sb.journal_json();
-}
-
-TEST_F(Digital99, RejectedTokenOnCreateResendsWithoutDuplicating) {
-  ASSERT_TRUE(call(c(), "list_accounts", "{}").ok());
-  sb.expire_tokens();
-  sb.clear_journal();
-
-  Outcome o = call(c(), "create_account", create_json());
-  ASSERT_TRUE(o.ok()) << o.describe();
-  EXPECT_EQ(sb.paths(), (Strings{kCreatePath, kTokenPath, kCreatePath})) << sb.journal_json();
-  Outcome list = call(c(), "list_accounts", "{}");
-  ASSERT_TRUE(list.ok()) << list.describe();
-  EXPECT_EQ(list.get_int("totalOnline"), 1);  // the rejected attempt created nothing
-}
-
-TEST(Digital99Tokens, CallerTokenTheVendorDoesNotKnowIsAuthWithoutTokenRequest) {
-  Sandbox sb;
-  ClientPtr c = new_client({{"base_url", sb.url()}, {"access_token", "caller-Token-0123456789"}});
-  Outcome o = call(c.get(), "list_accounts", "{}");
-  ASSERT_EQ(o.status, AK_E_AUTH) << o.describe();
-  EXPECT_EQ(o.error.category, "auth");
-  EXPECT_EQ(o.error.vendor_code, "3");
-  EXPECT_EQ(o.error.http_status, 200);
-  EXPECT_EQ(o.error.attempts, 1);
-  EXPECT_FALSE(contains(o.error.all_text(), "caller-Token-0123456789")) << o.error.all_text();
-  // A caller-given token cannot be refreshed: the call is not resent and no token is requested.
-  EXPECT_EQ(sb.paths(), (Strings{kListPath})) << sb.journal_json();
-}
-
-TEST(Digital99Tokens, WrongClientSecretIsAuthAndNeverRetried) {
-  Sandbox sb;
-  ClientPtr c = new_client({{"base_url", sb.url()}, {"client_id", "sandbox-client"}, {"client_secret", "wrong"}});
-  Outcome o = call(c.get(), "list_accounts", "{}");
-  ASSERT_EQ(o.status, AK_E_AUTH) << o.describe();
-  EXPECT_EQ(o.error.category, "auth");
-  EXPECT_EQ(o.error.vendor_code, "2");
-  EXPECT_EQ(o.error.http_status, 200);
-  EXPECT_EQ(o.error.vendor, "99digital");
-  EXPECT_EQ(o.error.operation, "list_accounts");
-  EXPECT_FALSE(o.error.retriable);
-  EXPECT_EQ(o.error.attempts, 1);  // the token request is the one HTTP attempt
-  EXPECT_EQ(sb.paths(), (Strings{kTokenPath})) << sb.journal_json();
-
-  // The refusal is remembered: a later call fails the same way, sending nothing.
-  Outcome again = call(c.get(), "list_accounts", "{}");
-  EXPECT_EQ(again.status, AK_E_AUTH) << again.describe();
-  EXPECT_EQ(again.error.vendor_code, "2");
-  EXPECT_EQ(sb.paths(), (Strings{kTokenPath})) << sb.journal_json();
-}
-
-TEST(Digital99Tokens, TooManyFailuresBlockTheCaller) {
-  Sandbox sb(Knobs{{"block_after", "2"}});
-  // Each client remembers its own refusal, so it takes several to be blocked.
-  auto bad = [&] {
-    return new_client({{"base_url", sb.url()}, {"client_id", "sandbox-client"}, {"client_secret", "wrong"}});
-  };
-  for (int i = 0; i < 2; ++i) {
-    Outcome o = call(bad().get(), "list_accounts", "{}");
-    ASSERT_EQ(o.status, AK_E_AUTH) << o.describe();
-    EXPECT_EQ(o.error.vendor_code, "2") << "attempt " << i;
-  }
-  Outcome blocked = call(bad().get(), "list_accounts", "{}");
-  ASSERT_EQ(blocked.status, AK_E_AUTH) << blocked.describe();
-  EXPECT_EQ(blocked.error.vendor_code, "3");
-
-  // The block is per caller: the right credentials are refused too, and not retried.
-  ClientPtr good = sb.client();
-  Outcome o = call(good.get(), "list_accounts", "{}");
-  ASSERT_EQ(o.status, AK_E_AUTH) << o.describe();
-  EXPECT_EQ(o.error.vendor_code, "3");
-  EXPECT_EQ(sb.paths(), (Strings{kTokenPath, kTokenPath, kTokenPath, kTokenPath})) << sb.journal_json();
-}
-
-TEST(Digital99Tokens, BlockEndsAfterBlockSeconds) {
-  Sandbox sb(Knobs{{"block_after", "1"}, {"block_seconds", "1"}});
-  ClientPtr bad = new_client({{"base_url", sb.url()}, {"client_id", "sandbox-client"}, {"client_secret", "wrong"}});
-  ClientPtr good = sb.client();
-  EXPECT_EQ(call(bad.get(), "list_accounts", "{}").error.vendor_code, "2");
-  EXPECT_EQ(call(good.get(), "list_accounts", "{}").error.vendor_code, "3");
-  std::this_thread::sleep_for(std::chrono::milliseconds(1200));
-  Outcome o = call(good.get(), "list_accounts", "{}");
-  EXPECT_TRUE(o.ok()) << o.describe();
-}
-
-TEST(Digital99Tokens, MissingCredentialsFailBeforeSending) {
-  Sandbox sb;
-  ClientPtr none = new_client({{"base_url", sb.url()}});
-  Outcome o = call(none.get(), "list_accounts", "{}");
-  ASSERT_EQ(o.status, AK_E_INVALID_ARGUMENT) << o.describe();
-  EXPECT_TRUE(contains(o.error.message, "client_id")) << o.error.message;
-
-  ClientPtr half = new_client({{"base_url", sb.url()}, {"client_id", "sandbox-client"}});
-  Outcome h = call(half.get(), "list_accounts", "{}");
-  ASSERT_EQ(h.status, AK_E_INVALID_ARGUMENT) << h.describe();
-  EXPECT_TRUE(contains(h.error.message, "client_secret")) << h.error.message;
-  EXPECT_EQ(sb.journal_json(), "[]");
-}
-
-TEST_F(Digital99, ConcurrentCallsShareOneTokenFetch) {
-  constexpr int kThreads = 8, kCalls = 3;
-  std::atomic<int> failures{0};
-  std::vector<std::thread> threads;
-  for (int t = 0; t < kThreads; ++t)
-    threads.emplace_back([&] {
-      for (int i = 0; i < kCalls; ++i)
-        if (!call(c(), "list_accounts", "{}").ok()) ++failures;
-    });
-  for (auto &t : threads) t.join();
-  EXPECT_EQ(failures.load(), 0);
-  EXPECT_EQ(sb.count(kTokenPath), 1u) << sb.journal_json();
-  EXPECT_EQ(sb.count(kListPath), static_cast<size_t>(kThreads * kCalls));
-}
-
-TEST_F(Digital99, SettingAnOptionDropsTheCachedToken) {
-  ASSERT_TRUE(call(c(), "list_accounts", "{}").ok());
-  ASSERT_EQ(set_option(c(), "timeout_ms", "20000").code, AK_OK);
-  ASSERT_TRUE(call(c(), "list_accounts", "{}").ok());
-  EXPECT_EQ(sb.paths(), (Strings{kTokenPath, kListPath, kTokenPath, kListPath})) << sb.journal_json();
-}
-
 // ---- reason codes from the vendor ------------------------------------------------
 
 struct ReasonCase {
@@ -716,136 +538,6 @@ TEST(Digital99Validate, ValidateWorksOfflineAndAgreesWithCall) {
   EXPECT_EQ(copy_error(s, err).code, AK_E_INVALID_ARGUMENT);
   s = ak_validate("99digital", "frobnicate", good.get(), &err);
   EXPECT_EQ(copy_error(s, err).code, AK_E_UNKNOWN_OPERATION);
-}
-
-// ---- secrets ---------------------------------------------------------------------
-
-TEST_F(Digital99, JournalMasksEverySecret) {
-  int64_t id = create_account(c(), kEveryCreateField);
-  ASSERT_GT(id, 0);
-  ASSERT_TRUE(call(c(), "update_account", update_json(id, "eu1", "\"account_status\":0")).ok());
-  ASSERT_TRUE(call(c(), "list_accounts", "{}").ok());
-  ASSERT_TRUE(call(c(), "delete_account", delete_json(id, "eu1")).ok());
-
-  std::string all = sb.journal_json();
-  EXPECT_FALSE(contains(all, "sandbox-secret")) << all;
-  EXPECT_FALSE(contains(all, "Str0ng!pass")) << all;
-  EXPECT_TRUE(contains(all, "sandbox-client")) << all;  // an id, not a secret
-
-  auto j = sb.journal();
-  ASSERT_EQ(j.size(), 5u) << all;
-  ASSERT_EQ(j[0].path(), kTokenPath);
-  EXPECT_TRUE(contains(j[0].member("body"), "\"client_secret\":\"***\"")) << j[0].text;
-  ASSERT_EQ(j[1].path(), kCreatePath);
-  EXPECT_TRUE(contains(j[1].member("body"), "\"admin_password\":\"***\"")) << j[1].text;
-  for (size_t i = 1; i < j.size(); ++i) {
-    // The only Authorization value in the journal is the masked one: no token appears.
-    EXPECT_EQ(j[i].str("authorization"), "Bearer ***") << j[i].text;
-  }
-  size_t auth_headers = 0;
-  for (size_t p = all.find("\"authorization\":"); p != std::string::npos; p = all.find("\"authorization\":", p + 1))
-    ++auth_headers;
-  EXPECT_EQ(auth_headers, 4u);
-}
-
-TEST(Digital99Secrets, WrongSecretNeverAppearsInErrorsOrJournal) {
-  Sandbox sb;
-  const std::string secret = "Wr0ng-Secret-Value-77";
-  ClientPtr c = new_client({{"base_url", sb.url()}, {"client_id", "sandbox-client"}, {"client_secret", secret}});
-  Outcome o = call(c.get(), "list_accounts", "{}");
-  ASSERT_EQ(o.status, AK_E_AUTH) << o.describe();
-  EXPECT_FALSE(o.error.message.empty());
-  EXPECT_FALSE(contains(o.error.all_text(), secret)) << o.error.all_text();
-  EXPECT_FALSE(contains(o.error.all_text(), "sandbox-secret")) << o.error.all_text();
-  EXPECT_FALSE(contains(sb.journal_json(), secret)) << sb.journal_json();
-}
-
-TEST(Digital99Secrets, VendorPasswordRefusalDoesNotEchoThePassword) {
-  Sandbox sb;
-  ClientPtr c = sb.client({{"validate", "false"}});
-  Outcome o = call(c.get(), "create_account", create_json(), {{"admin_password", "\"lowercase!only\""}});
-  ASSERT_EQ(o.status, AK_E_VALIDATION) << o.describe();
-  EXPECT_EQ(o.error.vendor_code, "40");
-  EXPECT_FALSE(contains(o.error.all_text(), "lowercase!only")) << o.error.all_text();
-  EXPECT_FALSE(contains(sb.journal_json(), "lowercase!only")) << sb.journal_json();
-}
-
-// ---- client options --------------------------------------------------------------
-
-TEST(Digital99Client, UnknownOptionIsInvalidArgumentNamingIt) {
-  ClientPtr c = new_client();
-  ErrorInfo e = set_option(c.get(), "colour", "blue");
-  EXPECT_EQ(e.code, AK_E_INVALID_ARGUMENT);
-  EXPECT_EQ(e.category, "invalid_argument");
-  EXPECT_TRUE(contains(e.message, "colour")) << e.message;
-}
-
-TEST(Digital99Client, MalformedOptionValuesAreInvalidArgumentNamingTheOption) {
-  ClientPtr c = new_client();
-  const std::vector<std::pair<const char *, const char *>> bad = {
-      {"timeout_ms", "abc"},       {"timeout_ms", "0"},          {"connect_timeout_ms", "-5"},
-      {"validate", "maybe"},       {"verify_tls", "2"},          {"max_response_bytes", "10"},
-      {"base_url", "not a url"},   {"base_url", "ftp://example.com/x"}};
-  for (const auto &[name, value] : bad) {
-    ErrorInfo e = set_option(c.get(), name, value);
-    EXPECT_EQ(e.code, AK_E_INVALID_ARGUMENT) << name << "=" << value;
-    EXPECT_TRUE(contains(e.message, name)) << name << "=" << value << ": " << e.message;
-  }
-  for (const auto &[name, value] : std::vector<std::pair<const char *, const char *>>{
-           {"timeout_ms", "5000"}, {"validate", "false"}, {"verify_tls", "true"}, {"user_agent", "x/1"}})
-    EXPECT_EQ(set_option(c.get(), name, value).code, AK_OK) << name;
-}
-
-TEST(Digital99Client, NoServerListeningIsTransport) {
-  ClientPtr c = new_client(
-      {{"base_url", "http://127.0.0.1:1"}, {"client_id", "sandbox-client"}, {"client_secret", "sandbox-secret"}});
-  Outcome o = call(c.get(), "list_accounts", "{}");
-  ASSERT_EQ(o.status, AK_E_TRANSPORT) << o.describe();
-  EXPECT_EQ(o.error.category, "transport");
-  EXPECT_EQ(o.error.http_status, 0);
-  EXPECT_FALSE(contains(o.error.all_text(), "sandbox-secret"));
-
-  // A refused connection is retried (up to max_attempts, default 3).
-  ClientPtr t = new_client({{"base_url", "http://127.0.0.1:1"}, {"access_token", "tok"}, {"retry_base_ms", "1"}});
-  Outcome o2 = call(t.get(), "list_accounts", "{}");
-  ASSERT_EQ(o2.status, AK_E_TRANSPORT) << o2.describe();
-  EXPECT_EQ(o2.error.attempts, 3);
-  EXPECT_TRUE(o2.error.retriable);
-  ClientPtr once = new_client({{"base_url", "http://127.0.0.1:1"}, {"access_token", "tok"}, {"max_attempts", "1"}});
-  EXPECT_EQ(call(once.get(), "list_accounts", "{}").error.attempts, 1);
-}
-
-TEST(Digital99Client, UnknownOperation) {
-  Sandbox sb;
-  ClientPtr c = sb.client();
-  Outcome o = call(c.get(), "frobnicate_account", "{}");
-  ASSERT_EQ(o.status, AK_E_UNKNOWN_OPERATION) << o.describe();
-  EXPECT_EQ(o.error.category, "unknown_operation");
-  EXPECT_TRUE(contains(o.error.message, "frobnicate_account")) << o.error.message;
-  EXPECT_EQ(sb.journal_json(), "[]");
-}
-
-TEST(Digital99Client, UnknownVendorAndNullArguments) {
-  ak_client *raw = nullptr;
-  ak_error *err = nullptr;
-  ak_status s = ak_client_new(&raw, "nope", &err);
-  ErrorInfo e = copy_error(s, err);
-  EXPECT_EQ(e.code, AK_E_INVALID_ARGUMENT);
-  EXPECT_TRUE(contains(e.message, "nope")) << e.message;
-  EXPECT_EQ(raw, nullptr);
-
-  ClientPtr c = new_client();
-  EXPECT_STREQ(ak_client_vendor(c.get()), "99digital");
-  ak_result *r = nullptr;
-  EXPECT_EQ(ak_call(&r, nullptr, "list_accounts", nullptr, nullptr), AK_E_INVALID_ARGUMENT);
-  EXPECT_EQ(ak_call(&r, c.get(), nullptr, nullptr, nullptr), AK_E_INVALID_ARGUMENT);
-  EXPECT_EQ(r, nullptr);
-  ak_client_free(nullptr);
-  ak_fields_free(nullptr);
-  ak_result_free(nullptr);
-  ak_error_free(nullptr);
-  ak_sandbox_free(nullptr);
-  ak_string_free(nullptr);
 }
 
 }  // namespace

@@ -134,3 +134,40 @@ func TestKnobsJournalFaults(t *testing.T) {
 		t.Errorf("Options after Close: %v", err)
 	}
 }
+
+func TestALostCreateIsRecoveredOrNamesItsCandidates(t *testing.T) {
+	sb := start(t)
+	ctx := context.Background()
+	c, err := sb.Client("99digital", accountkit.WithOption("retry_base_ms", "1"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	if ok, err := c.CheckCredentials(); !ok || err != nil {
+		t.Fatalf("CheckCredentials: %v %v", ok, err)
+	}
+	create := func(name string) map[string]any {
+		return map[string]any{"account_name": name, "agents": 2, "inboxes": 1, "admin_email": "a@acme.example",
+			"admin_name": "A", "admin_displayName": "A", "admin_password": "Str0ng!pass", "reference": "dup1"}
+	}
+	older, err := c.CreateAccount(ctx, create("First Company"))
+	if err != nil || older.Recovered() {
+		t.Fatalf("first create: %v", err)
+	}
+	lost := `{"vendor":"99digital","path":"/api/online/createAccount","kind":"drop_after_commit","count":1}`
+	if err := sb.AddFaults(lost); err != nil {
+		t.Fatal(err)
+	}
+	ours, err := c.CreateAccount(ctx, create("Second Company"))
+	if err != nil || !ours.Recovered() || ours.ID() == older.ID() || len(ours.Unavailable()) != 1 {
+		t.Fatalf("recovered create: %v %+v", err, ours)
+	}
+	if err := sb.AddFaults(lost); err != nil {
+		t.Fatal(err)
+	}
+	_, err = c.CreateAccount(ctx, create("Second Company"))
+	var e *accountkit.Error
+	if !errors.As(err, &e) || e.Kind != accountkit.KindOutcomeUnknown || len(e.Candidates) != 3 {
+		t.Fatalf("two matching accounts: want an unknown outcome naming 3 candidates, got %v", err)
+	}
+}

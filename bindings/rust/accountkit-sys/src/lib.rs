@@ -104,6 +104,8 @@ extern "C" {
     pub fn ak_error_field_path(err: *const ak_error, i: usize) -> *const c_char;
     pub fn ak_error_field_rule(err: *const ak_error, i: usize) -> *const c_char;
     pub fn ak_error_field_message(err: *const ak_error, i: usize) -> *const c_char;
+    pub fn ak_error_candidate_count(err: *const ak_error) -> usize;
+    pub fn ak_error_candidate(err: *const ak_error, i: usize) -> *const c_char;
     pub fn ak_string_free(s: *mut c_char);
 
     // ---- fields
@@ -183,6 +185,11 @@ extern "C" {
         value: *const c_char,
         err: *mut *mut ak_error,
     ) -> ak_status;
+    pub fn ak_client_check_credentials(
+        checked: *mut c_int,
+        c: *mut ak_client,
+        err: *mut *mut ak_error,
+    ) -> ak_status;
     pub fn ak_client_set_log_callback(
         c: *mut ak_client,
         min_level: ak_log_level,
@@ -196,6 +203,8 @@ extern "C" {
     pub fn ak_result_json(r: *const ak_result) -> *const c_char;
     pub fn ak_result_id(r: *const ak_result) -> *const c_char;
     pub fn ak_result_status(r: *const ak_result) -> *const c_char;
+    pub fn ak_result_is_recovered(r: *const ak_result) -> c_int;
+    pub fn ak_result_unavailable(r: *const ak_result, i: usize) -> *const c_char;
     pub fn ak_result_get_string(
         out: *mut *const c_char,
         r: *const ak_result,

@@ -71,6 +71,23 @@ impl Client {
         }
     }
 
+    /// Checks the credentials without touching an account: fetches a token
+    /// if the vendor uses one. `Ok(false)` for a static token, which only a
+    /// real call checks. A refusal (`ErrorKind::Auth`) is remembered: later
+    /// calls fail at once, sending nothing, until a credential is set again.
+    pub fn check_credentials(&self) -> Result<bool, Error> {
+        let mut checked: std::os::raw::c_int = 0;
+        let mut err = ptr::null_mut();
+        // SAFETY: valid handle; thread-safe per the header.
+        unsafe {
+            check(
+                sys::ak_client_check_credentials(&mut checked, self.raw.as_ptr(), &mut err),
+                err,
+            )?;
+        }
+        Ok(checked != 0)
+    }
+
     /// The client's vendor name.
     pub fn vendor(&self) -> &'static str {
         self.vendor

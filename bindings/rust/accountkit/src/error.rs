@@ -214,6 +214,9 @@ pub struct ErrorDetails {
     pub retry_after: Option<Duration>,
     /// Field problems (validation), every one at once.
     pub fields: Vec<FieldError>,
+    /// An unknown outcome after a lost create was looked up: the ids of every
+    /// account that may be this request's (none provably is).
+    pub candidates: Vec<String>,
 }
 
 /// Copies a C string owned by the library ("" for NULL).
@@ -254,6 +257,7 @@ impl Error {
             attempts: 0,
             retry_after: None,
             fields: Vec::new(),
+            candidates: Vec::new(),
         }))
     }
 
@@ -276,6 +280,9 @@ impl Error {
                 message: text(sys::ak_error_field_message(err, i)),
             })
             .collect();
+        let candidates = (0..sys::ak_error_candidate_count(err))
+            .map(|i| text(sys::ak_error_candidate(err, i)))
+            .collect();
         let http = sys::ak_error_http_status(err);
         let retry_after = sys::ak_error_retry_after(err);
         let e = Error(Box::new(ErrorDetails {
@@ -293,6 +300,7 @@ impl Error {
             retry_after: (retry_after >= 0.0 && retry_after.is_finite())
                 .then(|| Duration::from_secs_f64(retry_after)),
             fields,
+            candidates,
         }));
         sys::ak_error_free(err);
         e

@@ -43,6 +43,24 @@ impl Response {
         self.str_of(unsafe { sys::ak_result_status(self.0.as_ptr()) })
     }
 
+    /// Whether this is a create whose answer was lost and whose account was
+    /// found again by its natural key (provably this request's).
+    pub fn is_recovered(&self) -> bool {
+        // SAFETY: valid handle.
+        unsafe { sys::ak_result_is_recovered(self.0.as_ptr()) != 0 }
+    }
+
+    /// A recovered result: the fields a normal answer carries that the lookup
+    /// could not (99digital: "agent_id").
+    pub fn unavailable(&self) -> Vec<&str> {
+        (0..)
+            // SAFETY: valid handle; NULL past the last, each string owned by the result.
+            .map(|i| unsafe { sys::ak_result_unavailable(self.0.as_ptr(), i) })
+            .take_while(|p| !p.is_null())
+            .map(|p| self.str_of(p))
+            .collect()
+    }
+
     /// The whole result as compact JSON text.
     pub fn json_str(&self) -> &str {
         // SAFETY: valid handle.

@@ -469,3 +469,44 @@ fn digital99_batch_creates_in_completion_order_with_tags() {
     assert_eq!(batch.pending(), 0);
     assert!(batch.submit("create_acount", &json!({}), 1).is_err());
 }
+
+#[test]
+fn a_lost_create_is_recovered_or_names_its_candidates() {
+    let sb = Sandbox::start().unwrap();
+    let c = sb.client("99digital").unwrap();
+    c.set_option("retry_base_ms", "1").unwrap();
+    assert!(c.check_credentials().unwrap());
+    let mut first = nn_account("dup1");
+    first["account_name"] = json!("First Company");
+    let older = c.create_account(&first).unwrap();
+    assert!(!older.is_recovered() && older.unavailable().is_empty());
+
+    let lost = json!({"vendor": "99digital", "path": "/api/online/createAccount",
+        "kind": "drop_after_commit", "count": 1});
+    sb.add_faults(&lost).unwrap();
+    let mut second = nn_account("dup1");
+    second["account_name"] = json!("Second Company");
+    let ours = c.create_account(&second).unwrap();
+    assert!(ours.is_recovered());
+    assert_eq!(ours.unavailable(), vec!["agent_id"]);
+    assert_ne!(ours.id(), older.id());
+
+    sb.add_faults(&lost).unwrap();
+    let e = c.create_account(&second).unwrap_err();
+    assert_eq!(e.kind, ErrorKind::OutcomeUnknown);
+    assert_eq!(e.candidates.len(), 3, "{}", e.message); // every account with the reference
+    assert!(e.candidates.iter().any(|id| id == ours.id()));
+}
+
+#[test]
+fn a_refused_secret_is_asked_once() {
+    let sb = Sandbox::start().unwrap();
+    let c = sb.client("99digital").unwrap();
+    c.set_option("client_secret", "a-mistyped-secret-value").unwrap();
+    assert_eq!(c.check_credentials().unwrap_err().kind, ErrorKind::Auth);
+    assert_eq!(
+        c.create_account(&nn_account("x1")).unwrap_err().kind,
+        ErrorKind::Auth
+    );
+    assert!(!sb.client("activeplatform").unwrap().check_credentials().unwrap());
+}
