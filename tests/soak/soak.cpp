@@ -144,6 +144,8 @@ int main(int argc, char **argv) {
   }
   ak_pager_free(pager);
 
+  size_t accounts = 0;
+  for (const auto &[name, ids] : held) accounts += ids.size();
   std::map<std::string, int> by_outcome;
   int duplicates = 0, lost_successes = 0, unclear = 0, wrong = 0;
   for (const auto &[i, result] : outcome) {
@@ -167,7 +169,7 @@ int main(int argc, char **argv) {
   for (const auto &[name, n] : by_outcome) std::printf(" %s=%d", name.c_str(), n);
   std::printf("\nsoak: accounts held=%zu duplicates=%d lost successes=%d wrong accounts returned=%d "
               "failures that landed unannounced=%d\n",
-              held.size(), duplicates, lost_successes, wrong, unclear);
+              accounts, duplicates, lost_successes, wrong, unclear);
   bool ok = duplicates == 0 && lost_successes == 0 && wrong == 0 && unclear == 0 && by_outcome["ok"] > records / 2 &&
             static_cast<int>(outcome.size()) == records;
   std::printf("%d passed, %d failed\n", ok ? 1 : 0, ok ? 0 : 1);
