@@ -249,35 +249,39 @@ bool is_iso3166_alpha2(std::string_view s) {
            ((kIsoTable[s[0] - 'A'] >> (s[1] - 'A')) & 1u) != 0;
 }
 
+long next_code_point(std::string_view s, std::size_t &i) {
+    auto c = static_cast<unsigned char>(s[i]);
+    if (c < 0x80) {
+        ++i;
+        return c;
+    }
+    std::size_t len;
+    std::uint32_t cp, min;
+    if ((c & 0xE0) == 0xC0) {
+        len = 2, cp = c & 0x1Fu, min = 0x80;
+    } else if ((c & 0xF0) == 0xE0) {
+        len = 3, cp = c & 0x0Fu, min = 0x800;
+    } else if ((c & 0xF8) == 0xF0) {
+        len = 4, cp = c & 0x07u, min = 0x10000;
+    } else {
+        return -1;  // stray continuation byte or 0xF8..0xFF
+    }
+    if (s.size() - i < len) return -1;  // truncated
+    for (std::size_t k = 1; k < len; ++k) {
+        auto b = static_cast<unsigned char>(s[i + k]);
+        if ((b & 0xC0) != 0x80) return -1;
+        cp = (cp << 6) | (b & 0x3Fu);
+    }
+    // Overlong forms, UTF-16 surrogates and values past U+10FFFF are invalid.
+    if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return -1;
+    i += len;
+    return static_cast<long>(cp);
+}
+
 long utf8_length(std::string_view s) {
     long count = 0;
-    for (std::size_t i = 0; i < s.size(); ++count) {
-        auto c = static_cast<unsigned char>(s[i]);
-        if (c < 0x80) {
-            ++i;
-            continue;
-        }
-        std::size_t len;
-        std::uint32_t cp, min;
-        if ((c & 0xE0) == 0xC0) {
-            len = 2, cp = c & 0x1Fu, min = 0x80;
-        } else if ((c & 0xF0) == 0xE0) {
-            len = 3, cp = c & 0x0Fu, min = 0x800;
-        } else if ((c & 0xF8) == 0xF0) {
-            len = 4, cp = c & 0x07u, min = 0x10000;
-        } else {
-            return -1;  // stray continuation byte or 0xF8..0xFF
-        }
-        if (s.size() - i < len) return -1;  // truncated
-        for (std::size_t k = 1; k < len; ++k) {
-            auto b = static_cast<unsigned char>(s[i + k]);
-            if ((b & 0xC0) != 0x80) return -1;
-            cp = (cp << 6) | (b & 0x3Fu);
-        }
-        // Overlong forms, UTF-16 surrogates and values past U+10FFFF are invalid.
-        if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return -1;
-        i += len;
-    }
+    for (std::size_t i = 0; i < s.size(); ++count)
+        if (next_code_point(s, i) < 0) return -1;
     return count;
 }
 

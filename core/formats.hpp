@@ -48,5 +48,9 @@ bool is_iso3166_alpha2(std::string_view s);
 // Counts Unicode code points in valid UTF-8 (max lengths are in characters);
 // returns -1 if s is not valid UTF-8 (overlongs, surrogates, > U+10FFFF rejected).
 long utf8_length(std::string_view s);
+// Decodes the code point at s[i] (i < s.size()) and advances i past it; -1 for
+// invalid UTF-8 (stray continuation bytes, truncation, overlongs, surrogates,
+// > U+10FFFF), leaving i where it was.
+long next_code_point(std::string_view s, std::size_t &i);
 
 }  // namespace ak::formats

@@ -8,7 +8,7 @@
 #include <chrono>
 #include <thread>
 
-#include "support.hpp"
+#include "sandbox_faults.hpp"
 
 namespace {
 
@@ -20,12 +20,6 @@ struct BatchFree {
   void operator()(ak_batch *b) const { ak_batch_free(b); }
 };
 using BatchPtr = std::unique_ptr<ak_batch, BatchFree>;
-
-void add_faults(const Sandbox &sb, const std::string &json) {
-  ak_error *err = nullptr;
-  ak_status s = ak_sandbox_add_faults(sb.get(), json.c_str(), &err);
-  ASSERT_EQ(s, AK_OK) << copy_error(s, err).message;
-}
 
 std::string on_create(const std::string &rest) {
   return std::string(R"({"vendor":"99digital","path":")") + kCreatePath + "\"," + rest + "}";

@@ -1,17 +1,11 @@
 // Sandbox fault injection, seen through the client over real HTTP.
 #include <gtest/gtest.h>
 
-#include "support.hpp"
+#include "sandbox_faults.hpp"
 
 namespace {
 
 using namespace akt;
-
-void add_faults(const Sandbox &sb, const std::string &json) {
-  ak_error *err = nullptr;
-  ak_status s = ak_sandbox_add_faults(sb.get(), json.c_str(), &err);
-  ASSERT_EQ(s, AK_OK) << copy_error(s, err).message;
-}
 
 std::string fault_on(const char *path, const std::string &kind, const std::string &extra = "") {
   return std::string(R"({"vendor":"99digital","path":")") + path + R"(","kind":")" + kind + "\"" + extra + "}";

@@ -6,19 +6,13 @@
 #include <mutex>
 #include <thread>
 
-#include "support.hpp"
+#include "sandbox_faults.hpp"
 
 namespace {
 
 using namespace akt;
 using Clock = std::chrono::steady_clock;
 using Strings = std::vector<std::string>;
-
-void add_faults(const Sandbox &sb, const std::string &json) {
-  ak_error *err = nullptr;
-  ak_status s = ak_sandbox_add_faults(sb.get(), json.c_str(), &err);
-  ASSERT_EQ(s, AK_OK) << copy_error(s, err).message;
-}
 
 std::string fault(const char *vendor, const std::string &path, const std::string &rest) {
   return std::string(R"({"vendor":")") + vendor + R"(","path":")" + path + "\"," + rest + "}";

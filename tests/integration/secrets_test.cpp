@@ -8,17 +8,11 @@
 #include <cmath>
 #include <mutex>
 
-#include "support.hpp"
+#include "sandbox_faults.hpp"
 
 namespace {
 
 using namespace akt;
-
-void add_faults(const Sandbox &sb, const std::string &json) {
-  ak_error *err = nullptr;
-  ak_status s = ak_sandbox_add_faults(sb.get(), json.c_str(), &err);
-  ASSERT_EQ(s, AK_OK) << copy_error(s, err).message;
-}
 
 struct Lines {
   std::mutex mu;

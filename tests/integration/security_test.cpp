@@ -4,19 +4,13 @@
 
 #include <mutex>
 
-#include "support.hpp"
+#include "sandbox_faults.hpp"
 
 namespace {
 
 using namespace akt;
 
 constexpr const char *kCommvaultAccount = "7194af6f-1285-4295-94aa-ceed7ea2d792";
-
-void add_faults(const Sandbox &sb, const std::string &json) {
-  ak_error *err = nullptr;
-  ak_status s = ak_sandbox_add_faults(sb.get(), json.c_str(), &err);
-  ASSERT_EQ(s, AK_OK) << copy_error(s, err).message;
-}
 
 std::string redirect(const char *path, const std::string &location, const char *method = "GET") {
   return std::string(R"({"vendor":"99digital","method":")") + method + R"(","path":")" + path +

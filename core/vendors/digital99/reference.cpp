@@ -6,6 +6,8 @@
 #include <iterator>
 #include <string>
 
+#include "core/formats.hpp"
+
 namespace ak::digital99_formats {
 
 namespace {
@@ -78,36 +80,6 @@ bool letter_or_digit(char32_t c) {
   return true;
 }
 
-// Decodes the code point at s[i] and advances i; -1 for invalid UTF-8
-// (stray continuation bytes, truncation, overlongs, surrogates, > U+10FFFF).
-long next_code_point(std::string_view s, std::size_t &i) {
-  auto c = static_cast<unsigned char>(s[i]);
-  if (c < 0x80) {
-    ++i;
-    return c;
-  }
-  std::size_t len;
-  char32_t cp, min;
-  if ((c & 0xE0) == 0xC0) {
-    len = 2, cp = c & 0x1Fu, min = 0x80;
-  } else if ((c & 0xF0) == 0xE0) {
-    len = 3, cp = c & 0x0Fu, min = 0x800;
-  } else if ((c & 0xF8) == 0xF0) {
-    len = 4, cp = c & 0x07u, min = 0x10000;
-  } else {
-    return -1;
-  }
-  if (s.size() - i < len) return -1;
-  for (std::size_t k = 1; k < len; ++k) {
-    auto b = static_cast<unsigned char>(s[i + k]);
-    if ((b & 0xC0) != 0x80) return -1;
-    cp = (cp << 6) | (b & 0x3Fu);
-  }
-  if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return -1;
-  i += len;
-  return static_cast<long>(cp);
-}
-
 std::string problem(std::string_view s) { return is_reference(s) ? std::string() : std::string(kMessage); }
 
 }  // namespace
@@ -117,7 +89,7 @@ constinit const Format kReference{"letters_digits", kMessage, problem};
 bool is_reference(std::string_view s) {
   if (s.empty()) return false;
   for (std::size_t i = 0; i < s.size();) {
-    long cp = next_code_point(s, i);
+    long cp = formats::next_code_point(s, i);
     if (cp < 0 || !letter_or_digit(static_cast<char32_t>(cp))) return false;
   }
   return true;
