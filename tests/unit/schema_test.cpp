@@ -1,6 +1,7 @@
 // The field validator against the 99digital operations (seeds 000 and 001,
-// VENDORS.md section 1), with boundary values, plus the generic cross-field
-// rules on a hand-made schema.
+// VENDORS.md section 1), with boundary values, and its generic checks (types,
+// nulls, UTF-8); cross-field rules and formats on hand-made schemas are in
+// schema_custom_test.cpp.
 #include "core/schema.hpp"
 
 #include <gtest/gtest.h>
@@ -15,32 +16,21 @@
 
 #include "core/formats.hpp"
 #include "core/vendors/digital99/digital99.hpp"
+#include "schema_support.hpp"
 
 using namespace std::literals;
 using ak::Field;
 using ak::FieldError;
 using ak::Value;
 
-namespace {
+using namespace schema_test;
 
-using Errors = std::vector<FieldError>;
+namespace {
 
 std::string repeat(std::string_view unit, int n) {
   std::string s;
   for (int i = 0; i < n; ++i) s += unit;
   return s;
-}
-
-std::string describe(const Errors &errors) {
-  std::string s = std::to_string(errors.size()) + " error(s):";
-  for (const auto &e : errors) s += "\n  [" + e.path + "] " + e.rule + ": " + e.message;
-  return s;
-}
-
-Errors errors_for(const Field &schema, const Value &v) {
-  Errors out;
-  ak::validate(schema, v, out);
-  return out;
 }
 
 const ak::Operation &op(std::string_view name) {
@@ -49,30 +39,7 @@ const ak::Operation &op(std::string_view name) {
   return *o;
 }
 
-Errors errors_for(std::string_view op_name, const Value &v) { return errors_for(op(op_name).request, v); }
-
-const FieldError *find_error(const Errors &errors, std::string_view path, std::string_view rule) {
-  for (const auto &e : errors)
-    if (e.path == path && e.rule == rule) return &e;
-  return nullptr;
-}
-
-testing::AssertionResult has_error(const Errors &errors, std::string_view path, std::string_view rule) {
-  if (find_error(errors, path, rule)) return testing::AssertionSuccess();
-  return testing::AssertionFailure() << "no [" << path << "] " << rule << " in " << describe(errors);
-}
-
-// Exactly one error, with this path and rule.
-testing::AssertionResult only_error(const Errors &errors, std::string_view path, std::string_view rule) {
-  if (errors.size() == 1 && errors[0].path == path && errors[0].rule == rule)
-    return testing::AssertionSuccess();
-  return testing::AssertionFailure() << "want only [" << path << "] " << rule << ", got " << describe(errors);
-}
-
-testing::AssertionResult no_errors(const Errors &errors) {
-  if (errors.empty()) return testing::AssertionSuccess();
-  return testing::AssertionFailure() << describe(errors);
-}
+Errors errors_for(std::string_view op_name, const Value &v) { return schema_test::errors_for(op(op_name).request, v); }
 
 Value with(Value v, std::string_view key, Value field) {
   v.set(key, std::move(field));
@@ -565,161 +532,4 @@ TEST(Validate, AppendsToExistingErrors) {
   ak::validate(op("update_account").request, Value::object(), errors);
   EXPECT_EQ(errors.size(), 3u);
   EXPECT_EQ(errors[0].path, "earlier");
-}
-
-// ================================================================ hand-made schema
-
-namespace {
-
-// A small schema exercising the generic pieces: nullable, nested objects,
-// arrays of objects, all_or_none and forbidden_when (rule "conflict").
-const Field &shop_schema() {
-  static const Field schema =
-      Field::object("", {
-          Field::string("name").req(),
-          Field::string("website").null_ok(),
-          Field::string("street"),
-          Field::string("city"),
-          Field::string("zip"),
-          Field::string("plan").values({"trial", "paid"}),
-          Field::string("coupon"),
-          Field::object("billing", {Field::string("iban"), Field::string("bic")})
-              .cross(ak::all_or_none({"iban", "bic"})),
-          Field::array("contacts", Field::object("", {Field::string("email").fmt(ak::formats::kEmail).req()})),
-          Field::object("extra", {}).open(),
-      })
-          .cross(ak::all_or_none({"street", "city", "zip"}))
-          .cross(ak::forbidden_when("coupon", "plan", "trial"));
-  return schema;
-}
-
-Value shop(ak::Object members) {
-  Value v(ak::Object{{"name", "Shop"}});
-  for (auto &[k, m] : members) v.set(k, std::move(m));
-  return v;
-}
-
-Errors shop_errors(ak::Object members) { return errors_for(shop_schema(), shop(std::move(members))); }
-
-}  // namespace
-
-TEST(CustomSchema, NullableFieldAcceptsNull) {
-  EXPECT_TRUE(no_errors(shop_errors({{"website", Value()}})));
-  EXPECT_TRUE(no_errors(shop_errors({{"website", "https://shop.example"}})));
-  EXPECT_TRUE(no_errors(shop_errors({})));  // absent
-  EXPECT_TRUE(only_error(shop_errors({{"website", 5}}), "website", "type"));
-}
-
-TEST(CustomSchema, AllOrNoneAcceptsAllOrNone) {
-  EXPECT_TRUE(no_errors(shop_errors({})));
-  EXPECT_TRUE(no_errors(shop_errors({{"street", "Main 1"}, {"city", "Haifa"}, {"zip", "3100000"}})));
-}
-
-TEST(CustomSchema, AllOrNoneReportsEachMissingMember) {
-  Errors errors = shop_errors({{"city", "Haifa"}});
-  EXPECT_EQ(errors.size(), 2u) << describe(errors);
-  EXPECT_TRUE(has_error(errors, "street", "all_or_none"));
-  EXPECT_TRUE(has_error(errors, "zip", "all_or_none"));
-  EXPECT_EQ(find_error(errors, "street", "all_or_none")->message,
-            "is required because street, city, zip must be given together or not at all");
-}
-
-TEST(CustomSchema, AllOrNoneTreatsNullAsNotGiven) {
-  // zip is null: not given (and, not being nullable, also "not_null").
-  Errors errors = shop_errors({{"street", "Main 1"}, {"city", "Haifa"}, {"zip", Value()}});
-  EXPECT_EQ(errors.size(), 2u) << describe(errors);
-  EXPECT_TRUE(has_error(errors, "zip", "all_or_none"));
-  EXPECT_TRUE(has_error(errors, "zip", "not_null"));
-}
-
-TEST(CustomSchema, AllOrNoneInANestedObjectUsesTheFullPath) {
-  EXPECT_TRUE(no_errors(shop_errors({{"billing", Value(ak::Object{{"iban", "IL1"}, {"bic", "B"}})}})));
-  EXPECT_TRUE(no_errors(shop_errors({{"billing", Value::object()}})));
-  EXPECT_TRUE(only_error(shop_errors({{"billing", Value(ak::Object{{"iban", "IL1"}})}}), "billing.bic", "all_or_none"));
-}
-
-TEST(CustomSchema, ForbiddenWhen) {
-  EXPECT_TRUE(no_errors(shop_errors({{"plan", "paid"}, {"coupon", "X"}})));
-  EXPECT_TRUE(no_errors(shop_errors({{"plan", "trial"}})));
-  EXPECT_TRUE(no_errors(shop_errors({{"coupon", "X"}})));  // plan absent
-  Errors errors = shop_errors({{"plan", "trial"}, {"coupon", "X"}});
-  ASSERT_TRUE(only_error(errors, "coupon", "conflict"));
-  EXPECT_EQ(errors[0].message, "must not be given when plan is \"trial\"");
-}
-
-TEST(CustomSchema, ForbiddenWhenCountsAPresentNullAsGiven) {
-  Errors errors = shop_errors({{"plan", "trial"}, {"coupon", Value()}});
-  EXPECT_TRUE(has_error(errors, "coupon", "conflict")) << describe(errors);
-}
-
-TEST(CustomSchema, EnumOfStrings) {
-  Errors errors = shop_errors({{"plan", "free"}});
-  ASSERT_TRUE(only_error(errors, "plan", "enum"));
-  EXPECT_EQ(errors[0].message, "must be one of \"trial\", \"paid\"");
-}
-
-TEST(CustomSchema, ArrayElementsGetIndexedPaths) {
-  Value contacts(ak::Array{Value(ak::Object{{"email", "a@example.com"}}), Value(ak::Object{{"email", "bad"}}),
-                           Value(ak::Object{{"phone", "1"}}), Value("not an object")});
-  Errors errors = shop_errors({{"contacts", contacts}});
-  EXPECT_EQ(errors.size(), 4u) << describe(errors);
-  EXPECT_TRUE(has_error(errors, "contacts[1].email", "email"));
-  EXPECT_TRUE(has_error(errors, "contacts[2].email", "required"));
-  EXPECT_TRUE(has_error(errors, "contacts[2].phone", "unknown_field"));
-  EXPECT_TRUE(has_error(errors, "contacts[3]", "type"));
-}
-
-TEST(CustomSchema, OpenObjectAcceptsUnknownMembers) {
-  EXPECT_TRUE(no_errors(shop_errors({{"extra", Value(ak::Object{{"anything", 1}})}})));
-  EXPECT_TRUE(only_error(shop_errors({{"billing", Value(ak::Object{{"swift", "x"}})}}), "billing.swift", "unknown_field"));
-}
-
-// ---------------------------------------------------------------- a format defined outside core
-
-namespace {
-
-// A format as a vendor folder would define one: its own rule name, message
-// and a more precise problem (core/vendors/digital99/password.hpp does this).
-std::string sku_problem(std::string_view s) {
-  if (s.size() != 6) return "must be a SKU: 6 characters";
-  for (char c : s)
-    if (c < '0' || c > '9') return "must be a SKU: digits only";
-  return {};
-}
-constinit const ak::Format kSku{"sku", "must be a SKU", sku_problem};
-
-const Field &sku_schema() {
-  static const Field schema = Field::object("", {
-                                                    Field::string("sku").fmt(kSku),
-                                                    Field::string("kind").values({"box", "part"}),
-                                                    Field::string("part_sku"),
-                                                    Field::array("skus", Field::string("").fmt(kSku)),
-                                                })
-                                  .cross(ak::format_when("part_sku", "kind", "part", kSku));
-  return schema;
-}
-
-}  // namespace
-
-TEST(CustomFormat, FieldReportsTheFormatsRuleAndProblem) {
-  EXPECT_TRUE(no_errors(errors_for(sku_schema(), Value(ak::Object{{"sku", "123456"}}))));
-  Errors errors = errors_for(sku_schema(), Value(ak::Object{{"sku", "12345x"}}));
-  ASSERT_TRUE(only_error(errors, "sku", "sku"));
-  EXPECT_EQ(errors[0].message, "must be a SKU: digits only");
-  errors = errors_for(sku_schema(), Value(ak::Object{{"skus", Value(ak::Array{Value("123456"), Value("1")})}}));
-  ASSERT_TRUE(only_error(errors, "skus[1]", "sku"));
-  EXPECT_EQ(errors[0].message, "must be a SKU: 6 characters");
-}
-
-TEST(CustomFormat, FormatWhenUsesTheFormat) {
-  EXPECT_TRUE(no_errors(errors_for(sku_schema(), Value(ak::Object{{"kind", "box"}, {"part_sku", "x"}}))));
-  EXPECT_TRUE(no_errors(errors_for(sku_schema(), Value(ak::Object{{"kind", "part"}, {"part_sku", "654321"}}))));
-  Errors errors = errors_for(sku_schema(), Value(ak::Object{{"kind", "part"}, {"part_sku", "x"}}));
-  ASSERT_TRUE(only_error(errors, "part_sku", "sku"));
-  EXPECT_EQ(errors[0].message, "must be a SKU: 6 characters when kind is \"part\"");
-}
-
-TEST(CustomFormat, FieldKeepsTheFormatByAddress) {
-  EXPECT_EQ(sku_schema().member("sku")->format, &kSku);
-  EXPECT_EQ(sku_schema().member("kind")->format, nullptr);  // no format
 }
