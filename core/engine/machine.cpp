@@ -225,8 +225,10 @@ void Machine::failed(Error e, Clock::time_point now) {
   bool unclear = ambiguous(e);
   if (phase_ == Phase::Sending) unresolved_ = changes_state(op_) && unclear;
   if (op_.kind == OpKind::Create && unclear && !child_) {
-    // Never resent blindly: find out whether the attempt landed.
-    if (op_.natural_key.empty() || op_.lookup_op.empty()) {
+    // Never resent blindly: find out whether the attempt landed. A key that
+    // is no text (sent with validation off) cannot be looked for either.
+    const Value *key = op_.natural_key.empty() ? nullptr : body_.find(op_.natural_key);
+    if (op_.lookup_op.empty() || !key || !key->is_string()) {
       Error u = outcome_unknown(e, state_->vendor.name + " has no key to look the account up by: list accounts "
                                                          "(for example by email) before creating it again");
       u.raw_body = e.raw_body;

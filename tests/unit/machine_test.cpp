@@ -190,6 +190,21 @@ TEST(Machine, AnUnansweredCreateThatLandsDuringTheSettleTimeIsReturned) {
   EXPECT_EQ(m->result()->operation, "create_account");
 }
 
+// With validation off a reference may be sent as a number: nothing to look
+// for, so an ambiguous failure is reported at once, never resent.
+TEST(Machine, AKeyThatIsNoTextIsOutcomeUnknownWithoutALookup) {
+  auto c = nn({{"validate", "false"}});
+  std::string fields = kCreate;
+  fields.replace(fields.find(R"("acme1")"), 7, "12345");
+  auto m = machine(*c, "create_account", fields);
+  auto now = Clock::now();
+  ASSERT_TRUE(sends_to(*m, "/api/online/createAccount", now));
+  m->on_no_response(lost(), now);
+  ASSERT_EQ(m->next(now).kind, Step::Finished);
+  ASSERT_TRUE(m->error());
+  EXPECT_EQ(m->error()->status, Status::OutcomeUnknown);
+}
+
 TEST(Machine, AFailedLookupIsOutcomeUnknownNamingTheKey) {
   auto c = nn({{"max_attempts", "1"}});
   auto m = machine(*c, "create_account", kCreate);
