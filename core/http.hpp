@@ -118,12 +118,16 @@ class Transport {
 // one (1e300, a 20-digit number, a date years ahead) reads as this.
 inline constexpr double kMaxRetryAfter = 86400;
 // The seconds a Retry-After value asks to wait, from 0 to kMaxRetryAfter, or
-// -1 when it is no delay (RFC 9110 10.2.3: a negative number, "nan", "inf",
-// text that is neither a number nor an HTTP-date): the header is then ignored.
+// -1 when it is no delay (RFC 9110 10.2.3: a negative number, "nan", text
+// that is neither a number nor an HTTP-date): the header is then ignored.
+// "inf" and anything longer than a day read as kMaxRetryAfter.
 double parse_retry_after(std::string_view value);
 
 // Percent-encodes everything but RFC 3986 unreserved characters.
 std::string url_encode(std::string_view s);
+// One round of percent-decoding; an invalid escape stays as it is. With
+// plus_is_space, '+' reads as a space (form and query encoding).
+std::string percent_decode(std::string_view s, bool plus_is_space = false);
 // scheme://host[:port] of an absolute URL, lower-cased; empty if not parseable.
 std::string url_origin(std::string_view url);
 

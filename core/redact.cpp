@@ -162,27 +162,6 @@ void mask_userinfo(std::string &t) {
   }
 }
 
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-std::string percent_decode(std::string_view s) {
-  std::string out;
-  for (size_t i = 0; i < s.size(); ++i) {
-    int hi = 0, lo = 0;
-    if (s[i] == '%' && i + 2 < s.size() && (hi = hex_value(s[i + 1])) >= 0 && (lo = hex_value(s[i + 2])) >= 0) {
-      out.push_back(static_cast<char>(hi * 16 + lo));
-      i += 2;
-    } else {
-      out.push_back(s[i] == '+' ? ' ' : s[i]);
-    }
-  }
-  return out;
-}
-
 }  // namespace
 
 void scrub_text(std::string &text, const std::vector<std::string> &secrets) {
@@ -223,7 +202,7 @@ std::string redact_url(std::string_view url) {
     if (amp == std::string::npos || amp > end) amp = end;
     std::string_view param(out.data() + i, amp - i);
     size_t eq = param.find('=');
-    if (eq != std::string_view::npos && api::is_secret_key(percent_decode(param.substr(0, eq))))
+    if (eq != std::string_view::npos && api::is_secret_key(percent_decode(param.substr(0, eq), true)))
       rebuilt.append(param.substr(0, eq + 1)).append(kMask);
     else
       rebuilt.append(param);

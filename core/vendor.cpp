@@ -79,38 +79,11 @@ std::vector<std::string> path_params(const Operation &op) {
   return out;
 }
 
-namespace {
-
-int hex_digit(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-// One round of percent-decoding; invalid escapes stay as they are.
-std::string percent_decoded(std::string_view s) {
-  std::string out;
-  out.reserve(s.size());
-  for (size_t i = 0; i < s.size(); ++i) {
-    int hi = 0, lo = 0;
-    if (s[i] == '%' && i + 2 < s.size() && (hi = hex_digit(s[i + 1])) >= 0 && (lo = hex_digit(s[i + 2])) >= 0) {
-      out.push_back(static_cast<char>(hi * 16 + lo));
-      i += 2;
-    } else {
-      out.push_back(s[i]);
-    }
-  }
-  return out;
-}
-
-}  // namespace
-
 std::string path_segment_problem(std::string_view text) {
   if (text.empty()) return "must not be empty (it is a segment of the request path)";
   std::string s(text);
   for (;;) {  // as often as it decodes: each round that changes s shortens it
-    std::string d = percent_decoded(s);
+    std::string d = percent_decode(s);
     if (d == s) break;
     s = std::move(d);
   }
