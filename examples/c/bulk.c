@@ -59,7 +59,7 @@ int main(void) {
       ++created;
     } else if (failure && should_fail && ak_error_code(failure) == AK_E_VALIDATION) {
       ++invalid;
-      printf("record %" PRIu64 ": [%s] %s\n", tag, ak_error_category(failure), ak_error_message(failure));
+      printf("record %" PRIu64 " (meant to fail): [%s] %s\n", tag, ak_error_category(failure), ak_error_message(failure));
     } else {
       ++unexpected;
       fprintf(stderr, "record %" PRIu64 ": unexpected %s\n", tag, r ? ak_result_json(r) : ak_error_message(failure));

@@ -10,19 +10,34 @@
 #include <stdio.h>
 #include <string.h>
 
-/* Prints an error with every field problem; returns 1 for use as an exit code. */
+/* Prints an error (each field problem on a line of its own when there are several); returns 1 for use as an exit code. */
 static int report(FILE *to, const char *what, ak_error *err) {
-  fprintf(to, "%-15s -> error [%s] %s\n", what, ak_error_category(err), ak_error_message(err));
-  for (size_t i = 0; i < ak_error_field_count(err); ++i)
+  size_t problems = ak_error_field_count(err);
+  if (problems > 1) /* the message repeats them all; one line each reads better */
+    fprintf(to, "%-15s -> error [%s], %zu field problems:\n", what, ak_error_category(err), problems);
+  else
+    fprintf(to, "%-15s -> error [%s] %s\n", what, ak_error_category(err), ak_error_message(err));
+  for (size_t i = 0; i < problems && problems > 1; ++i)
     fprintf(to, "%18s %s (%s): %s\n", "", ak_error_field_path(err, i), ak_error_field_rule(err, i),
             ak_error_field_message(err, i));
   ak_error_free(err);
   return 1;
 }
 
-/* Runs one call from JSON fields and prints the outcome. Returns the result,
- * or NULL on error (reported on stdout when expected, stderr otherwise). */
-static ak_result *run(ak_client *c, const char *op, const char *json, int expect_error) {
+/* One short line for a result: the account it names and its status
+ * (ak_result_json has every field the vendor answered with). */
+static void print_result(const char *op, const ak_result *r) {
+  const char *id = ak_result_id(r), *status = ak_result_status(r);
+  printf("%-15s -> ok", op);
+  if (*id) printf(", account %s", id);
+  if (status && *status) printf(", status \"%s\"", status);
+  printf("\n");
+}
+
+/* Runs one call from JSON fields and prints the outcome. A call meant to fail
+ * has its reason labelled first; its error goes to stdout, any other to stderr.
+ * Returns the result, or NULL on error. */
+static ak_result *run(ak_client *c, const char *op, const char *json, const char *meant_to_fail) {
   ak_fields *f = NULL;
   ak_result *r = NULL;
   ak_error *err = NULL;
@@ -30,8 +45,9 @@ static ak_result *run(ak_client *c, const char *op, const char *json, int expect
     report(stderr, "parsing fields", err);
     return NULL;
   }
-  if (ak_call(&r, c, op, f, &err) != AK_OK) report(expect_error ? stdout : stderr, op, err);
-  else printf("%-15s -> %s\n", op, ak_result_json(r));
+  if (meant_to_fail) printf("%-15s    (meant to fail: %s)\n", op, meant_to_fail);
+  if (ak_call(&r, c, op, f, &err) != AK_OK) report(meant_to_fail ? stdout : stderr, op, err);
+  else print_result(op, r);
   ak_fields_free(f);
   return r;
 }
@@ -57,34 +73,33 @@ static int digital99_flow(ak_client *c) {
   /* Invalid input: every problem reported at once, nothing sent. */
   r = run(c, "create_account",
           "{\"account_name\": \"Acme\", \"agents\": 12345, \"admin_email\": \"not-an-email\","
-          " \"admin_password\": \"short\"}", 1);
+          " \"admin_password\": \"short\"}", "invalid fields, all reported at once, nothing sent");
   if (r) goto fail;
 
   r = run(c, "create_account",
           "{\"account_name\": \"Acme Inc\", \"agents\": 10, \"inboxes\": 5,"
           " \"admin_email\": \"owner@acme.example\", \"admin_name\": \"Ada Owner\","
           " \"admin_displayName\": \"Ada\", \"admin_password\": \"Str0ng!pass\","
-          " \"admin_2fa\": 1, \"admin_2fa_value\": \"owner@acme.example\", \"reference\": \"crm4711\"}", 0);
+          " \"admin_2fa\": 1, \"admin_2fa_value\": \"owner@acme.example\", \"reference\": \"crm4711\"}", NULL);
   if (!r || ak_result_get_int(&id, r, "account_id", NULL) != AK_OK) goto fail;
   ak_result_free(r);
 
   snprintf(body, sizeof body,
            "{\"account_id\": %" PRId64 ", \"server\": \"online\", \"account_name\": \"Acme Ltd\","
            " \"account_status\": 0}", id);
-  if (!(r = run(c, "update_account", body, 0))) goto fail;
-  printf("                   status is now \"%s\"\n", ak_result_status(r));
+  if (!(r = run(c, "update_account", body, NULL))) goto fail;
   ak_result_free(r);
 
-  if (!(r = run(c, "list_accounts", "{}", 0))) goto fail;
+  if (!(r = run(c, "list_accounts", "{}", NULL))) goto fail;
   printf("                   %zu account(s) listed\n", ak_result_size(r, "list"));
   ak_result_free(r);
 
   snprintf(body, sizeof body, "{\"accountID\": %" PRId64 ", \"server\": \"online\"}", id);
-  if (!(r = run(c, "delete_account", body, 0))) goto fail;
+  if (!(r = run(c, "delete_account", body, NULL))) goto fail;
   ak_result_free(r);
 
   /* Deleting again: the vendor says the account does not exist. */
-  r = run(c, "delete_account", body, 1);
+  r = run(c, "delete_account", body, "deleting the same account again");
   if (r) goto fail;
   return 0;
 fail:
@@ -107,11 +122,11 @@ static int activeplatform_flow(ak_client *c) {
              " \"last_name\": \"Lee\", \"country\": \"BY\", \"region\": \"5\", \"city\": \"Minsk\","
              " \"street\": \"Lenina\", \"building\": \"1\", \"office\": \"\", \"zip\": \"220007\","
              " \"phone\": \"+375295555555\", \"email\": \"%s@example.com\"}", names[i], names[i]);
-    if (!(r = run(c, "create_account", body, 0))) return 1;
+    if (!(r = run(c, "create_account", body, NULL))) return 1;
     snprintf(body, sizeof body, "{\"account_id\": %s, \"city\": \"Brest\"}", ak_result_id(r));
     ak_result_free(r);
     if (i == 0) {  /* a partial update: only city is sent */
-      if (!(r = run(c, "update_account", body, 0))) return 1;
+      if (!(r = run(c, "update_account", body, NULL))) return 1;
       ak_result_free(r);
     }
   }
@@ -142,9 +157,8 @@ static int commvault_flow(ak_client *c) {
   r = run(c, "update_account",
           "{\"id\": \"7194af6f-1285-4295-94aa-ceed7ea2d792\", \"externalId\": \"XSP1234\","
           " \"name\": \"Acme ltd\", \"website\": null, \"contacts\": [{\"firstName\": \"Jane\","
-          " \"lastName\": \"Doe\", \"email\": \"jane.doe@acme.com\"}]}", 0);
+          " \"lastName\": \"Doe\", \"email\": \"jane.doe@acme.com\"}]}", NULL);
   if (!r) return 1;
-  printf("                   status is now \"%s\"\n", ak_result_status(r));
   ak_result_free(r);
   if (ak_client_set_option(c, "poll_initial_ms", "100", &err) != AK_OK ||
       ak_wait(&r, c, id, 30, &err) != AK_OK)

@@ -83,6 +83,8 @@ def test_usage_errors_exit_2(tmp_path: Path) -> None:
     missing = run_cli("validate", str(tmp_path / "nope.jsonl"))
     assert missing.returncode == 2 and "cannot read" in missing.stderr
     assert run_cli("apply", str(SAMPLE)).returncode == 2  # --out is required
+    both = run_cli("apply", str(SAMPLE), "--out", "-", "--echo")
+    assert both.returncode == 2 and "--echo prints on standard output" in both.stderr
 
 
 def test_vendors_command() -> None:
@@ -274,8 +276,10 @@ def test_resume_retry_failed(tmp_path: Path, external_sandbox: ak.Sandbox) -> No
     first = run_cli("apply", str(records), "--out", str(results), env={**env, "ACCOUNTKIT_COMMVAULT_MAX_ATTEMPTS": "1"})
     assert first.returncode == 1
     external_sandbox.clear_faults()
-    # --resume alone keeps the failure (and says so by its exit status)...
-    assert run_cli("apply", str(records), "--out", str(results), "--resume", env=env).returncode == 1
+    # --resume alone keeps the failure (and says so by its exit status, and how to rerun it)...
+    kept = run_cli("apply", str(records), "--out", str(results), "--resume", env=env)
+    assert kept.returncode == 1
+    assert "1 skipped (done before; 1 of them failed: add --retry-failed to run those again)" in kept.stderr
     # ...--retry-failed runs it again; the last line for a key is the one that counts.
     assert run_cli("apply", str(records), "--out", str(results), "--resume", "--retry-failed", env=env).returncode == 0
     assert [l["ok"] for l in read_results(results)] == [False, True]

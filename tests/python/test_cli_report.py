@@ -9,7 +9,8 @@ import json
 import pytest
 
 from accountkit._records import Record
-from accountkit.cli._apply_report import Progress, Report, Tally, expectation_met, result_line, summary, unfinished_message
+from accountkit.cli._apply_report import (
+    ECHO_WIDTH, Progress, Report, Tally, echo_line, expectation_met, result_line, summary, unfinished_message)
 
 
 def rec(line: int = 3, key: str | None = "k", expect: str | None = None) -> Record:
@@ -92,10 +93,40 @@ def test_counts_behind_the_summary_and_the_exit_status() -> None:
     report.finish(rec(3, "expected", expect="not_found"), False, None, ERROR)
     report.finish(rec(4, "wrongly", expect="validation"), False, None, ERROR)
     report.skipped(met=True)
-    report.skipped(met=False)
-    assert report.tally == Tally(total=6, ok=1, failed=3, expected_failures=1, skipped=2, unmet=3)
+    report.skipped(met=False, ok=False)
+    assert report.tally == Tally(total=6, ok=1, failed=3, expected_failures=1, skipped=2, skipped_failed=1, unmet=3)
     assert summary(report.tally, "out.jsonl") == (
-        "accountkit apply: 6 records: 1 succeeded, 3 failed (1 as expected), 2 skipped (done before) -> out.jsonl")
+        "accountkit apply: 6 records: 1 succeeded, 3 failed (1 as expected), 2 skipped (done before; 1 of them "
+        "failed: add --retry-failed to run those again) -> out.jsonl")
+    assert summary(Tally(total=1, skipped=1), "r") == "accountkit apply: 1 records: 0 succeeded, 0 failed, 1 skipped (done before) -> r"
+
+
+# -- --echo ------------------------------------------------------------------------------------
+
+
+def test_echo_says_a_failure_was_meant_before_its_error() -> None:
+    gone = {"category": "not_found", "message": "99digital create_account: no such account"}
+    meant = echo_line(rec(7, "bad", expect="not_found"), None, gone, met=True)
+    assert meant.startswith("line 7    bad")
+    assert meant.endswith("failed, as meant: [not_found] no such account")  # the "vendor operation: " prefix goes
+    assert echo_line(rec(8, None), None, gone, met=False).endswith("FAILED: [not_found] no such account")
+    assert echo_line(rec(9, "k"), RESULT, None, met=True).endswith("ok, account 1000")
+    assert echo_line(rec(9, "k", expect="error"), RESULT, None, met=False).endswith("ok, account 1000, but meant to fail (error)")
+
+
+def test_echo_lines_are_short_and_carry_no_field_values() -> None:
+    long_error = {"category": "validation", "message": "x" * 5000}
+    line = echo_line(rec(1, "k"), None, long_error, met=False)
+    assert len(line) == ECHO_WIDTH and line.endswith("\u2026")
+    assert "Zoë" not in echo_line(rec(1, "k"), RESULT, None, met=True)
+
+
+def test_report_echoes_each_finished_record() -> None:
+    echo = io.StringIO()
+    report = Report(io.StringIO(), Progress(False, None), echo)
+    report.finish(rec(1, "a"), False, RESULT, None)
+    report.finish(rec(2, "b", expect="not_found"), False, None, ERROR)
+    assert [l.split()[:3] for l in echo.getvalue().splitlines()] == [["line", "1", "a"], ["line", "2", "b"]]
 
 
 def test_an_expected_failure_that_succeeds_is_unmet() -> None:

@@ -110,6 +110,8 @@ def _add_apply_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) 
     p.add_argument("--sandbox", action="store_true", help="run against an embedded sandbox (ignores configured credentials)")
     p.add_argument("--sandbox-option", action="append", default=[], metavar="NAME=VALUE",
                    help="a sandbox knob, e.g. commvault.update_delay_ms=200 (repeatable)")
+    p.add_argument("--echo", action="store_true",
+                   help="also print one short line per finished record on standard output (no progress bar then)")
     p.add_argument("--no-progress", action="store_true", help="no progress bar even on a terminal")
     p.add_argument("-v", "--verbose", action="count", default=0,
                    help="log retries and notable events to stderr; twice: every HTTP exchange")

@@ -120,6 +120,8 @@ def _check_arguments(args: argparse.Namespace) -> None:
         raise UsageError("--resume needs a RESULTS file, not standard output")
     if args.retry_failed and not args.resume:
         raise UsageError("--retry-failed goes with --resume")
+    if args.out == "-" and args.echo:
+        raise UsageError("--echo prints on standard output, which --out - already takes")
     # The core's own limit, read from it (never a copy of the number).
     if not 1 <= args.max_in_flight <= _core.MAX_IN_FLIGHT:
         raise UsageError(f"--max-in-flight must be from 1 to {_core.MAX_IN_FLIGHT}")
@@ -174,7 +176,8 @@ def cmd_apply(args: argparse.Namespace) -> int:
     stop = _Stop()
     previous = {s: signal.signal(s, stop) for s in (signal.SIGINT, signal.SIGTERM)}
     runner = Runner(clients.get)
-    report = Report(out, Progress(sys.stderr.isatty() and not args.no_progress and not args.verbose, total))
+    bar = sys.stderr.isatty() and not (args.no_progress or args.verbose or args.echo)
+    report = Report(out, Progress(bar, total), sys.stdout if args.echo else None)
     run = ApplyRun(iter(read_records(stream_in, fmt)), Planner(resume), memory, report, runner, clients.get,
                    args.max_in_flight, lambda: bool(stop.requests) or clients.refused is not None)
     interrupted = stopped_now = False

@@ -36,6 +36,7 @@ class Plan:
     kind: str  # "skip" (done before), "local" (fails without network), "call" (one call), "alone" (wait, list)
     duplicate: bool = False  # its key is used by an earlier record
     met: bool = True  # skip: whether the earlier outcome was as expected
+    earlier_ok: bool = True  # skip: whether the earlier outcome was a success
     problem: Problem | None = None
     refs: frozenset[str] = frozenset()  # keys of the records its fields refer to
 
@@ -67,7 +68,7 @@ class Planner:
         if rec.key and not rec.problems and not duplicate:
             earlier = self.resume.skip(rec.key)
             if earlier is not None:
-                return Plan("skip", met=earlier[1])
+                return Plan("skip", met=earlier[1], earlier_ok=earlier[0])
         problem = check_record(rec, self.seen)
         if problem is not None:
             return Plan("local", duplicate, problem=problem)

@@ -1,7 +1,8 @@
 """apply's reporting: one result line per record, written the moment the
 record finishes (completion order, so a crash loses nothing already done);
-the counts behind the summary and the exit status; whether a record turned
-out as its ``expect`` said; the progress bar.
+with --echo, one short readable line per record as well; the counts behind
+the summary and the exit status; whether a record turned out as its
+``expect`` said; the progress bar.
 
 Nothing here keeps anything per record: the counts are all there is, so that
 reporting costs no memory over 100k records."""
@@ -24,6 +25,7 @@ class Tally:
     failed: int = 0
     expected_failures: int = 0
     skipped: int = 0
+    skipped_failed: int = 0  # skipped records whose earlier run failed (--retry-failed runs them)
     unmet: int = 0  # records whose outcome is not what they expect (exit 1 if any)
 
 
@@ -57,6 +59,31 @@ def result_line(
         line["expect"] = rec.expect
         line["as_expected"] = met
     return line
+
+
+ECHO_WIDTH = 160
+
+
+def echo_line(rec: Record, result: dict[str, Any] | None, error: dict[str, Any] | None, met: bool) -> str:
+    """rec's outcome in one short line for a person (--echo): where it came
+    from, then the account it names, or the error with whether the record
+    meant to fail said first. Never a field's value."""
+    head = f"line {rec.line:<4} {rec.key or '-':<16} {f'{rec.vendor} {rec.operation}':<30}"
+    if error is None:
+        ident = (result or {}).get("id")
+        status = (result or {}).get("status")
+        outcome = "ok" + (f", account {ident}" if ident else "") + (f" ({status})" if status else "")
+        if not met:
+            outcome += f", but meant to fail ({rec.expect})"
+    else:
+        message = str(error.get("message", ""))
+        prefix = f"{rec.vendor} {rec.operation}: "
+        if message.startswith(prefix):
+            message = message[len(prefix):]
+        label = "failed, as meant" if rec.expect is not None and met else "FAILED"
+        outcome = f"{label}: [{error.get('category')}] {message}"
+    line = f"{head}  {outcome}"
+    return line if len(line) <= ECHO_WIDTH else line[:ECHO_WIDTH - 1] + "\u2026"
 
 
 class Progress:
@@ -94,19 +121,22 @@ class Progress:
 class Report:
     """Writes RESULTS and counts outcomes as records are taken and finish."""
 
-    def __init__(self, out: IO[str], progress: Progress) -> None:
+    def __init__(self, out: IO[str], progress: Progress, echo: IO[str] | None = None) -> None:
         self.out = out
         self.progress = progress
+        self.echo = echo
         self.tally = Tally()
 
     def taken(self) -> None:
         """A record taken from the input (each is taken once, whatever becomes of it)."""
         self.tally.total += 1
 
-    def skipped(self, met: bool) -> None:
+    def skipped(self, met: bool, ok: bool = True) -> None:
         """A record an earlier run finished (--resume): no line, but its outcome
-        still counts for the exit status."""
+        still counts for the exit status (and a failure for the summary's hint)."""
         self.tally.skipped += 1
+        if not ok:
+            self.tally.skipped_failed += 1
         if not met:
             self.tally.unmet += 1
         self.show()
@@ -124,6 +154,9 @@ class Report:
         if not met:
             self.tally.unmet += 1
         self.write(result_line(rec, duplicate, result, error, met))
+        if self.echo is not None:
+            self.echo.write(echo_line(rec, result, error, met) + "\n")
+            self.echo.flush()
         self.show()
 
     def write(self, line: dict[str, Any]) -> None:
@@ -140,7 +173,11 @@ def summary(tally: Tally, out: str) -> str:
     """The line that ends every run (standard error)."""
     where = "" if out == "-" else f" -> {out}"
     expected = f" ({tally.expected_failures} as expected)" if tally.expected_failures else ""
-    skipped = f", {tally.skipped} skipped (done before)" if tally.skipped else ""
+    skipped = ""
+    if tally.skipped:
+        retry = (f"; {tally.skipped_failed} of them failed: add --retry-failed to run those again"
+                 if tally.skipped_failed else "")
+        skipped = f", {tally.skipped} skipped (done before{retry})"
     return f"accountkit apply: {tally.total} records: {tally.ok} succeeded, {tally.failed} failed{expected}{skipped}{where}"
 
 

@@ -204,7 +204,7 @@ class ApplyRun:
         self.report.taken()
         self.planner.take(rec, plan)
         if plan.kind == "skip":
-            self.report.skipped(plan.met)
+            self.report.skipped(plan.met, plan.earlier_ok)
 
     def _finish(self, rec: Record, duplicate: bool, result: dict[str, Any] | None,
                 error: dict[str, Any] | None) -> None:
