@@ -1,9 +1,16 @@
 # Quick start: `make demo` runs the main job against the embedded sandbox;
 # `make test` builds and runs every test. Both install missing Debian packages.
-PRESET ?= default
+# Two build trees. PRESET (`release`: optimised, no debug info, warnings
+# tolerated) serves what users run: build, demo, sandbox, install. TEST_PRESET
+# (`default`: debug info, warnings as errors) serves `make test`, which is what
+# developers and CI run; scripts/*-test.sh build the same tree.
+PRESET ?= release
+TEST_PRESET ?= default
 JOBS ?= 2
+# `make install PREFIX=DIR` (DESTDIR is honoured too).
+PREFIX ?= /usr/local
 
-.PHONY: all deps build test test-c test-python test-go test-rust test-sanitizers test-fuzz demo sandbox bench install clean
+.PHONY: all deps build build-test test test-c test-install test-python test-go test-rust test-sanitizers test-fuzz demo sandbox bench install clean
 
 all: build
 
@@ -14,22 +21,32 @@ build: deps
 	cmake --preset $(PRESET) >/dev/null
 	cmake --build --preset $(PRESET) -j$(JOBS)
 
-# Everything, in order: the C/C++ suite; the Python package (pip install .
+# Everything, in order: the C/C++ suite; the installed library used from
+# outside the tree (scripts/install-test.sh); the Python package (pip install .
 # into a fresh virtualenv, pytest over the installed package); the Go and Rust
 # bindings against the library built here; the suite under ASan+UBSan and the
 # concurrency tests under TSan; each fuzz target for a bounded time.
-test: test-c test-python test-go test-rust test-sanitizers test-fuzz
+test: test-c test-install test-python test-go test-rust test-sanitizers test-fuzz
 
-test-c: build
-	ctest --preset $(PRESET) -j$(JOBS)
+build-test: deps
+	cmake --preset $(TEST_PRESET) >/dev/null
+	cmake --build --preset $(TEST_PRESET) -j$(JOBS)
 
-test-python: build
+test-c: build-test
+	ctest --preset $(TEST_PRESET) -j$(JOBS)
+
+# Installs build/$(TEST_PRESET) into a fresh prefix under it and builds and
+# runs C programs against the install (CMake package, pkg-config, static).
+test-install: build-test
+	JOBS=$(JOBS) scripts/install-test.sh build/$(TEST_PRESET)
+
+test-python: build-test
 	scripts/python-test.sh
 
-test-go: build
+test-go: build-test
 	scripts/go-test.sh
 
-test-rust: build
+test-rust: build-test
 	scripts/rust-test.sh
 
 test-sanitizers: deps
@@ -59,8 +76,9 @@ bench: deps
 sandbox: build
 	build/$(PRESET)/accountkit-sandbox
 
+# Stripped: no debug information in the installed libraries and program.
 install: build
-	cmake --install build/$(PRESET)
+	cmake --install build/$(PRESET) --prefix "$(PREFIX)" --strip
 
 clean:
 	rm -rf build
