@@ -50,6 +50,12 @@ demo: build
 	scripts/python-venv.sh build/venv
 	build/venv/bin/accountkit apply examples/accounts.jsonl --sandbox --overwrite --out build/demo-results.jsonl
 
+# The self-contained wheel, build/dist/accountkit-*-manylinux_*.whl: libcurl,
+# simdjson, cpp-httplib and their dependencies grafted by auditwheel.
+.PHONY: wheel
+wheel: deps
+	scripts/python-wheel.sh
+
 # Throughput, validation speed and the CLI's peak memory against a canned
 # nginx on loopback, in one run with medians and PASS/MISS per target
 # (docs/benchmarks.md). Not part of `test`: it measures, it does not check.
