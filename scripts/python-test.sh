@@ -1,12 +1,22 @@
 #!/usr/bin/env bash
-# The Python package's tests: pip install . into a fresh virtualenv, then
-# pytest over the INSTALLED package (run from build/, where the source tree's
-# package is not importable). tests/python/test_typing.py runs mypy --strict
-# over the installed package and stubtest of its stubs.
+# The Python package's tests, against the wheel users get: builds the repaired
+# wheel (scripts/python-wheel.sh: build/dist), installs it into a fresh
+# virtualenv, then runs pytest over the INSTALLED package (from build/, where
+# the source tree's package is not importable). One build serves both the
+# wheel and the suite. tests/python/test_wheel.py checks that the wheel runs
+# with the system's libcurl, simdjson and cpp-httplib hidden;
+# tests/python/test_typing.py runs mypy --strict over the installed package and
+# stubtest of its stubs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+scripts/python-wheel.sh
+wheel=$(ls "$PWD"/build/dist/accountkit-*.whl)
+raw=$(ls "$PWD"/build/wheel-raw/accountkit-*.whl)
 venv=build/py-test-venv
-scripts/python-venv.sh "$venv" --fresh "pytest>=7" "mypy>=1.8"
+rm -rf "$venv"
+"${PYTHON:-python3}" -m venv "$venv"
+echo "installing $(basename "$wheel") into $venv..."
+"$venv/bin/python" -m pip install --quiet --disable-pip-version-check "$wheel" "pytest>=7" "mypy>=1.8"
 py=$PWD/$venv/bin/python
 cd build
-"$py" -m pytest -q -p no:cacheprovider ../tests/python
+AK_WHEEL=$wheel AK_RAW_WHEEL=$raw "$py" -m pytest -q -p no:cacheprovider ../tests/python

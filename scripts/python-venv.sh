@@ -4,9 +4,13 @@
 # --fresh deletes VENV first. The C++ build is kept in VENV-build between runs
 # (pip --no-build-isolation with the build requirements installed in VENV, so
 # the paths CMake caches stay the same and rebuilds are incremental).
-# PYTHON chooses the interpreter (default python3).
+# PYTHON chooses the interpreter (default python3). AK_PREBUILT_ARCHIVES, a C
+# build directory of this checkout with accountkit_static and
+# accountkit_sandbox_static built, makes the extension link those archives
+# instead of compiling the core again (python/CMakeLists.txt; `make demo`).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source scripts/pip-progress.sh
 [ $# -ge 1 ] || { echo "usage: $0 VENV [--fresh] [EXTRA_PACKAGE...]" >&2; exit 2; }
 venv=$1
 shift
@@ -16,6 +20,11 @@ if [ "${1:-}" = "--fresh" ]; then
 fi
 python=${PYTHON:-python3}
 [ -x "$venv/bin/python" ] || "$python" -m venv "$venv"
-pip=("$venv/bin/python" -m pip --disable-pip-version-check --quiet)
-"${pip[@]}" install "scikit-build-core>=0.10" "pybind11>=2.12" "$@"
-"${pip[@]}" install --no-build-isolation -C build-dir="$PWD/$venv-build" .
+pip=("$venv/bin/python" -m pip --disable-pip-version-check)
+echo "installing the build requirements into $venv..."
+"${pip[@]}" install --quiet "scikit-build-core>=0.10" "pybind11>=2.12" "$@"
+# Always passed, so that switching between prebuilt archives and none
+# reconfigures the cached build instead of keeping the last choice.
+define=(-C "cmake.define.AK_PREBUILT_ARCHIVES=${AK_PREBUILT_ARCHIVES:+$(realpath "$AK_PREBUILT_ARCHIVES")}")
+pip_build "$venv-build.log" "${pip[@]}" -v install --no-build-isolation -C build-dir="$PWD/$venv-build" "${define[@]}" .
+echo "installed accountkit into $venv"
