@@ -46,10 +46,12 @@ fn link_pkg_config(sandbox: bool) {
             Ok(lib) => lib,
             Err(e) => {
                 eprintln!("accountkit-sys: pkg-config could not find {name} {VERSIONS:?}: {e}");
+                // Only ACCOUNTKIT_SYS_USE_PKG_CONFIG=1 gets here: otherwise a
+                // missing module means the bundled build.
                 eprintln!(
-                    "point PKG_CONFIG_PATH at the directory holding {name}.pc, or build the \
-                     library from the repository's sources with the feature `bundled` \
-                     (or ACCOUNTKIT_SYS_USE_PKG_CONFIG=0)"
+                    "point PKG_CONFIG_PATH at the directory holding {name}.pc, or unset \
+                     ACCOUNTKIT_SYS_USE_PKG_CONFIG to build the library from the repository's \
+                     sources"
                 );
                 std::process::exit(1);
             }
@@ -64,22 +66,27 @@ fn link_pkg_config(sandbox: bool) {
                 println!("cargo:rustc-env=ACCOUNTKIT_LIB_DIR={}", dir.display());
             }
         } else if let Some(dir) = include {
-            println!("cargo:rustc-env=ACCOUNTKIT_SANDBOX_INCLUDE_DIR={}", dir.display());
+            println!(
+                "cargo:rustc-env=ACCOUNTKIT_SANDBOX_INCLUDE_DIR={}",
+                dir.display()
+            );
         }
     }
 }
 
 /// The repository holding this crate: three levels above its manifest
 /// (bindings/rust/accountkit-sys), recognised by its CMakeLists.txt and header.
-fn source_root() -> PathBuf {
-    let manifest = PathBuf::from(std::env::var_os("CARGO_MANIFEST_DIR").expect("CARGO_MANIFEST_DIR"));
+/// `why` says why the bundled build was chosen.
+fn source_root(why: &str) -> PathBuf {
+    let manifest =
+        PathBuf::from(std::env::var_os("CARGO_MANIFEST_DIR").expect("CARGO_MANIFEST_DIR"));
     let root = manifest.join("../../..");
     let header = root.join("capi/include/accountkit/accountkit.h");
     if !root.join("CMakeLists.txt").is_file() || !header.is_file() {
         eprintln!(
-            "accountkit-sys: the feature `bundled` builds the C library from the accountkit \
-             repository, but {} has no CMakeLists.txt and capi/include/accountkit/accountkit.h \
-             (this copy of the crate is not inside the repository).",
+            "accountkit-sys: {why}, so it builds the C library from the accountkit repository, \
+             but {} has no CMakeLists.txt and capi/include/accountkit/accountkit.h (this copy \
+             of the crate is not inside the repository).",
             root.display()
         );
         eprintln!(
@@ -92,8 +99,8 @@ fn source_root() -> PathBuf {
 }
 
 /// Builds the static archives with CMake and links them.
-fn link_bundled(sandbox: bool) {
-    let root = source_root();
+fn link_bundled(sandbox: bool, why: &str) {
+    let root = source_root(why);
     for input in ["CMakeLists.txt", "cmake", "core", "capi", "sandbox"] {
         println!("cargo:rerun-if-changed={}", root.join(input).display());
     }
@@ -125,12 +132,18 @@ fn link_bundled(sandbox: bool) {
         println!("cargo:rustc-link-lib=dylib={lib}");
     }
     let include = root.join("capi/include");
-    println!("cargo:rustc-env=ACCOUNTKIT_INCLUDE_DIR={}", include.display());
+    println!(
+        "cargo:rustc-env=ACCOUNTKIT_INCLUDE_DIR={}",
+        include.display()
+    );
     println!("cargo:include={}", include.display());
     println!("cargo:rustc-env=ACCOUNTKIT_LIB_DIR={}", build.display());
     if sandbox {
         let include = root.join("sandbox/include");
-        println!("cargo:rustc-env=ACCOUNTKIT_SANDBOX_INCLUDE_DIR={}", include.display());
+        println!(
+            "cargo:rustc-env=ACCOUNTKIT_SANDBOX_INCLUDE_DIR={}",
+            include.display()
+        );
     }
     println!("cargo:bundled=1");
 }
@@ -142,22 +155,28 @@ fn main() {
     let sandbox = std::env::var_os("CARGO_FEATURE_SANDBOX").is_some();
     let feature = std::env::var_os("CARGO_FEATURE_BUNDLED").is_some();
     let forced = std::env::var("ACCOUNTKIT_SYS_USE_PKG_CONFIG").ok();
+    // Both or neither: a shared core with a bundled sandbox would link two cores.
+    let found = || {
+        modules(sandbox)
+            .into_iter()
+            .all(|m| probe(m, false).is_ok())
+    };
     let bundled = match forced.as_deref() {
-        Some("1") => false,
-        Some("0") => true,
+        Some("1") => None,
+        Some("0") => Some("ACCOUNTKIT_SYS_USE_PKG_CONFIG is 0"),
         Some(other) => {
-            eprintln!("accountkit-sys: ACCOUNTKIT_SYS_USE_PKG_CONFIG is {other:?}; use 1 (pkg-config) or 0 (bundled)");
+            eprintln!(
+                "accountkit-sys: ACCOUNTKIT_SYS_USE_PKG_CONFIG is {other:?}; \
+                 use 1 (pkg-config) or 0 (bundled)"
+            );
             std::process::exit(1);
         }
-        None if feature => true,
-        None => {
-            // Both or neither: a shared core with a bundled sandbox would link two cores.
-            modules(sandbox).into_iter().any(|name| probe(name, false).is_err())
-        }
+        None if feature => Some("the feature `bundled` is on"),
+        None if found() => None,
+        None => Some("pkg-config finds no accountkit (with `sandbox`: or no accountkit-sandbox)"),
     };
-    if bundled {
-        link_bundled(sandbox);
-    } else {
-        link_pkg_config(sandbox);
+    match bundled {
+        Some(why) => link_bundled(sandbox, why),
+        None => link_pkg_config(sandbox),
     }
 }
