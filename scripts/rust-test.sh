@@ -46,4 +46,69 @@ echo "== cargo clippy (examples/rust)"
 (cd examples/rust && cargo clippy --locked --all-targets -- -D warnings)
 echo "== examples/rust"
 (cd examples/rust && cargo run --locked --quiet)
+
+# A program outside the repository, as a user would start one: `cargo add
+# --path` and `cargo run` with no environment (no PKG_CONFIG_PATH, no
+# LD_LIBRARY_PATH). pkg-config then finds no accountkit, so accountkit-sys
+# builds the C library from these sources (Release, static archives only; the
+# feature `bundled`) and links it statically: the binary must run as it is and
+# need no libaccountkit. The app is made afresh in a temporary directory; its
+# target directory stays under build/ so that reruns build the core only when
+# its sources change.
+echo "== a crate outside the repository: cargo add --path, cargo run, no environment"
+APP_DIR="$(mktemp -d)"
+trap 'rm -rf "$APP_DIR"' EXIT
+APP="$APP_DIR/app"
+OUT_TARGET="$ROOT/build/rust-outside-target"
+FEATURES=sandbox
+if env -u PKG_CONFIG_PATH pkg-config --exists accountkit; then
+  # A system-wide accountkit would be linked (shared) instead of building one.
+  echo "rust-test: pkg-config finds a system-wide accountkit; asking for the feature bundled explicitly"
+  FEATURES=sandbox,bundled
+fi
+cargo new --quiet --bin --vcs none "$APP"
+# Its own workspace, whatever directory holds it.
+printf '\n[workspace]\n' >>"$APP/Cargo.toml"
+(cd "$APP" && cargo add --quiet --path "$ROOT/bindings/rust/accountkit" --features "$FEATURES" \
+  && cargo add --quiet serde_json@1)
+cat >"$APP/src/main.rs" <<'RUST'
+use accountkit::Sandbox;
+use serde_json::json;
+
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let sandbox = Sandbox::start()?;
+    let client = sandbox.client("activeplatform")?;
+    let created = client.create_account(&json!({
+        "account_type_id": 1, "account_class_id": 1,
+        "first_name": "Ada", "last_name": "Outside", "country": "BY",
+        "region": "Minsk", "city": "Minsk", "street": "Nezavisimosti", "building": "1",
+        "office": "2", "zip": "220000", "phone": "+375291234567",
+        "email": "outside@example.com",
+    }))?;
+    let got = client.get_account(created.id())?;
+    let email = got.get("email")?;
+    if email != json!("outside@example.com") {
+        return Err(format!("get_account({}) read back email {email}", created.id()).into());
+    }
+    println!("outside app: accountkit {}, created and read back account {}", accountkit::version(), created.id());
+    Ok(())
+}
+RUST
+START=$(date +%s)
+(cd "$APP" && env -u PKG_CONFIG_PATH -u LD_LIBRARY_PATH CARGO_TARGET_DIR="$OUT_TARGET" \
+  CMAKE_BUILD_PARALLEL_LEVEL="${JOBS:-2}" cargo run --quiet -j "${JOBS:-2}")
+echo "rust-test: outside app built and ran in $(($(date +%s) - START))s"
+BIN="$OUT_TARGET/debug/app"
+LDD="$(ldd "$BIN")"
+if ! grep -q 'libcurl' <<<"$LDD"; then
+  echo "rust-test: ldd $BIN shows no libcurl; cannot judge its dependencies:" >&2
+  echo "$LDD" >&2
+  exit 1
+fi
+if grep -q 'libaccountkit' <<<"$LDD"; then
+  echo "rust-test: $BIN needs a shared libaccountkit; it should link the static archives:" >&2
+  echo "$LDD" >&2
+  exit 1
+fi
+echo "rust-test: the outside app needs no libaccountkit (ldd)"
 echo "rust-test: all passed"

@@ -8,10 +8,20 @@
 // when a call's context ends first, the method returns ctx.Err() at once and
 // the C call completes in the background, freeing everything it made (its
 // outcome is discarded: a create may still have happened).
+//
+// Linking: pkg-config finds the library (accountkit.pc; set PKG_CONFIG_PATH
+// for an install off its default path). By default the program links
+// libaccountkit.so and the loader must find it at run time. Built with the tag
+// accountkit_static (go build -tags accountkit_static), it links
+// libaccountkit.a from the same directory instead, plus the system's shared
+// libcurl, libsimdjson and libstdc++, and runs without libaccountkit.so
+// (-Wl,--as-needed keeps the unused -laccountkit of accountkit.pc out of the
+// binary).
 package accountkit
 
 /*
 #cgo pkg-config: accountkit
+#cgo accountkit_static LDFLAGS: -l:libaccountkit.a -lcurl -lsimdjson -lstdc++ -lm -Wl,--as-needed
 #include <stdlib.h>
 #include <accountkit/accountkit.h>
 */

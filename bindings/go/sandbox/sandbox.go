@@ -5,7 +5,11 @@
 //
 // It links libaccountkit-sandbox (pkg-config accountkit-sandbox), a
 // development tool outside accountkit's ABI promise; it is its own package so
-// that programs importing only accountkit never link it.
+// that programs importing only accountkit never link it. With the build tag
+// accountkit_static it links libaccountkit-sandbox.a and libaccountkit.a
+// (found in accountkit-sandbox.pc's library directory) plus the system's
+// shared libcpp-httplib, libcurl, libsimdjson and libstdc++ instead, as
+// package accountkit does.
 //
 //	sb, err := sandbox.Start()
 //	defer sb.Close()
@@ -14,6 +18,7 @@ package sandbox
 
 /*
 #cgo pkg-config: accountkit-sandbox
+#cgo accountkit_static LDFLAGS: -l:libaccountkit-sandbox.a -l:libaccountkit.a -lcpp-httplib -lcurl -lsimdjson -lstdc++ -lm -Wl,--as-needed
 #include <stdlib.h>
 #include <accountkit/sandbox.h>
 */

@@ -4,6 +4,7 @@ package cstatus
 
 /*
 #cgo pkg-config: accountkit
+#cgo accountkit_static LDFLAGS: -l:libaccountkit.a -lcurl -lsimdjson -lstdc++ -lm -Wl,--as-needed
 #include <accountkit/accountkit.h>
 */
 import "C"
