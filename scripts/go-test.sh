@@ -17,11 +17,10 @@ cmake --install build/default --prefix "$stage" >/dev/null
 libdir="$stage/lib"
 [[ -d "$libdir/pkgconfig" ]] || libdir="$(dirname "$(find "$stage" -name accountkit.pc -path '*pkgconfig*' | head -n1)")/.."
 libdir="$(cd "$libdir" && pwd)"
-# The static archives beside the shared libraries, for the build tag
-# accountkit_static (it links -l:libaccountkit.a from accountkit.pc's libdir).
+# The install puts the static archives beside the shared libraries, for the
+# build tag accountkit_static (it links -l:libaccountkit.a from accountkit.pc's libdir).
 for archive in libaccountkit.a libaccountkit-sandbox.a; do
-  [[ -f "build/default/$archive" ]] || { echo "go-test.sh: build/default/$archive missing" >&2; exit 1; }
-  cp -p "build/default/$archive" "$libdir/"
+  [[ -f "$libdir/$archive" ]] || { echo "go-test.sh: the install has no $libdir/$archive" >&2; exit 1; }
 done
 # accountkit.pc and accountkit-sandbox.pc are relocatable: pointing pkg-config
 # at the staged copies is enough. Package accountkit links only accountkit;
