@@ -69,7 +69,9 @@ TEST(UnknownField, TheThresholdGrowsWithTheNameUpToThreeEdits) {
   EXPECT_EQ(ak::closest_member(schema(), "acc_name"), nullptr);  // 4 edits, 8 characters: 2 at most
   ASSERT_NE(ak::closest_member(schema(), "accnt_name"), nullptr);  // 2 edits, 10 characters: 3 at most
   EXPECT_EQ(ak::closest_member(schema(), "accnt_name")->name, "account_name");
-  EXPECT_EQ(ak::closest_member(schema(), "agens"), nullptr);  // 2 edits, 5 characters: 1 at most
+  EXPECT_EQ(ak::closest_member(schema(), "ajens"), nullptr);  // 2 edits, 5 characters: 1 at most
+  ASSERT_NE(ak::closest_member(schema(), "agens"), nullptr);  // 1 edit
+  EXPECT_EQ(ak::closest_member(schema(), "agens")->name, "agents");
   EXPECT_EQ(ak::closest_member(schema(), "account_name_of_custmr"), nullptr);  // 10 edits: never more than 3
 }
 
