@@ -157,7 +157,7 @@ std::vector<FieldError> problems(const Operation &op, const Value &fields, bool 
           out.push_back({k, "path_segment", why});
     }
   }
-  if (rules) ak::validate(op.request, fields, out);
+  if (rules) ak::validate(op.request, fields, out, op.name);
   return out;
 }
 

@@ -1,5 +1,6 @@
 #include "core/schema.hpp"
 
+#include <algorithm>
 #include <cmath>
 
 #include "core/formats.hpp"
@@ -87,8 +88,9 @@ struct Where {
 
 void check_value(const Field &f, const Value &v, const Where &at, std::vector<FieldError> &out);
 
+// operation names the top-level object in messages; a nested one is named by its path.
 void check_object(const Field &schema, const Value &obj, const std::string &prefix,
-                  std::vector<FieldError> &out) {
+                  std::vector<FieldError> &out, std::string_view operation = {}) {
   for (const auto &m : schema.members) {
     // Every occurrence: parsed JSON may repeat a key, and the body is sent as is.
     bool present = false;
@@ -102,7 +104,10 @@ void check_object(const Field &schema, const Value &obj, const std::string &pref
   if (!schema.allow_unknown) {
     for (const auto &[key, _] : obj.as_object())
       if (!schema.member(key))
-        out.push_back({join(prefix, key), "unknown_field", "is not a known field of this operation"});
+        out.push_back({join(prefix, key), "unknown_field",
+                       unknown_field_message(schema, key, !prefix.empty() ? std::string_view(prefix)
+                                                          : !operation.empty() ? operation
+                                                                               : "this operation")});
   }
   for (const auto &rule : schema.rules) rule(obj, prefix, out);
 }
@@ -181,12 +186,69 @@ bool given(const Value *v) { return v && !v->is_null(); }
 
 }  // namespace
 
-void validate(const Field &schema, const Value &value, std::vector<FieldError> &out) {
+void validate(const Field &schema, const Value &value, std::vector<FieldError> &out, std::string_view operation) {
   if (!value.is_object()) {
     out.push_back({"", "type", "the fields must be an object"});
     return;
   }
-  check_object(schema, value, "", out);
+  check_object(schema, value, "", out, operation);
+}
+
+namespace {
+
+char lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
+
+// The edit distance of a and b in half edits (optimal string alignment: an
+// insertion, deletion, substitution or swap of neighbours is 2; a letter
+// that differs only in case is 1), giving up above limit (returns limit + 1).
+size_t half_edits(std::string_view a, std::string_view b, size_t limit) {
+  const size_t n = a.size(), m = b.size();
+  if ((n > m ? n - m : m - n) * 2 > limit) return limit + 1;
+  std::vector<size_t> before(m + 1), prev(m + 1), cur(m + 1);
+  for (size_t j = 0; j <= m; ++j) prev[j] = 2 * j;
+  for (size_t i = 1; i <= n; ++i) {
+    cur[0] = 2 * i;
+    size_t row_min = cur[0];
+    for (size_t j = 1; j <= m; ++j) {
+      const size_t sub = a[i - 1] == b[j - 1] ? 0 : lower(a[i - 1]) == lower(b[j - 1]) ? 1 : 2;
+      size_t d = std::min({prev[j] + 2, cur[j - 1] + 2, prev[j - 1] + sub});
+      if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1]) d = std::min(d, before[j - 2] + 2);
+      cur[j] = d;
+      row_min = std::min(row_min, d);
+    }
+    if (row_min > limit) return limit + 1;
+    std::swap(before, prev);
+    std::swap(prev, cur);
+  }
+  return prev[m];
+}
+
+}  // namespace
+
+const Field *closest_member(const Field &schema, std::string_view key) {
+  if (key.empty()) return nullptr;
+  // In half edits: max(1, length/3) edits, at most 3, and fewer than the key's length.
+  size_t limit = 2 * std::min<size_t>(3, std::max<size_t>(1, key.size() / 3));
+  limit = std::min(limit, 2 * key.size() - 1);
+  const Field *best = nullptr;
+  size_t best_d = limit + 1;
+  for (const auto &m : schema.members) {
+    const size_t d = half_edits(key, m.name, std::min(limit, best_d - 1));
+    if (d < best_d) {
+      best = &m;
+      best_d = d;
+    }
+  }
+  return best;
+}
+
+std::string unknown_field_message(const Field &schema, std::string_view key, std::string_view what) {
+  std::string msg = "is not a known field of " + std::string(what);
+  if (schema.members.empty()) return msg + ", which takes no fields";
+  if (const Field *near = closest_member(schema, key)) msg += ", did you mean `" + near->name + "`?";
+  msg += " (fields: ";
+  for (size_t i = 0; i < schema.members.size(); ++i) msg += (i ? ", " : "") + schema.members[i].name;
+  return msg + ")";
 }
 
 CrossRule required_when(std::string field, std::string other, std::vector<Value> values) {

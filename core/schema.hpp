@@ -103,7 +103,21 @@ struct Field {
 
 // Validates value against an Object schema; appends one FieldError per
 // problem, with full paths ("contacts[0].email"), never a field's value.
-void validate(const Field &schema, const Value &value, std::vector<FieldError> &out);
+// operation names the schema in messages (an unknown field "is not a known
+// field of create_account"); empty: "this operation".
+void validate(const Field &schema, const Value &value, std::vector<FieldError> &out,
+              std::string_view operation = {});
+
+// The unknown_field message for key in object schema (named what): the
+// closest known name when one is close enough, then every known name, in
+// schema order. Names only, never a value.
+std::string unknown_field_message(const Field &schema, std::string_view key, std::string_view what);
+
+// The member of schema whose name is closest to key (edit distance with
+// transpositions, case differences counting half), or nullptr when none is
+// close enough: at most max(1, length/3) edits, capped at 3, and fewer edits
+// than key has characters. Ties go to the earlier member.
+const Field *closest_member(const Field &schema, std::string_view key);
 
 // Cross-field rules that vendors share.
 // field is required when other is one of values.

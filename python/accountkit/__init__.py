@@ -14,8 +14,10 @@ sandbox that behaves like the vendors.
 The full reference is docs/python.md.
 """
 
+from typing import TYPE_CHECKING
+
 from . import _core
-from .client import Client, Outcome, Result, describe_vendors, validate, validate_many
+from .client import Outcome, Result, describe_vendors, validate, validate_many
 from .errors import (
     AuthError,
     CancelledError,
@@ -37,6 +39,17 @@ from .errors import (
 from .errors import TimeoutError as TimeoutError  # ak.TimeoutError, kept out of __all__
 from .sandbox import Sandbox
 
+if TYPE_CHECKING:
+    # Type checkers see Client typed by vendor name and each operation's fields
+    # (_vendors.pyi, generated from the vendor tables when the package is built).
+    from ._vendors import Client as Client
+    from ._vendors import VendorName as VendorName
+else:
+    from .client import Client
+
+    #: A vendor's name: str at run time, a Literal of the known names for type checkers.
+    VendorName = str
+
 __version__: str = _core.version()
 
 #: The vendors this build knows, by name.
@@ -46,6 +59,7 @@ VENDORS: tuple[str, ...] = tuple(_core.vendor_names())
 __all__ = [
     "__version__",
     "VENDORS",
+    "VendorName",
     "Client",
     "Result",
     "Outcome",

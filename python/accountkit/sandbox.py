@@ -104,10 +104,13 @@ class Sandbox:
             raise InvalidArgumentError("the sandbox is not running: start it first")
         return url
 
-    def credentials(self, vendor: str) -> dict[str, str]:
+    def credentials(self, vendor: str) -> dict[str, Any]:
         """The keyword arguments that point a Client of vendor at this sandbox:
-        base_url plus the sandbox credentials, named as the vendor names them."""
-        creds: dict[str, str] = dict(self._core.credentials(vendor))
+        base_url plus the sandbox credentials, named as the vendor names them.
+        (Every value is a str; typed Any so that ``ak.Client(vendor,
+        **sb.credentials(vendor))`` type-checks against the typed constructor,
+        whose other keyword arguments are not all str.)"""
+        creds: dict[str, Any] = dict(self._core.credentials(vendor))
         url = str(self._core.vendor_url(vendor))
         if not url:
             raise InvalidArgumentError("the sandbox is not running: start it first")

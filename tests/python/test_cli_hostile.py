@@ -124,7 +124,7 @@ def test_the_nesting_limit_is_the_core_s_and_refused_per_line(tmp_path: Path) ->
     out = validate(path)
     assert out.returncode == 1
     assert out.stdout.splitlines() == [
-        f"{path}:1: [d64] 99digital list_accounts: a: is not a known field of this operation (unknown_field)",
+        f"{path}:1: [d64] 99digital list_accounts: a: is not a known field of list_accounts, which takes no fields (unknown_field)",
         f"{path}:2: [no key]: the record nests deeper than 64 levels (the limit for fields) (invalid_record)",
         f"{path}:3: [bad] 99digital create_account: agents: must have at most 4 digits (has 5) (max_digits)",
     ]
