@@ -69,7 +69,7 @@ const char *type_word(OptionType t) {
 Settings Settings::defaults(const Vendor &vendor) {
   Settings s;
   s.base_url = vendor.default_base_url;
-  s.user_agent = std::string("accountkit/") + AK_VERSION_STRING;
+  s.user_agent = "accountkit/" AK_VERSION_STRING;
   s.reads_per_hour = vendor.reads_per_hour;
   s.writes_per_hour = vendor.writes_per_hour;
   return s;
