@@ -58,19 +58,10 @@ test-fuzz: deps
 	scripts/fuzz.sh $(FUZZ_SECONDS)
 
 # The C examples (one flow per vendor; 500 creates through one batch), then
-# the Python CLI over the sample records. The sample marks its deliberately
-# invalid records with "expect", so the exit status is 0 only if every record
-# turned out as expected. It builds only what it runs, in the users' tree
-# (PRESET, no tests): the two examples and the static archives that the Python
-# extension then links (AK_PREBUILT_ARCHIVES) instead of compiling the core a
-# second time. --echo prints one short line per record.
+# the Python CLI over the sample records, building only what they need
+# (scripts/demo.sh says how).
 demo: deps
-	cmake --preset $(PRESET) >/dev/null
-	cmake --build --preset $(PRESET) -j$(JOBS) --target lifecycle bulk accountkit_static accountkit_sandbox_static
-	build/$(PRESET)/examples/c/lifecycle
-	build/$(PRESET)/examples/c/bulk
-	AK_PREBUILT_ARCHIVES=build/$(PRESET) scripts/python-venv.sh build/venv
-	build/venv/bin/accountkit apply examples/accounts.jsonl --sandbox --overwrite --echo --out build/demo-results.jsonl
+	scripts/demo.sh $(PRESET) $(JOBS)
 
 # The self-contained wheel, build/dist/accountkit-*-manylinux_*.whl: libcurl,
 # simdjson, cpp-httplib and their dependencies grafted by auditwheel.

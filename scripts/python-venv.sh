@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Creates a virtualenv and pip-installs accountkit from this checkout into it.
-#   scripts/python-venv.sh VENV [--fresh] [EXTRA_PACKAGE...]
-# --fresh deletes VENV first. The C++ build is kept in VENV-build between runs
+#   scripts/python-venv.sh VENV [--fresh] [--tools-only] [EXTRA_PACKAGE...]
+# --fresh deletes VENV first; --tools-only stops once the build requirements
+# are installed (make demo does that while the C library compiles). The C++ build is kept in VENV-build between runs
 # (pip --no-build-isolation with the build requirements installed in VENV, so
 # the paths CMake caches stay the same and rebuilds are incremental).
 # PYTHON chooses the interpreter (default python3). AK_PREBUILT_ARCHIVES, a C
@@ -11,11 +12,16 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/pip-progress.sh
-[ $# -ge 1 ] || { echo "usage: $0 VENV [--fresh] [EXTRA_PACKAGE...]" >&2; exit 2; }
+[ $# -ge 1 ] || { echo "usage: $0 VENV [--fresh] [--tools-only] [EXTRA_PACKAGE...]" >&2; exit 2; }
 venv=$1
 shift
 if [ "${1:-}" = "--fresh" ]; then
   rm -rf "$venv"
+  shift
+fi
+tools_only=0
+if [ "${1:-}" = "--tools-only" ]; then
+  tools_only=1
   shift
 fi
 python=${PYTHON:-python3}
@@ -23,6 +29,7 @@ python=${PYTHON:-python3}
 pip=("$venv/bin/python" -m pip --disable-pip-version-check)
 echo "installing the build requirements into $venv..."
 "${pip[@]}" install --quiet "scikit-build-core>=0.10" "pybind11>=2.12" "$@"
+[ "$tools_only" -eq 0 ] || exit 0
 # Always passed, so that switching between prebuilt archives and none
 # reconfigures the cached build instead of keeping the last choice.
 define=(-C "cmake.define.AK_PREBUILT_ARCHIVES=${AK_PREBUILT_ARCHIVES:+$(realpath "$AK_PREBUILT_ARCHIVES")}")
