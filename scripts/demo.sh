@@ -9,7 +9,7 @@
 # with "expect", so apply exits 0 only if every record turned out as expected.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-preset=${1:-release}
+preset=${1:-demo}
 jobs=${2:-2}
 start=$SECONDS
 step() { printf '\n== %s  [%d s]\n' "$1" $((SECONDS - start)); }

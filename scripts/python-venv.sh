@@ -33,5 +33,11 @@ echo "installing the build requirements into $venv..."
 # Always passed, so that switching between prebuilt archives and none
 # reconfigures the cached build instead of keeping the last choice.
 define=(-C "cmake.define.AK_PREBUILT_ARCHIVES=${AK_PREBUILT_ARCHIVES:+$(realpath "$AK_PREBUILT_ARCHIVES")}")
+# The extension is compiled like the archives it links (CMake's default otherwise).
+optimise="-O3 -DNDEBUG"
+if [ -n "${AK_PREBUILT_ARCHIVES:-}" ]; then
+  optimise=$(sed -n 's/^CMAKE_CXX_FLAGS_RELEASE:[A-Z]*=//p' "$AK_PREBUILT_ARCHIVES/CMakeCache.txt")
+fi
+define+=(-C "cmake.define.CMAKE_CXX_FLAGS_RELEASE=$optimise")
 pip_build "$venv-build.log" "${pip[@]}" -v install --no-build-isolation -C build-dir="$PWD/$venv-build" "${define[@]}" .
 echo "installed accountkit into $venv"
