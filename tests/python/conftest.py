@@ -155,3 +155,11 @@ def slow_server() -> Iterator[str]:
         server.shutdown()
         server.server_close()
         thread.join()
+
+
+@pytest.fixture
+def external_sandbox() -> Iterator[ak.Sandbox]:
+    """A sandbox that outlives each CLI run (like a real vendor's state)."""
+    with ak.Sandbox(update_delay=0.2) as sb:
+        yield sb
+        gc.collect()
