@@ -44,10 +44,10 @@ test-python: build-test
 	scripts/python-test.sh
 
 test-go: build-test
-	scripts/go-test.sh
+	TEST_PRESET=$(TEST_PRESET) scripts/go-test.sh
 
 test-rust: build-test
-	scripts/rust-test.sh
+	TEST_PRESET=$(TEST_PRESET) scripts/rust-test.sh
 
 test-sanitizers: deps
 	scripts/sanitizers.sh

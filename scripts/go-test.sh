@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Builds the C library (CMake preset "default"), stages it under build/stage-go
+# Builds the C library (CMake preset TEST_PRESET, default "default", as make
+# test does), stages it under build/stage-go
 # (no system-wide install), then vets and tests the Go bindings (the
 # conformance cases of tests/conformance included) and runs the Go example
 # against it.
@@ -7,13 +8,14 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 
-if [[ ! -f build/default/build.ninja ]]; then
-  cmake --preset default
+preset=${TEST_PRESET:-default}
+if [[ ! -f build/$preset/build.ninja ]]; then
+  cmake --preset "$preset"
 fi
-cmake --build --preset default -j2
+cmake --build --preset "$preset" -j2
 
 stage="$root/build/stage-go"
-cmake --install build/default --prefix "$stage" >/dev/null
+cmake --install "build/$preset" --prefix "$stage" >/dev/null
 libdir="$stage/lib"
 [[ -d "$libdir/pkgconfig" ]] || libdir="$(dirname "$(find "$stage" -name accountkit.pc -path '*pkgconfig*' | head -n1)")/.."
 libdir="$(cd "$libdir" && pwd)"

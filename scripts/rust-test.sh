@@ -9,11 +9,13 @@ cd "$ROOT"
 STAGE="$ROOT/build/stage-rust"
 export CARGO_TARGET_DIR="$ROOT/build/rust-target"
 
-if [ ! -f build/default/build.ninja ]; then
-  cmake --preset default
+# The tree make test builds (TEST_PRESET, default "default").
+preset=${TEST_PRESET:-default}
+if [ ! -f "build/$preset/build.ninja" ]; then
+  cmake --preset "$preset"
 fi
-cmake --build --preset default -j"${JOBS:-2}"
-cmake --install build/default --prefix "$STAGE" >/dev/null
+cmake --build --preset "$preset" -j"${JOBS:-2}"
+cmake --install "build/$preset" --prefix "$STAGE" >/dev/null
 
 # accountkit.pc and accountkit-sandbox.pc are relocatable: pointing pkg-config
 # at the staged copies is enough.
