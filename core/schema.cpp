@@ -290,6 +290,20 @@ CrossRule all_or_none(std::vector<std::string> fields) {
   };
 }
 
+CrossRule at_least_one_true(std::vector<std::string> fields) {
+  return [=](const Value &obj, const std::string &prefix, std::vector<FieldError> &out) {
+    for (const auto &f : fields) {
+      const Value *v = obj.find(f);
+      if (given(v) && !v->is_bool()) return;
+      if (given(v) && v->as_bool()) return;
+    }
+    std::string names;
+    for (size_t i = 0; i < fields.size(); ++i) names += (i ? ", " : "") + fields[i];
+    for (const auto &f : fields)
+      out.push_back({join(prefix, f), "at_least_one_true", "must be true: at least one of " + names + " must be"});
+  };
+}
+
 CrossRule forbidden_when(std::string field, std::string other, Value value) {
   return [=](const Value &obj, const std::string &prefix, std::vector<FieldError> &out) {
     const Value *o = obj.find(other);

@@ -127,6 +127,10 @@ CrossRule format_when(std::string field, std::string other, Value value, const F
 CrossRule format_when(std::string field, std::string other, Value value, const Format &&format) = delete;
 // Either all of fields are given (non-null) or none is.
 CrossRule all_or_none(std::vector<std::string> fields);
+// At least one of fields (booleans) is true; absent, null and false count
+// alike. Reported on each of fields (rule "at_least_one_true"), unless one of
+// them is given but no boolean: its type error already says what is wrong.
+CrossRule at_least_one_true(std::vector<std::string> fields);
 // field must be absent when other equals value.
 CrossRule forbidden_when(std::string field, std::string other, Value value);
 

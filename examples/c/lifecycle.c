@@ -148,6 +148,16 @@ static int activeplatform_flow(ak_client *c) {
   return seen == 3 ? 0 : 1;
 }
 
+/* Waits for the account's asynchronous change to settle; prints the status. */
+static int commvault_settle(ak_client *c, const char *id) {
+  ak_result *r = NULL;
+  ak_error *err = NULL;
+  if (ak_wait(&r, c, id, 30, &err) != AK_OK) return report(stderr, "wait", err);
+  printf("%-15s -> settled: \"%s\"\n", "wait", ak_result_status(r));
+  ak_result_free(r);
+  return 0;
+}
+
 static int commvault_flow(ak_client *c) {
   const char *id = "7194af6f-1285-4295-94aa-ceed7ea2d792"; /* seeded by the sandbox */
   ak_result *r = NULL;
@@ -160,12 +170,20 @@ static int commvault_flow(ak_client *c) {
           " \"lastName\": \"Doe\", \"email\": \"jane.doe@acme.com\"}]}", NULL);
   if (!r) return 1;
   ak_result_free(r);
-  if (ak_client_set_option(c, "poll_initial_ms", "100", &err) != AK_OK ||
-      ak_wait(&r, c, id, 30, &err) != AK_OK)
-    return report(stderr, "wait", err);
-  printf("%-15s -> settled: \"%s\"\n", "wait", ak_result_status(r));
+  if (ak_client_set_option(c, "poll_initial_ms", "100", &err) != AK_OK) return report(stderr, "wait", err);
+  if (commvault_settle(c, id)) return 1;
+
+  /* Deactivation stops at least one of login, backup and restore. */
+  r = run(c, "deactivate_account",
+          "{\"id\": \"7194af6f-1285-4295-94aa-ceed7ea2d792\", \"disableLogin\": true,"
+          " \"disableBackup\": true}", NULL);
+  if (!r) return 1;
   ak_result_free(r);
-  return 0;
+  if (commvault_settle(c, id)) return 1;
+  r = run(c, "activate_account", "{\"id\": \"7194af6f-1285-4295-94aa-ceed7ea2d792\"}", NULL);
+  if (!r) return 1;
+  ak_result_free(r);
+  return commvault_settle(c, id);
 }
 
 int main(void) {

@@ -4,8 +4,12 @@
 //  - credentials: username "sandbox-partner", password "sandbox-password";
 //    tokens are random, never expire by themselves (expire_tokens drops them);
 //  - three fixed accounts, plus seed_accounts generated ones for paging;
-//  - updates show "updating" for update_delay_ms, then "active"; an update
-//    whose name starts with "FAIL" settles in "update_failure" and is undone;
+//  - updates show "updating" for update_delay_ms, then the status they found
+//    ("active" or "deactivated"); an update whose name starts with "FAIL"
+//    settles in "update_failure" and is undone;
+//  - activate shows "activating", deactivate "deactivating", for the same
+//    delay, then "active" / "deactivated"; both accept an account already
+//    there; a change while another is pending replaces it;
 //  - sliding-window budgets of read_budget GETs and write_budget PUTs per
 //    budget_window_s, past them 429 with Retry-After;
 //  - error codes: 1006 as documented, the others ours (see the doc page).
@@ -183,6 +187,7 @@ struct Account {
   Value before;               // the account as it was when the pending update arrived
   bool pending = false;       // an update is in progress
   bool fails = false;         // ...and will settle in update_failure
+  std::string settles_to;     // ...else in this status
   Steady::time_point settles_at{};
 };
 
@@ -216,24 +221,34 @@ class CommvaultEmulator final : public Emulator {
     std::lock_guard lock(mu_);
     if (req.path == kAuthenticate)
       return req.method == "POST" ? authenticate(req) : error(405, kNoEndpoint, "method not allowed");
-    // /api/v1/partner/accounts (GET) or /api/v1/partner/accounts/{id} (GET, PUT).
+    // /api/v1/partner/accounts (GET), /api/v1/partner/accounts/{id} (GET, PUT),
+    // /api/v1/partner/accounts/{id}/activate and .../deactivate (PUT).
     const std::string collection = kAccounts, item = collection + "/";
     bool is_list = req.path == collection;
-    bool is_item = req.path.starts_with(item) && req.path.size() > item.size() &&
-                   req.path.find('/', item.size()) == std::string::npos;
+    std::string id, action;
+    if (req.path.starts_with(item)) {
+      id = req.path.substr(item.size());
+      if (auto slash = id.find('/'); slash != std::string::npos) {
+        action = id.substr(slash + 1);
+        id.resize(slash);
+      }
+    }
+    bool is_item = !id.empty() && (action.empty() || action == "activate" || action == "deactivate");
     if (!is_list && !is_item) return error(404, kNoEndpoint, "no such endpoint");
     bool read = req.method == "GET";
-    if (!read && !(is_item && req.method == "PUT")) return error(405, kNoEndpoint, "method not allowed");
+    if (read ? !action.empty() : !(is_item && req.method == "PUT"))
+      return error(405, kNoEndpoint, "method not allowed");
     if (!authorized(req)) return error(401, kBadToken, "invalid or expired token");
     auto now = Steady::now();
     if (auto retry = (read ? reads_ : writes_).admit(now, read ? read_budget_ : write_budget_, window_))
       return too_many(read, *retry);
     if (is_list) return list(req, now);
-    std::string id = req.path.substr(item.size());
     auto it = accounts_.find(lower(id));  // ids are compared case-insensitively
     if (it == accounts_.end()) return error(404, kNotFound, "Record not found");
     settle(it->second, now);
-    return read ? data(it->second.data) : update(it->second, id, req.body, now);
+    if (read) return data(it->second.data);
+    if (action.empty()) return update(it->second, id, req.body, now);
+    return change_state(it->second, id, action == "activate", req.body, now);
   }
 
  private:
@@ -292,7 +307,15 @@ class CommvaultEmulator final : public Emulator {
     a.pending = false;
     if (a.fails) a.data = std::move(a.before);
     a.before = Value();
-    a.data.set("status", a.fails ? "update_failure" : "active");
+    a.data.set("status", a.fails ? "update_failure" : a.settles_to);
+  }
+
+  // The status an account settles in when nothing changes it: a pending
+  // change's target, else the status it shows.
+  static std::string resting_status(const Account &a) {
+    if (a.pending) return a.settles_to;
+    const Value *s = a.data.find("status");
+    return s && s->is_string() ? s->as_string() : "active";
   }
 
   Reply list(const Request &req, Steady::time_point now) {
@@ -353,8 +376,10 @@ class CommvaultEmulator final : public Emulator {
     }
     if (!body.is_object()) return error(400, kMalformed, "the body must be a JSON object");
     // The library's rules, contacts' count included (one place per rule).
-    if (auto problem = first_problem(body, id)) return error(400, kInvalid, *problem);
+    if (auto problem = first_problem(update_op(), body, id)) return error(400, kInvalid, *problem);
 
+    std::string back = resting_status(a);
+    a.settles_to = back == "deactivated" ? back : "active";
     a.before = a.data;
     apply(a.data, body);
     a.data.set("status", "updating");
@@ -365,12 +390,38 @@ class CommvaultEmulator final : public Emulator {
     return data(a.data);
   }
 
+  // activate (no body read) or deactivate (disableLogin, disableBackup,
+  // disableRestore, at least one true): "activating" / "deactivating" until
+  // the delay passes. The flags are not kept: the account object shows none.
+  Reply change_state(Account &a, const std::string &id, bool activate, const std::string &text,
+                     Steady::time_point now) {
+    if (!activate) {
+      Value body;
+      try {
+        body = parse_json(text);
+      } catch (const JsonError &) {
+        body = Value();
+      }
+      if (!body.is_object()) return error(400, kMalformed, "the body must be a JSON object");
+      if (auto problem = first_problem(*commvault().find("deactivate_account"), body, id))
+        return error(400, kInvalid, *problem);
+    }
+    a.before = Value();
+    a.fails = false;
+    a.pending = true;
+    a.settles_to = activate ? "active" : "deactivated";
+    a.settles_at = now + update_delay_;
+    a.data.set("status", activate ? "activating" : "deactivating");
+    a.data.set("updateTs", now_utc());
+    return data(a.data);
+  }
+
   // The first problem the library's validator finds; unknown fields are ignored.
-  static std::optional<std::string> first_problem(const Value &body, const std::string &id) {
+  static std::optional<std::string> first_problem(const Operation &op, const Value &body, const std::string &id) {
     Value checked = body;
     checked.set("id", id);  // the path parameter, validated like the rest
     std::vector<FieldError> errors;
-    validate(update_op().request, checked, errors);
+    validate(op.request, checked, errors);
     for (const auto &e : errors)
       if (e.rule != "unknown_field") return e.path + " " + e.message;
     return std::nullopt;

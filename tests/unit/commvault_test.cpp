@@ -122,10 +122,28 @@ TEST(CommvaultVendor, OperationsReadLikeTheDocs) {
   EXPECT_EQ(list.paging.total_path, "metadata.pagination.totalRecords");
 }
 
+TEST(CommvaultVendor, ActivateAndDeactivateArePutsOnTheAccount) {
+  for (const char *name : {"activate_account", "deactivate_account"}) {
+    const ak::Operation &o = op(name);
+    SCOPED_TRACE(name);
+    EXPECT_EQ(o.kind, ak::OpKind::Update);
+    EXPECT_EQ(o.method, ak::Method::Put);
+    EXPECT_EQ(o.id_field, "id");
+    EXPECT_EQ(o.result_id, "id");
+    EXPECT_EQ(o.result_status, "status");
+    ASSERT_NE(o.request.member("id"), nullptr);
+    EXPECT_TRUE(o.request.member("id")->in_path);
+    EXPECT_NE(o.reason(1006), nullptr);
+  }
+  EXPECT_EQ(op("activate_account").path, "/api/v1/partner/accounts/{id}/activate");
+  EXPECT_EQ(op("activate_account").request.members.size(), 1u);  // the id alone
+  EXPECT_EQ(op("deactivate_account").path, "/api/v1/partner/accounts/{id}/deactivate");
+}
+
 TEST(CommvaultVendor, UpdatesSettleThroughGetAccount) {
   const ak::Settling &s = ak::commvault().settling;
   EXPECT_EQ(s.read_op, "get_account");
-  EXPECT_EQ(s.pending, (std::vector<std::string>{"updating", "provisioning"}));
+  EXPECT_EQ(s.pending, (std::vector<std::string>{"updating", "provisioning", "activating", "deactivating"}));
   EXPECT_EQ(s.failed, (std::vector<std::string>{"update_failure"}));
 }
 
@@ -309,6 +327,34 @@ TEST(CommvaultRules, ListParameters) {
   EXPECT_TRUE(has_error(errors_for("list_accounts", R"({"pageNumber":-1})"), "pageNumber", "max_digits"));
   EXPECT_TRUE(has_error(errors_for("list_accounts", R"({"pageSize":0})"), "pageSize", "positive"));
   EXPECT_TRUE(has_error(errors_for("list_accounts", R"({"pageSize":"25"})"), "pageSize", "type"));
+}
+
+TEST(CommvaultRules, ActivateNeedsOnlyTheId) {
+  Errors e = errors_for("activate_account", std::string(R"({"id":")") + kId + "\"}");
+  EXPECT_TRUE(e.empty()) << describe(e);
+  EXPECT_TRUE(has_error(errors_for("activate_account", "{}"), "id", "required"));
+  EXPECT_TRUE(has_error(errors_for("activate_account", R"({"id":"x","disableLogin":true})"), "disableLogin",
+                        "unknown_field"));
+}
+
+TEST(CommvaultRules, DeactivateNeedsAtLeastOneTrueFlag) {
+  auto deactivate = [](const std::string &flags) {
+    return errors_for("deactivate_account", std::string(R"({"id":")") + kId + "\"" + flags + "}");
+  };
+  for (const char *ok : {R"(,"disableLogin":true)", R"(,"disableBackup":true,"disableRestore":false)",
+                         R"(,"disableLogin":true,"disableBackup":true,"disableRestore":true)"}) {
+    Errors e = deactivate(ok);
+    EXPECT_TRUE(e.empty()) << ok << ": " << describe(e);
+  }
+  for (const char *none : {"", R"(,"disableLogin":false,"disableBackup":false,"disableRestore":false)"}) {
+    Errors e = deactivate(none);
+    EXPECT_EQ(e.size(), 3u) << describe(e);
+    for (const char *f : {"disableLogin", "disableBackup", "disableRestore"})
+      EXPECT_TRUE(has_error(e, f, "at_least_one_true"));
+  }
+  Errors e = deactivate(R"(,"disableLogin":"true")");
+  EXPECT_TRUE(has_error(e, "disableLogin", "type")) << describe(e);
+  EXPECT_EQ(e.size(), 1u) << describe(e);
 }
 
 // ================================================================ decoding

@@ -1,6 +1,6 @@
 // The validator's generic pieces on hand-made schemas: nullable fields,
-// nested objects, arrays, all_or_none, forbidden_when, enums, open objects,
-// and a format defined outside core the way a vendor folder defines one.
+// nested objects, arrays, all_or_none, forbidden_when, at_least_one_true,
+// enums, open objects, and a format defined outside core the way a vendor folder defines one.
 #include <gtest/gtest.h>
 
 #include <string>
@@ -93,6 +93,32 @@ TEST(CustomSchema, ForbiddenWhen) {
 TEST(CustomSchema, ForbiddenWhenCountsAPresentNullAsGiven) {
   Errors errors = shop_errors({{"plan", "trial"}, {"coupon", Value()}});
   EXPECT_TRUE(has_error(errors, "coupon", "conflict")) << describe(errors);
+}
+
+// at_least_one_true on its own schema: booleans a and b, one of which must be true.
+Errors flag_errors(ak::Object members) {
+  static const Field schema =
+      Field::object("", {Field::boolean("a"), Field::boolean("b").null_ok()}).cross(ak::at_least_one_true({"a", "b"}));
+  return errors_for(schema, Value(std::move(members)));
+}
+
+TEST(CustomSchema, AtLeastOneTrueAcceptsAnyTrue) {
+  EXPECT_TRUE(no_errors(flag_errors({{"a", true}})));
+  EXPECT_TRUE(no_errors(flag_errors({{"a", false}, {"b", true}})));
+  EXPECT_TRUE(no_errors(flag_errors({{"a", true}, {"b", true}})));
+}
+
+TEST(CustomSchema, AtLeastOneTrueReportsEachMemberWhenNoneIsTrue) {
+  for (Errors errors : {flag_errors({}), flag_errors({{"a", false}, {"b", false}}), flag_errors({{"b", Value()}})}) {
+    EXPECT_EQ(errors.size(), 2u) << describe(errors);
+    EXPECT_TRUE(has_error(errors, "a", "at_least_one_true"));
+    EXPECT_TRUE(has_error(errors, "b", "at_least_one_true"));
+  }
+  EXPECT_EQ(find_error(flag_errors({}), "a", "at_least_one_true")->message, "must be true: at least one of a, b must be");
+}
+
+TEST(CustomSchema, AtLeastOneTrueLeavesANonBooleanToItsTypeError) {
+  EXPECT_TRUE(only_error(flag_errors({{"a", "yes"}}), "a", "type"));
 }
 
 TEST(CustomSchema, EnumOfStrings) {

@@ -2,7 +2,9 @@
 // section 3; docs/vendors/commvault.md). Username/password buy a bearer token of
 // undocumented lifetime; success is {"data": ...}; errors are an HTTP status
 // plus {"error": {"code": N, "message": "..."}}. Updates are asynchronous: the
-// account shows "updating" until it settles in "active" or "update_failure".
+// account shows "updating" until it settles in "active" or "update_failure";
+// activation and deactivation likewise ("activating" then "active",
+// "deactivating" then "deactivated").
 #include "core/vendors/commvault/commvault.hpp"
 
 #include <charconv>
@@ -17,6 +19,8 @@ namespace {
 constexpr const char *kAuthenticatePath = "/api/v1/authenticate";
 constexpr const char *kAccounts = "/api/v1/partner/accounts";
 constexpr const char *kAccount = "/api/v1/partner/accounts/{id}";
+constexpr const char *kActivate = "/api/v1/partner/accounts/{id}/activate";
+constexpr const char *kDeactivate = "/api/v1/partner/accounts/{id}/deactivate";
 
 // The one error code the vendor documents [doc].
 ReasonCode record_not_found() { return {1006, Status::NotFound, {}, "Record not found"}; }
@@ -97,6 +101,33 @@ Operation update_account() {
   return op;
 }
 
+// PUT .../{id}/activate, no body [issue 15]: "activating", then "active".
+Operation activate_account() {
+  Operation op = operation("activate_account", OpKind::Update, Method::Put, kActivate);
+  op.request = Field::object("", {account_id()});
+  op.id_field = "id";
+  op.result_id = "id";
+  op.result_status = "status";
+  op.reasons = {record_not_found()};
+  return op;
+}
+
+// PUT .../{id}/deactivate [issue 15]: what to stop, at least one of the three;
+// "deactivating", then "deactivated". A flag left out is not sent [ours].
+Operation deactivate_account() {
+  Operation op = operation("deactivate_account", OpKind::Update, Method::Put, kDeactivate);
+  op.request = Field::object("", {
+      account_id(),
+      Field::boolean("disableLogin").describe("true: the account's users can no longer log in"),
+      Field::boolean("disableBackup").describe("true: the account's backups stop"),
+      Field::boolean("disableRestore").describe("true: the account's restores stop"),
+  }).cross(at_least_one_true({"disableLogin", "disableBackup", "disableRestore"}));
+  op.id_field = "id";
+  op.result_id = "id";
+  op.result_status = "status";
+  op.reasons = {record_not_found()};
+  return op;
+}
 
 // The error for a non-2xx answer: category from the HTTP status (or from op's
 // table for a documented code), message and code from {"error": {...}}.
@@ -167,9 +198,10 @@ class Commvault final : public Vendor {
     credential_options = {"username", "password", "access_token"};
     secret_options = {"password", "access_token"};
     secret_keys = {"authToken"};  // the authenticate answer's token
-    operations = {get_account(), list_accounts(), update_account()};
+    operations = {get_account(), list_accounts(), update_account(), activate_account(), deactivate_account()};
     // [ours] provisioning is not settled either: a wait on a new account lasts until it is usable.
-    settling = {"get_account", {"updating", "provisioning"}, {"update_failure"}};
+    // activating and deactivating [issue 15]; the docs name no failure state for them.
+    settling = {"get_account", {"updating", "provisioning", "activating", "deactivating"}, {"update_failure"}};
     reads_per_hour = 1000;  // per tenant [doc]; past them HTTP 429
     writes_per_hour = 100;
   }
