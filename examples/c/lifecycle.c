@@ -14,11 +14,11 @@
 static int report(FILE *to, const char *what, ak_error *err) {
   size_t problems = ak_error_field_count(err);
   if (problems > 1) /* the message repeats them all; one line each reads better */
-    fprintf(to, "%-15s -> error [%s], %zu field problems:\n", what, ak_error_category(err), problems);
+    fprintf(to, "%-18s -> error [%s], %zu field problems:\n", what, ak_error_category(err), problems);
   else
-    fprintf(to, "%-15s -> error [%s] %s\n", what, ak_error_category(err), ak_error_message(err));
+    fprintf(to, "%-18s -> error [%s] %s\n", what, ak_error_category(err), ak_error_message(err));
   for (size_t i = 0; i < problems && problems > 1; ++i)
-    fprintf(to, "%18s %s (%s): %s\n", "", ak_error_field_path(err, i), ak_error_field_rule(err, i),
+    fprintf(to, "%21s %s (%s): %s\n", "", ak_error_field_path(err, i), ak_error_field_rule(err, i),
             ak_error_field_message(err, i));
   ak_error_free(err);
   return 1;
@@ -28,7 +28,7 @@ static int report(FILE *to, const char *what, ak_error *err) {
  * (ak_result_json has every field the vendor answered with). */
 static void print_result(const char *op, const ak_result *r) {
   const char *id = ak_result_id(r), *status = ak_result_status(r);
-  printf("%-15s -> ok", op);
+  printf("%-18s -> ok", op);
   if (*id) printf(", account %s", id);
   if (status && *status) printf(", status \"%s\"", status);
   printf("\n");
@@ -45,7 +45,7 @@ static ak_result *run(ak_client *c, const char *op, const char *json, const char
     report(stderr, "parsing fields", err);
     return NULL;
   }
-  if (meant_to_fail) printf("%-15s    (meant to fail: %s)\n", op, meant_to_fail);
+  if (meant_to_fail) printf("%-18s    (meant to fail: %s)\n", op, meant_to_fail);
   if (ak_call(&r, c, op, f, &err) != AK_OK) report(meant_to_fail ? stdout : stderr, op, err);
   else print_result(op, r);
   ak_fields_free(f);
@@ -91,7 +91,7 @@ static int digital99_flow(ak_client *c) {
   ak_result_free(r);
 
   if (!(r = run(c, "list_accounts", "{}", NULL))) goto fail;
-  printf("                   %zu account(s) listed\n", ak_result_size(r, "list"));
+  printf("                      %zu account(s) listed\n", ak_result_size(r, "list"));
   ak_result_free(r);
 
   snprintf(body, sizeof body, "{\"accountID\": %" PRId64 ", \"server\": \"online\"}", id);
@@ -139,7 +139,7 @@ static int activeplatform_flow(ak_client *c) {
     return report(stderr, "list_accounts", err);
   }
   while (ak_pager_next(&r, pager, &err) == AK_OK && r) {
-    printf("%-15s    account %s (%s)\n", ++seen == 1 ? "list_accounts" : "", ak_result_id(r), ak_result_status(r));
+    printf("%-18s    account %s (%s)\n", ++seen == 1 ? "list_accounts" : "", ak_result_id(r), ak_result_status(r));
     ak_result_free(r);
   }
   ak_pager_free(pager);
@@ -153,7 +153,7 @@ static int commvault_settle(ak_client *c, const char *id) {
   ak_result *r = NULL;
   ak_error *err = NULL;
   if (ak_wait(&r, c, id, 30, &err) != AK_OK) return report(stderr, "wait", err);
-  printf("%-15s -> settled: \"%s\"\n", "wait", ak_result_status(r));
+  printf("%-18s -> settled: \"%s\"\n", "wait", ak_result_status(r));
   ak_result_free(r);
   return 0;
 }

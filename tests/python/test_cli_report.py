@@ -107,7 +107,7 @@ def test_counts_behind_the_summary_and_the_exit_status() -> None:
 def test_echo_says_a_failure_was_meant_before_its_error() -> None:
     gone = {"category": "not_found", "message": "99digital create_account: no such account"}
     meant = echo_line(rec(7, "bad", expect="not_found"), None, gone, met=True)
-    assert meant.startswith("line 7    bad")
+    assert meant.startswith("line 7    bad ")
     assert meant.endswith("failed, as meant: [not_found] no such account")  # the "vendor operation: " prefix goes
     assert echo_line(rec(8, None), None, gone, met=False).endswith("FAILED: [not_found] no such account")
     assert echo_line(rec(9, "k"), RESULT, None, met=True).endswith("ok, account 1000")

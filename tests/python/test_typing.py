@@ -125,8 +125,13 @@ def test_the_vendor_stub_is_generated_from_the_vendor_table() -> None:
     literal = re.search(r"^VendorName = Literal\[(.*)\]$", stub, re.M)
     assert literal is not None
     assert literal.group(1) == ", ".join(repr(v) for v in ak.VENDORS)
+    # The stub types the client's methods (create/get/update/delete/list); other
+    # operations (Commvault activate/deactivate) go through the untyped call().
+    methods = {"create_account", "get_account", "update_account", "delete_account", "list_accounts"}
     for vendor in ak.describe_vendors():
         for op in vendor["operations"]:
+            if op["name"] not in methods:
+                continue
             for field in op["fields"]:
                 assert repr(field["name"]) in stub, (vendor["name"], op["name"], field["name"])
 

@@ -68,7 +68,7 @@ def echo_line(rec: Record, result: dict[str, Any] | None, error: dict[str, Any] 
     """rec's outcome in one short line for a person (--echo): where it came
     from, then the account it names, or the error with whether the record
     meant to fail said first. Never a field's value."""
-    head = f"line {rec.line:<4} {rec.key or '-':<16} {f'{rec.vendor} {rec.operation}':<30}"
+    head = f"line {rec.line:<4} {rec.key or '-':<20} {f'{rec.vendor} {rec.operation}':<30}"
     if error is None:
         ident = (result or {}).get("id")
         status = (result or {}).get("status")
