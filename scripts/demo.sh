@@ -30,5 +30,6 @@ step "C: 500 creates through one ak_batch, 16 in flight (examples/c/bulk.c)"
 step "Python: the package into build/venv, linking the archives just built"
 AK_PREBUILT_ARCHIVES="build/$preset" scripts/python-venv.sh build/venv
 step "Python: accountkit apply examples/accounts.jsonl --sandbox (every result in build/demo-results.jsonl)"
-build/venv/bin/accountkit apply examples/accounts.jsonl --sandbox --overwrite --echo --out build/demo-results.jsonl
+build/venv/bin/accountkit apply examples/accounts.jsonl --sandbox --sandbox-option commvault.update_delay_ms=300 \
+  --overwrite --echo --out build/demo-results.jsonl
 step "demo complete"

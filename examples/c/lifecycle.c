@@ -193,7 +193,10 @@ int main(void) {
   const char *vendors[] = {"99digital", "activeplatform", "commvault"};
   int rc = 0;
 
-  if (ak_sandbox_new(&sb, &err) != AK_OK || ak_sandbox_start(sb, 0, &err) != AK_OK)
+  /* Commvault's asynchronous changes settle after 300 ms here (2 s by default). */
+  if (ak_sandbox_new(&sb, &err) != AK_OK ||
+      ak_sandbox_set_option(sb, "commvault.update_delay_ms", "300", &err) != AK_OK ||
+      ak_sandbox_start(sb, 0, &err) != AK_OK)
     return report(stderr, "starting the sandbox", err);
   printf("accountkit %s, sandbox on port %d\n", ak_version(), ak_sandbox_port(sb));
   for (size_t i = 0; i < sizeof flows / sizeof flows[0] && rc == 0; ++i) {
