@@ -8,6 +8,7 @@
 #include "core/vendors/commvault/commvault.hpp"
 
 #include <charconv>
+#include <utility>
 
 #include "core/auth.hpp"
 #include "core/formats.hpp"
@@ -56,14 +57,20 @@ Field contact() {
   }).cross(all_or_none({"firstName", "lastName", "email"}));
 }
 
-Operation get_account() {
-  Operation op = operation("get_account", OpKind::Read, Method::Get, kAccount);
-  op.request = Field::object("", {account_id()});
+// An operation on the one account whose id is in the path, answered with that
+// account (its id and status); an unknown id is the vendor's code 1006.
+Operation on_account(const char *name, OpKind kind, Method method, const char *path, Field request) {
+  Operation op = operation(name, kind, method, path);
+  op.request = std::move(request);
   op.id_field = "id";
   op.result_id = "id";
   op.result_status = "status";
   op.reasons = {record_not_found()};
   return op;
+}
+
+Operation get_account() {
+  return on_account("get_account", OpKind::Read, Method::Get, kAccount, Field::object("", {account_id()}));
 }
 
 Operation list_accounts() {
@@ -84,8 +91,7 @@ Operation list_accounts() {
 
 Operation update_account() {
   // [ours] the docs show neither method nor path
-  Operation op = operation("update_account", OpKind::Update, Method::Put, kAccount);
-  op.request = Field::object("", {
+  return on_account("update_account", OpKind::Update, Method::Put, kAccount, Field::object("", {
       account_id(),
       Field::string("externalId").req().describe("the account's id in the partner system (unique there)"),
       Field::string("name").req().describe("account name (unique in the partner system)"),
@@ -93,40 +99,23 @@ Operation update_account() {
       // One contact per account, the admin, is all the vendor accepts (Get
       // Account by Id, Contact Object) [doc].
       Field::array("contacts", contact()).most(1).req().describe("the admin contact (at most one); see the contact object"),
-  });
-  op.id_field = "id";
-  op.result_id = "id";
-  op.result_status = "status";
-  op.reasons = {record_not_found()};
-  return op;
+  }));
 }
 
 // PUT .../{id}/activate, no body [issue 15]: "activating", then "active".
 Operation activate_account() {
-  Operation op = operation("activate_account", OpKind::Update, Method::Put, kActivate);
-  op.request = Field::object("", {account_id()});
-  op.id_field = "id";
-  op.result_id = "id";
-  op.result_status = "status";
-  op.reasons = {record_not_found()};
-  return op;
+  return on_account("activate_account", OpKind::Update, Method::Put, kActivate, Field::object("", {account_id()}));
 }
 
 // PUT .../{id}/deactivate [issue 15]: what to stop, at least one of the three;
 // "deactivating", then "deactivated". A flag left out is not sent [ours].
 Operation deactivate_account() {
-  Operation op = operation("deactivate_account", OpKind::Update, Method::Put, kDeactivate);
-  op.request = Field::object("", {
+  return on_account("deactivate_account", OpKind::Update, Method::Put, kDeactivate, Field::object("", {
       account_id(),
       Field::boolean("disableLogin").describe("true: the account's users can no longer log in"),
       Field::boolean("disableBackup").describe("true: the account's backups stop"),
       Field::boolean("disableRestore").describe("true: the account's restores stop"),
-  }).cross(at_least_one_true({"disableLogin", "disableBackup", "disableRestore"}));
-  op.id_field = "id";
-  op.result_id = "id";
-  op.result_status = "status";
-  op.reasons = {record_not_found()};
-  return op;
+  }).cross(at_least_one_true({"disableLogin", "disableBackup", "disableRestore"})));
 }
 
 // The error for a non-2xx answer: category from the HTTP status (or from op's
