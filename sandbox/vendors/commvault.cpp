@@ -367,16 +367,23 @@ class CommvaultEmulator final : public Emulator {
                                          {"metadata", Value(Object{{"pagination", std::move(pagination)}})}}));
   }
 
-  Reply update(Account &a, const std::string &id, const std::string &text, Steady::time_point now) {
-    Value body;
+  // The request body as op's fields, or the refusal: 400 kMalformed when it is
+  // no JSON object, 400 kInvalid at the library's first rule it breaks (one
+  // place per rule: contacts' count, deactivate's flags).
+  std::optional<Reply> refuse_body(const Operation &op, const std::string &id, const std::string &text, Value &body) {
     try {
       body = parse_json(text);
     } catch (const JsonError &) {
       body = Value();
     }
     if (!body.is_object()) return error(400, kMalformed, "the body must be a JSON object");
-    // The library's rules, contacts' count included (one place per rule).
-    if (auto problem = first_problem(update_op(), body, id)) return error(400, kInvalid, *problem);
+    if (auto problem = first_problem(op, body, id)) return error(400, kInvalid, *problem);
+    return std::nullopt;
+  }
+
+  Reply update(Account &a, const std::string &id, const std::string &text, Steady::time_point now) {
+    Value body;
+    if (auto refusal = refuse_body(update_op(), id, text, body)) return std::move(*refusal);
 
     std::string back = resting_status(a);
     a.settles_to = back == "deactivated" ? back : "active";
@@ -397,14 +404,7 @@ class CommvaultEmulator final : public Emulator {
                      Steady::time_point now) {
     if (!activate) {
       Value body;
-      try {
-        body = parse_json(text);
-      } catch (const JsonError &) {
-        body = Value();
-      }
-      if (!body.is_object()) return error(400, kMalformed, "the body must be a JSON object");
-      if (auto problem = first_problem(*commvault().find("deactivate_account"), body, id))
-        return error(400, kInvalid, *problem);
+      if (auto refusal = refuse_body(*commvault().find("deactivate_account"), id, text, body)) return std::move(*refusal);
     }
     a.before = Value();
     a.fails = false;
