@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "commvault_fixture.hpp"
 #include "support.hpp"
 
 using namespace akt;
@@ -22,40 +23,7 @@ std::string id_json(const std::string &id, const std::string &rest = "") {
   return "{\"id\":\"" + id + "\"" + (rest.empty() ? "" : "," + rest) + "}";
 }
 
-Outcome wait_for(ak_client *c, const std::string &id, double timeout_s) {
-  Outcome o;
-  ak_result *r = nullptr;
-  ak_error *err = nullptr;
-  o.status = ak_wait(&r, c, id.c_str(), timeout_s, &err);
-  o.result.reset(r);
-  if (o.ok()) o.json = ak_result_json(r);
-  else o.error = copy_error(o.status, err);
-  return o;
-}
-
-class CommvaultState : public ::testing::Test {
- protected:
-  ak_client *c() { return client.get(); }
-
-  ClientPtr make_client(const std::vector<std::pair<std::string, std::string>> &extra = {}) {
-    ClientPtr cl = new_client({}, "commvault");
-    ak_error *err = nullptr;
-    ak_status s = ak_sandbox_configure_client(sb.get(), cl.get(), &err);
-    EXPECT_EQ(s, AK_OK) << copy_error(s, err).message;
-    for (const auto &[name, value] : extra) EXPECT_EQ(set_option(cl.get(), name.c_str(), value.c_str()).code, AK_OK) << name;
-    return cl;
-  }
-
-  std::vector<Entry> entries_for(const std::string &path) const {
-    std::vector<Entry> out;
-    for (auto &e : sb.journal())
-      if (e.path() == path) out.push_back(e);
-    return out;
-  }
-
-  Sandbox sb{{{"commvault.update_delay_ms", "150"}}};
-  ClientPtr client = make_client({{"poll_initial_ms", "20"}, {"poll_max_ms", "100"}});
-};
+class CommvaultState : public CommvaultFixture {};
 
 TEST_F(CommvaultState, DeactivateThenActivateSettleThroughWait) {
   Outcome off = call(c(), "deactivate_account", id_json(kGlobex, R"("disableLogin":true,"disableBackup":false)"));

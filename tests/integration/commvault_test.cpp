@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "commvault_fixture.hpp"
 #include "support.hpp"
 
 using namespace akt;
@@ -47,43 +48,13 @@ std::string update_json(const std::string &name = "Acme ltd", const std::string 
          "\",\"contacts\":[" + contact + "]" + (rest.empty() ? "" : "," + rest) + "}";
 }
 
-// ak_wait's outcome, shaped like ak_call's.
-Outcome wait_for(ak_client *c, const std::string &id, double timeout_s) {
-  Outcome o;
-  ak_result *r = nullptr;
-  ak_error *err = nullptr;
-  o.status = ak_wait(&r, c, id.c_str(), timeout_s, &err);
-  o.result.reset(r);
-  if (o.ok()) o.json = ak_result_json(r);
-  else o.error = copy_error(o.status, err);
-  return o;
-}
-
-// A sandbox with quick settling, and a commvault client pointed at it that polls quickly.
-class Commvault : public ::testing::Test {
+// The shared fixture, plus sandbox knobs and the secrets check.
+class Commvault : public CommvaultFixture {
  protected:
-  ak_client *c() { return client.get(); }
-
-  ClientPtr make_client(const std::vector<std::pair<std::string, std::string>> &extra = {}) {
-    ClientPtr cl = new_client({}, "commvault");
-    ak_error *err = nullptr;
-    ak_status s = ak_sandbox_configure_client(sb.get(), cl.get(), &err);
-    EXPECT_EQ(s, AK_OK) << copy_error(s, err).message;
-    for (const auto &[name, value] : extra) EXPECT_EQ(set_option(cl.get(), name.c_str(), value.c_str()).code, AK_OK) << name;
-    return cl;
-  }
-
   void knob(const char *name, const char *value) {
     ak_error *err = nullptr;
     ak_status s = ak_sandbox_set_option(sb.get(), name, value, &err);
     ASSERT_EQ(s, AK_OK) << name << ": " << copy_error(s, err).message;
-  }
-
-  std::vector<Entry> entries_for(const std::string &path) const {
-    std::vector<Entry> out;
-    for (auto &e : sb.journal())
-      if (e.path() == path) out.push_back(e);
-    return out;
   }
 
   // No password or issued token anywhere in the journal or in the given texts.
@@ -96,9 +67,6 @@ class Commvault : public ::testing::Test {
       EXPECT_FALSE(contains(t, kTokenPrefix)) << t;
     }
   }
-
-  Sandbox sb{{{"commvault.update_delay_ms", "150"}}};
-  ClientPtr client = make_client({{"poll_initial_ms", "20"}, {"poll_max_ms", "100"}});
 };
 
 // ---- get and list -----------------------------------------------------------------
