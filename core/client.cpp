@@ -171,60 +171,72 @@ Result Client::item_result(const Operation &op, Value item) const {
   return r;
 }
 
-Result Client::wait(const std::string &id, std::chrono::milliseconds timeout) {
+Result Client::wait(const std::string &id, std::chrono::milliseconds timeout, std::string_view after) {
   using Clock = std::chrono::steady_clock;
-  const Settling &settling = vendor_.settling;
-  if (settling.read_op.empty()) {
-    Error e(Status::UnknownOperation, vendor_.name + " wait: the vendor has no asynchronous operations");
+  auto fail = [&](Status status, std::string message) {
+    Error e(status, vendor_.name + " wait: " + std::move(message));
     e.vendor = vendor_.name;
     e.operation = "wait";
-    throw e;
-  }
-  const Operation &read = api::operation(vendor_, settling.read_op);
-  Value fields = Value::object();
-  fields.set(read.id_field, id);
-  auto s = state();
-  auto deadline = Clock::now() + timeout;
-  auto delay = s->settings.poll_initial;
-  auto in = [](const std::vector<std::string> &set, const std::string &v) {
-    return std::find(set.begin(), set.end(), v) != set.end();
+    return e;
   };
-  std::string last_status = "unknown";
-  for (int polls = 1;; ++polls) {
-    auto wait_for = delay;
-    try {
-      Result r = call(read.name, fields, deadline);
-      if (in(settling.failed, r.status)) {
-        Error e(Status::OperationFailed,
-                vendor_.name + " wait: account " + id + " settled in status \"" + r.status + "\"");
-        e.vendor = vendor_.name;
-        e.operation = "wait";
-        e.raw_body = to_json(r.data);
+  const Settling *settling = vendor_.settling_for(after);
+  if (!settling) {
+    if (vendor_.settlings.empty()) throw fail(Status::UnknownOperation, "the vendor has no asynchronous operations");
+    throw fail(Status::UnknownOperation, "\"" + std::string(after) + "\" is not an operation of " + vendor_.name +
+                                             " whose results settle later");
+  }
+  auto s = state();
+  const auto deadline = Clock::now() + timeout;
+  std::string target = id;
+  for (int polls = 1;;) {
+    const Operation &read = api::operation(vendor_, settling->read_op);
+    // "account", "fulfillment": what the read operation reads, for messages.
+    std::string what = read.name.starts_with("get_") ? read.name.substr(4) : "result";
+    Value fields = Value::object();
+    fields.set(read.id_field, target);
+    std::string last_status = "unknown";
+    auto delay = s->settings.poll_initial;
+    for (;; ++polls) {
+      auto wait_for = delay;
+      try {
+        Result r = call(read.name, fields, deadline);
+        if (settling->is_failed(r.status)) {
+          Error e = fail(Status::OperationFailed, what + " " + target + " settled in status \"" + r.status + "\"");
+          e.raw_body = to_json(r.data);
+          e.attempts = polls;
+          s->scrub(e);
+          throw e;
+        }
+        if (!settling->is_pending(r.status)) {
+          const Value *next = settling->then_id.empty() ? nullptr : r.data.find(settling->then_id);
+          if (!next) return r;
+          // Settled, and it leads on (a completed fulfillment to its account).
+          target = next->is_string() ? next->as_string() : to_json(*next);
+          const std::string follow = settling->then_read_op;
+          for (const auto &st : vendor_.settlings)
+            if (st.read_op == follow) settling = &st;
+          ++polls;
+          break;
+        }
+        last_status = r.status;
+      } catch (Error &e) {
+        // Rate limits and passing failures are waited out; anything else ends the wait.
+        if (e.status == Status::OperationFailed || !(e.status == Status::RateLimited || e.retriable)) throw;
+        if (e.retry_after >= 0)
+          wait_for = std::max<std::chrono::milliseconds>(
+              wait_for, std::chrono::milliseconds(static_cast<long>(std::min(e.retry_after, 1e9) * 1000)));
+        last_status = std::string("unknown (") + status_name(e.status) + ")";
+      }
+      if (Clock::now() + wait_for > deadline) {
+        Error e = fail(Status::Timeout, what + " " + target + " still " + last_status + " after " +
+                                            std::to_string(polls) + " polls; the wait timed out");
         e.attempts = polls;
-        s->scrub(e);
+        e.retriable = true;
         throw e;
       }
-      if (!in(settling.pending, r.status)) return r;
-      last_status = r.status;
-    } catch (Error &e) {
-      // Rate limits and passing failures are waited out; anything else ends the wait.
-      if (e.status == Status::OperationFailed || !(e.status == Status::RateLimited || e.retriable)) throw;
-      if (e.retry_after >= 0)
-        wait_for = std::max<std::chrono::milliseconds>(
-            wait_for, std::chrono::milliseconds(static_cast<long>(std::min(e.retry_after, 1e9) * 1000)));
-      last_status = std::string("unknown (") + status_name(e.status) + ")";
+      std::this_thread::sleep_for(wait_for);
+      delay = std::min(delay * 2, s->settings.poll_max);
     }
-    if (Clock::now() + wait_for > deadline) {
-      Error e(Status::Timeout, vendor_.name + " wait: account " + id + " still " + last_status + " after " +
-                                   std::to_string(polls) + " polls; the wait timed out");
-      e.vendor = vendor_.name;
-      e.operation = "wait";
-      e.attempts = polls;
-      e.retriable = true;
-      throw e;
-    }
-    std::this_thread::sleep_for(wait_for);
-    delay = std::min(delay * 2, s->settings.poll_max);
   }
 }
 

@@ -49,12 +49,14 @@ class Client : public std::enable_shared_from_this<Client> {
   // static token). Throws the Error (Auth for a refusal).
   bool check_credentials();
 
-  // For asynchronous vendors: polls the vendor's read operation for account id
-  // with exponential backoff (options poll_initial_ms, poll_max_ms), waiting
-  // out 429 Retry-After, until the status leaves the pending set. Returns the
-  // settled account; throws OperationFailed for a failure status and Timeout
-  // when timeout passes first.
-  Result wait(const std::string &id, std::chrono::milliseconds timeout);
+  // For asynchronous vendors: polls the read operation that follows a result
+  // of operation after (empty: an account) for id, with exponential backoff
+  // (options poll_initial_ms, poll_max_ms), waiting out 429 Retry-After,
+  // until the status leaves the pending set, then follows what it leads to (a
+  // fulfillment to its account) within the same timeout. Returns the settled
+  // account; throws OperationFailed for a failure status, Timeout when
+  // timeout passes first, UnknownOperation when after's results do not settle.
+  Result wait(const std::string &id, std::chrono::milliseconds timeout, std::string_view after = {});
 
   const Vendor &vendor() const { return vendor_; }
 

@@ -43,6 +43,7 @@ Value describe_field(const Field &f) {
   if (f.min_length) d.set("min_length", f.min_length);
   if (f.max_digits) d.set("max_digits", f.max_digits);
   if (f.max_items) d.set("max_items", f.max_items);
+  if (f.min_items) d.set("min_items", f.min_items);
   if (f.format) d.set("format", f.format->rule);
   if (!f.one_of.empty()) d.set("one_of", Value(Array(f.one_of)));
   if (!f.members.empty()) d.set("fields", describe_fields(f.members));
@@ -84,7 +85,7 @@ Value describe_vendors() {
                                {"credentials", strings(v->credential_options)},
                                {"secret_options", strings(v->secret_options)},
                                {"secret_keys", strings(api::secret_keys(*v))},
-                               {"asynchronous", !v->settling.read_op.empty()},
+                               {"asynchronous", !v->settlings.empty()},
                                {"options", describe_options(*v)},
                                {"operations", Value(std::move(ops))}}));
   }

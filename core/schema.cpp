@@ -165,6 +165,11 @@ void check_value(const Field &f, const Value &v, const Where &at, std::vector<Fi
                                                   (f.max_items == 1 ? " element" : " elements") + " (has " +
                                                   std::to_string(v.as_array().size()) + ")"});
       }
+      if (f.min_items && v.as_array().size() < static_cast<size_t>(f.min_items)) {
+        out.push_back({at.str(), "min_items", "must have at least " + std::to_string(f.min_items) +
+                                                  (f.min_items == 1 ? " element" : " elements") + " (has " +
+                                                  std::to_string(v.as_array().size()) + ")"});
+      }
       if (f.element) {
         const std::string path = at.str();
         const auto &arr = v.as_array();

@@ -49,6 +49,7 @@ struct Field {
   int min_length = 0;
   int max_digits = 0;      // integers: non-negative with at most N digits
   int max_items = 0;       // arrays: at most N elements; 0 = no limit
+  int min_items = 0;       // arrays: at least N elements
   bool positive = false;   // integers: > 0
   const Format *format = nullptr;        // String: the format it must match, if any
   std::vector<Value> one_of;             // allowed values, if any
@@ -82,6 +83,7 @@ struct Field {
   Field &&min(int n) && { min_length = n; return std::move(*this); }
   Field &&digits(int n) && { max_digits = n; return std::move(*this); }
   Field &&most(int n) && { max_items = n; return std::move(*this); }
+  Field &&least(int n) && { min_items = n; return std::move(*this); }
   Field &&gt0() && { positive = true; return std::move(*this); }
   Field &&fmt(const Format &f) && { format = &f; return std::move(*this); }
   Field &&fmt(const Format &&) && = delete;  // kept by address: a constant, never a temporary

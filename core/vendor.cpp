@@ -1,5 +1,7 @@
 #include "core/vendor.hpp"
 
+#include <algorithm>
+
 namespace ak {
 
 const ReasonCode *Operation::reason(int code) const {
@@ -12,6 +14,29 @@ const Operation *Vendor::find(std::string_view op) const {
   for (const auto &o : operations)
     if (o.name == op) return &o;
   return nullptr;
+}
+
+const Settling *Vendor::settling_for(std::string_view op) const {
+  if (settlings.empty()) return nullptr;
+  if (op.empty()) return &settlings.front();
+  const Operation *o = find(op);
+  if (!o) return nullptr;
+  for (const auto &s : settlings)
+    if (s.read_op == (o->settles_by.empty() ? settlings.front().read_op : o->settles_by)) return &s;
+  return nullptr;
+}
+
+namespace {
+bool contains(const std::vector<std::string> &set, const std::string &v) {
+  return std::find(set.begin(), set.end(), v) != set.end();
+}
+}  // namespace
+
+bool Settling::is_failed(const std::string &status) const { return contains(failed, status); }
+
+bool Settling::is_pending(const std::string &status) const {
+  if (contains(pending, status)) return true;
+  return !done.empty() && !contains(done, status) && !contains(failed, status);
 }
 
 std::string Vendor::status_of(const Operation &op, const Value &result) const {

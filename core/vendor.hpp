@@ -41,11 +41,21 @@ struct Paging {
   std::string total_path;   // result path of the total count; "" = a short page is the last
 };
 
-// How an asynchronous vendor settles: poll read_op until the status leaves pending.
+// How an asynchronous result settles: poll read_op with its id until the
+// status leaves pending.
 struct Settling {
   std::string read_op;                 // "get_account"
   std::vector<std::string> pending;    // statuses that mean "not yet"
   std::vector<std::string> failed;     // statuses that mean the operation failed
+  // When the vendor's list of statuses is not known in full: the ones that
+  // mean "done"; then every status in neither done nor failed means "not yet".
+  std::vector<std::string> done;
+  // What a settled result leads to: the field holding the next id, and the
+  // read_op of the settling that follows it (a fulfillment to its account).
+  std::string then_id, then_read_op;
+
+  bool is_pending(const std::string &status) const;
+  bool is_failed(const std::string &status) const;
 };
 
 struct Operation {
@@ -69,6 +79,17 @@ struct Operation {
   // found by lookup_op cannot carry (99digital: "agent_id"); a recovered
   // result names them in Result::unavailable.
   std::vector<std::string> recovery_lacks;
+  // Creates whose lookup_op lists items without the natural key (Commvault's
+  // fulfillments): an item is a candidate when its field listed equals the
+  // request field at path sent, and is this request's when read_op (given the
+  // item's id) answers with the natural key at key_path. read_op empty: the
+  // listed items carry natural_key themselves.
+  struct LookupDetail {
+    std::string listed, sent, read_op, key_path;
+  } lookup_detail;
+  // Operations whose result settles later: the read_op of the vendor's
+  // settling that follows it ("" = the first, the account's).
+  std::string settles_by;
   std::string list_key;   // list operations: result path of the items
   Paging paging;          // list operations
 
@@ -130,12 +151,17 @@ class Vendor {
   // "authToken"). api::secret_keys() reads all three.
   std::vector<std::string> secret_keys;
   std::vector<Operation> operations;
-  Settling settling;  // read_op empty: the vendor is synchronous
+  // How asynchronous results settle; the first is the account's, the one
+  // ak_wait follows by default. None: the vendor is synchronous.
+  std::vector<Settling> settlings;
   // Documented request budgets per hour (0: none), the defaults of the client
   // options reads_per_hour (GET) and writes_per_hour (every other method).
   long reads_per_hour = 0, writes_per_hour = 0;
 
   const Operation *find(std::string_view op) const;
+  // The settling that follows a result of op ("" = an account id), or null
+  // when op's results do not settle (or the vendor is synchronous).
+  const Settling *settling_for(std::string_view op) const;
 
   // Builds the authenticator from the client's options. Throws Error
   // (InvalidArgument) naming what is missing.

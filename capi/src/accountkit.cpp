@@ -288,6 +288,11 @@ ak_status ak_call(ak_result **out, ak_client *c, const char *operation, const ak
 }
 
 ak_status ak_wait(ak_result **out, ak_client *c, const char *id, double timeout_s, ak_error **err) {
+  return ak_wait_for(out, c, nullptr, id, timeout_s, err);
+}
+
+ak_status ak_wait_for(ak_result **out, ak_client *c, const char *after, const char *id, double timeout_s,
+                      ak_error **err) {
   return guard(err, [&] {
     need(out, "out");
     *out = nullptr;
@@ -295,7 +300,7 @@ ak_status ak_wait(ak_result **out, ak_client *c, const char *id, double timeout_
     need(id, "id");
     if (!(timeout_s > 0) || timeout_s > 86400) throw std::invalid_argument("timeout_s must be between 0 and 86400 seconds");
     auto result = std::make_unique<ak_result>();
-    result->r = c->client->wait(id, std::chrono::milliseconds(static_cast<long>(timeout_s * 1000)));
+    result->r = c->client->wait(id, std::chrono::milliseconds(static_cast<long>(timeout_s * 1000)), after ? after : "");
     *out = result.release();
   });
 }

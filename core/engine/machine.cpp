@@ -228,7 +228,9 @@ void Machine::failed(Error e, Clock::time_point now) {
     // Never resent blindly: find out whether the attempt landed. A key that
     // is no text (sent with validation off) cannot be looked for either.
     const Value *key = op_.natural_key.empty() ? nullptr : body_.find(op_.natural_key);
-    if (op_.lookup_op.empty() || !key || !key->is_string()) {
+    const auto &detail = op_.lookup_detail;
+    const Value *sent = detail.read_op.empty() ? key : get_path(body_, detail.sent);
+    if (op_.lookup_op.empty() || !key || !key->is_string() || !sent || !sent->is_string()) {
       Error u = outcome_unknown(e, state_->vendor.name + " has no key to look the account up by: list accounts "
                                                          "(for example by email) before creating it again");
       u.raw_body = e.raw_body;
@@ -278,6 +280,8 @@ void Machine::start_lookup(Error cause) {
   cause_ = std::move(cause);
   ++lookups_;
   candidates_.clear();
+  to_read_.clear();
+  reading_ = false;
   walk_ = std::make_unique<PageWalk>(list, Value::object());
   next_page();
   phase_ = Phase::Lookup;
@@ -295,20 +299,48 @@ Step Machine::lookup(Clock::time_point now) {
       finish(outcome_unknown(*cause_, "looking it up failed: " + page_->error()->message));
       return {};
     }
-    const std::string &key_name = op_.natural_key;
-    const std::string key = body_.find(key_name)->as_string();
-    // Every account with the key, on every page: references are labels, not
-    // unique ids, so the first one found may be another customer's.
-    for (Value &item : walk_->take(std::move(page_->result()->data))) {
-      const Value *v = item.find(key_name);
-      if (v && v->is_string() && v->as_string() == key) candidates_.push_back(std::move(item));
+    Value answer = std::move(page_->result()->data);
+    if (!reading_) {
+      take_listed(std::move(answer));
+    } else if (const Value *k = get_path(answer, op_.lookup_detail.key_path);
+               k && k->is_string() && k->as_string() == body_.find(op_.natural_key)->as_string()) {
+      candidates_.push_back(std::move(answer));
     }
-    if (walk_->done()) {
-      resolve(now);
-      return next(now);
+    if (!walk_->done()) {
+      next_page();
+      continue;
     }
-    next_page();
+    if (!to_read_.empty()) {
+      // Read the next listed item in full: only that shows its natural key.
+      const Operation &read = found_by();
+      Value fields = Value::object();
+      const Value *id = to_read_.back().find(walk_->operation().result_id);
+      fields.set(read.id_field, id ? *id : Value());
+      to_read_.pop_back();
+      reading_ = true;
+      page_.reset(new Machine(Child{}, client_, state_, read, std::move(fields), deadline_));
+      continue;
+    }
+    resolve(now);
+    return next(now);
   }
+}
+
+void Machine::take_listed(Value page) {
+  const auto &detail = op_.lookup_detail;
+  const std::string &field = detail.read_op.empty() ? op_.natural_key : detail.listed;
+  const Value *want = detail.read_op.empty() ? body_.find(op_.natural_key) : get_path(body_, detail.sent);
+  // Every item with the key, on every page: references are labels, not
+  // unique ids, so the first one found may be another customer's.
+  for (Value &item : walk_->take(std::move(page))) {
+    const Value *v = item.find(field);
+    if (!v || !v->is_string() || v->as_string() != want->as_string()) continue;
+    (detail.read_op.empty() ? candidates_ : to_read_).push_back(std::move(item));
+  }
+}
+
+const Operation &Machine::found_by() const {
+  return api::operation(state_->vendor, op_.lookup_detail.read_op.empty() ? op_.lookup_op : op_.lookup_detail.read_op);
 }
 
 bool Machine::matches_sent(const Value &item) const {
@@ -333,8 +365,7 @@ void Machine::resolve(Clock::time_point now) {
     if (key_generated_ || matches_sent(c)) ours.push_back(&c);
   const bool provable = ours.size() == 1 && (!key_generated_ || candidates_.size() == 1);
   if (provable) {
-    const Operation &list = api::operation(state_->vendor, op_.lookup_op);
-    Result r = client_.item_result(list, *ours.front());
+    Result r = client_.item_result(found_by(), *ours.front());
     r.operation = op_.name;
     r.recovered = true;
     for (const auto &f : op_.recovery_lacks)
@@ -367,7 +398,7 @@ void Machine::resolve(Clock::time_point now) {
     why = "no account has " + label + " after " + std::to_string(lookups_) +
           " lookups; the vendor may still be creating it (the attempt was cut off, not answered)";
   } else {
-    const Operation &list = api::operation(state_->vendor, op_.lookup_op);
+    const Operation &list = found_by();
     why = std::to_string(candidates_.size()) + " account" + (candidates_.size() == 1 ? " has " : "s have ") +
           label + " and " + (ours.empty() ? "none matches" : std::to_string(ours.size()) + " match") +
           " every field this request sent, so none is provably this request's";

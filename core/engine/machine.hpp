@@ -108,6 +108,11 @@ class Machine {
   void retry_or_give_up(Error e, Clock::time_point now);
   void start_lookup(Error cause);
   void next_page();
+  // A lookup page's items: the candidates among them, or (lookup_detail) the
+  // items to read one by one next.
+  void take_listed(Value page);
+  // The operation whose answers the candidates are (the list, or the detail read).
+  const Operation &found_by() const;
   // A lookup walked every page: return the account, resend, look again, or report.
   void resolve(Clock::time_point now);
   // Whether a listed account carries every field this create sent that the list shows.
@@ -144,6 +149,8 @@ class Machine {
   std::unique_ptr<PageWalk> walk_;
   std::unique_ptr<Machine> page_;
   std::vector<Value> candidates_;
+  std::vector<Value> to_read_;   // lookup_detail: listed items not read yet
+  bool reading_ = false;         // lookup_detail: page_ is a detail read
   std::optional<Result> result_;
   std::optional<Error> error_;
 };

@@ -25,61 +25,28 @@
 
 #include "core/vendors/commvault/commvault.hpp"
 #include "sandbox/sandbox.hpp"
+#include "sandbox/vendors/commvault_fulfillments.hpp"
+#include "sandbox/vendors/commvault_wire.hpp"
 
 namespace ak::sandbox {
 
 namespace {
 
-using Steady = std::chrono::steady_clock;
-using std::chrono::milliseconds;
+using namespace commvault_wire;
 
 constexpr const char *kUsername = "sandbox-partner";
 constexpr const char *kPassword = "sandbox-password";
 constexpr const char *kAuthenticate = "/api/v1/authenticate";
 constexpr const char *kAccounts = "/api/v1/partner/accounts";
+constexpr const char *kFulfillments = "/api/v1/partner/fulfillments";
 constexpr const char *kGeneratedIdPrefix = "00000000-0000-4000-8000-";  // + 12 digits
-constexpr int kMaxPageSize = 100;
 constexpr long kMaxGenerated = 10000;
-
-// {"error": {"code": N, "message": "..."}} codes: 1006 is the vendor's, the rest ours.
-enum Code : int {
-  kMalformed = 1000,       // 400: the body is not a JSON object
-  kInvalid = 1001,         // 400: a field breaks a rule (the message names the first)
-  kBadToken = 1002,        // 401: no bearer token, or not one we issued
-  kBadCredentials = 1003,  // 401: wrong username or password
-  kNoEndpoint = 1004,      // 404 / 405: no such path or method
-  kNotFound = 1006,        // 404: "Record not found" [doc]
-  kTooMany = 1029,         // 429: past the read or write budget
-};
-
-Reply error(int http, int code, std::string message) {
-  return Reply::json(http, Value(Object{{"error", Value(Object{{"code", code}, {"message", std::move(message)}})}}));
-}
-
-Reply data(Value v) { return Reply::json(200, Value(Object{{"data", std::move(v)}})); }
-
-std::string lower(std::string s) {
-  for (auto &c : s)
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  return s;
-}
 
 bool contains_ci(const std::string &haystack, const std::string &needle) {
   return lower(haystack).find(lower(needle)) != std::string::npos;
 }
 
 bool given(const Value *v) { return v && !v->is_null(); }
-
-// "2021-06-07T21:16:48": the vendor's timestamps carry no zone; they are UTC.
-std::string utc(std::time_t t) {
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
-  return buf;
-}
-
-std::string now_utc() { return utc(std::chrono::system_clock::to_time_t(std::chrono::system_clock::now())); }
 
 std::string zero_pad(long n, int width) {
   std::string s = std::to_string(n);
@@ -201,7 +168,10 @@ class CommvaultEmulator final : public Emulator {
 
   bool set_option(const std::string &name, const std::string &value) override {
     std::lock_guard lock(mu_);
-    if (name == "update_delay_ms") update_delay_ = milliseconds(parse_long(name, value, 0, 86'400'000));
+    if (name == "update_delay_ms") {
+      update_delay_ = milliseconds(parse_long(name, value, 0, 86'400'000));
+      fulfillments_.set_delay(update_delay_);
+    }
     else if (name == "read_budget") read_budget_ = parse_long(name, value, 0, 1'000'000'000);
     else if (name == "write_budget") write_budget_ = parse_long(name, value, 0, 1'000'000'000);
     else if (name == "budget_window_s") window_ = std::chrono::seconds(parse_long(name, value, 1, 86'400));
@@ -221,6 +191,7 @@ class CommvaultEmulator final : public Emulator {
     std::lock_guard lock(mu_);
     if (req.path == kAuthenticate)
       return req.method == "POST" ? authenticate(req) : error(405, kNoEndpoint, "method not allowed");
+    if (req.path.starts_with(kFulfillments)) return fulfillment(req);
     // /api/v1/partner/accounts (GET), /api/v1/partner/accounts/{id} (GET, PUT),
     // /api/v1/partner/accounts/{id}/activate and .../deactivate (PUT).
     const std::string collection = kAccounts, item = collection + "/";
@@ -238,10 +209,8 @@ class CommvaultEmulator final : public Emulator {
     bool read = req.method == "GET";
     if (read ? !action.empty() : !(is_item && req.method == "PUT"))
       return error(405, kNoEndpoint, "method not allowed");
-    if (!authorized(req)) return error(401, kBadToken, "invalid or expired token");
     auto now = Steady::now();
-    if (auto retry = (read ? reads_ : writes_).admit(now, read ? read_budget_ : write_budget_, window_))
-      return too_many(read, *retry);
+    if (auto refusal = admit(req, read, now)) return std::move(*refusal);
     if (is_list) return list(req, now);
     auto it = accounts_.find(lower(id));  // ids are compared case-insensitively
     if (it == accounts_.end()) return error(404, kNotFound, "Record not found");
@@ -252,6 +221,48 @@ class CommvaultEmulator final : public Emulator {
   }
 
  private:
+  // The token and the read or write budget every partner request needs;
+  // then fulfillments due by now move on (and make their accounts).
+  std::optional<Reply> admit(const Request &req, bool read, Steady::time_point now) {
+    if (!authorized(req)) return error(401, kBadToken, "invalid or expired token");
+    if (auto retry = (read ? reads_ : writes_).admit(now, read ? read_budget_ : write_budget_, window_))
+      return too_many(read, *retry);
+    fulfillments_.settle(now);
+    return std::nullopt;
+  }
+
+  // /api/v1/partner/fulfillments (GET, POST), /api/v1/partner/fulfillments/{id} (GET).
+  Reply fulfillment(const Request &req) {
+    const std::string collection = kFulfillments;
+    std::string id = req.path.size() > collection.size() + 1 && req.path[collection.size()] == '/'
+                         ? req.path.substr(collection.size() + 1)
+                         : "";
+    bool is_list = req.path == collection;
+    if (!is_list && (id.empty() || id.find('/') != std::string::npos)) return error(404, kNoEndpoint, "no such endpoint");
+    bool read = req.method == "GET";
+    if (!read && !(is_list && req.method == "POST")) return error(405, kNoEndpoint, "method not allowed");
+    auto now = Steady::now();
+    if (auto refusal = admit(req, read, now)) return std::move(*refusal);
+    if (!read) return fulfillments_.submit(req.body, now);
+    return is_list ? fulfillments_.list(req) : fulfillments_.get(id);
+  }
+
+  // The account a completed fulfillment makes: "provisioning" for the delay, then "active".
+  std::string provision(const Value &request, Steady::time_point now) {
+    std::string id = random_uuid(rng_);
+    std::string ts = now_utc();
+    Value a(Object{{"id", id}, {"status", "provisioning"}, {"insertTs", ts}, {"updateTs", ts}});
+    for (const char *key : {"externalId", "name", "website", "provisionCountry", "contacts"})
+      a.set(key, request.find(key) ? *request.find(key) : Value());
+    a.set("type", "Production");
+    Account &stored = accounts_[id];
+    stored.data = std::move(a);
+    stored.pending = true;
+    stored.settles_to = "active";
+    stored.settles_at = now + update_delay_;
+    return id;
+  }
+
   void add(Value a) {
     std::string key = lower(a.find("id")->as_string());
     accounts_[key].data = std::move(a);
@@ -319,25 +330,8 @@ class CommvaultEmulator final : public Emulator {
   }
 
   Reply list(const Request &req, Steady::time_point now) {
-    std::string filter, sort = "desc:updateTs";
-    long page = 0, size = 25;
-    for (const auto &[k, v] : req.query) {
-      if (k == "filter") filter = v;
-      else if (k == "sort") sort = v;
-      else if (k == "pageNumber" || k == "pageSize") {
-        long min = k == "pageNumber" ? 0 : 1, max = k == "pageNumber" ? 1'000'000'000 : kMaxPageSize;
-        try {
-          (k == "pageNumber" ? page : size) = parse_long(k, v, min, max);
-        } catch (const std::invalid_argument &) {
-          return error(400, kInvalid, k + " must be an integer from " + std::to_string(min) + " to " + std::to_string(max));
-        }
-      }
-    }
-    auto colon = sort.find(':');
-    std::string dir = sort.substr(0, colon), key = colon == std::string::npos ? "" : sort.substr(colon + 1);
-    if ((dir != "asc" && dir != "desc") || key.empty())
-      return error(400, kInvalid, "sort must be asc:<field> or desc:<field>");
-
+    ListQuery q;
+    if (auto refusal = ListQuery::parse(req, q)) return std::move(*refusal);
     std::vector<const Value *> hits;
     for (auto &entry : accounts_) {
       auto &a = entry.second;  // not a structured binding: clang 14 cannot capture those
@@ -346,39 +340,10 @@ class CommvaultEmulator final : public Emulator {
         const Value *v = a.data.find(k);
         return v && v->is_string() ? v->as_string() : std::string();
       };
-      if (filter.empty() || contains_ci(text("name"), filter) || contains_ci(text("externalId"), filter))
+      if (q.filter.empty() || contains_ci(text("name"), q.filter) || contains_ci(text("externalId"), q.filter))
         hits.push_back(&a.data);
     }
-    auto sort_key = [&](const Value *a) {
-      const Value *v = a->find(key);
-      return !v || v->is_null() ? std::string() : v->is_string() ? v->as_string() : to_json(*v);
-    };
-    // Ties keep id order (the map's), so pages never overlap.
-    std::stable_sort(hits.begin(), hits.end(), [&](const Value *a, const Value *b) {
-      return dir == "asc" ? sort_key(a) < sort_key(b) : sort_key(b) < sort_key(a);
-    });
-    Array items;
-    auto first = static_cast<size_t>(page) * static_cast<size_t>(size);
-    for (size_t i = first; i < hits.size() && i < first + static_cast<size_t>(size); ++i) items.push_back(*hits[i]);
-    Value pagination(Object{{"pageNumber", static_cast<std::int64_t>(page)},
-                            {"pageSize", static_cast<std::int64_t>(size)},
-                            {"totalRecords", static_cast<std::int64_t>(hits.size())}});
-    return Reply::json(200, Value(Object{{"data", Value(std::move(items))},
-                                         {"metadata", Value(Object{{"pagination", std::move(pagination)}})}}));
-  }
-
-  // The request body as op's fields, or the refusal: 400 kMalformed when it is
-  // no JSON object, 400 kInvalid at the library's first rule it breaks (one
-  // place per rule: contacts' count, deactivate's flags).
-  std::optional<Reply> refuse_body(const Operation &op, const std::string &id, const std::string &text, Value &body) {
-    try {
-      body = parse_json(text);
-    } catch (const JsonError &) {
-      body = Value();
-    }
-    if (!body.is_object()) return error(400, kMalformed, "the body must be a JSON object");
-    if (auto problem = first_problem(op, body, id)) return error(400, kInvalid, *problem);
-    return std::nullopt;
+    return q.page_of(std::move(hits));  // ties in id order (the map's)
   }
 
   Reply update(Account &a, const std::string &id, const std::string &text, Steady::time_point now) {
@@ -414,17 +379,6 @@ class CommvaultEmulator final : public Emulator {
     a.data.set("status", activate ? "activating" : "deactivating");
     a.data.set("updateTs", now_utc());
     return data(a.data);
-  }
-
-  // The first problem the library's validator finds; unknown fields are ignored.
-  static std::optional<std::string> first_problem(const Operation &op, const Value &body, const std::string &id) {
-    Value checked = body;
-    checked.set("id", id);  // the path parameter, validated like the rest
-    std::vector<FieldError> errors;
-    validate(op.request, checked, errors);
-    for (const auto &e : errors)
-      if (e.rule != "unknown_field") return e.path + " " + e.message;
-    return std::nullopt;
   }
 
   static const Operation &update_op() { return *commvault().find("update_account"); }
@@ -470,6 +424,7 @@ class CommvaultEmulator final : public Emulator {
   std::set<std::string> tokens_;
   std::map<std::string, Account> accounts_;  // by lower-case id
   milliseconds update_delay_{2000};
+  Fulfillments fulfillments_{[this](const Value &account, Steady::time_point now) { return provision(account, now); }};
   long read_budget_ = 1000, write_budget_ = 100;
   std::chrono::seconds window_{3600};
   Budget reads_, writes_;

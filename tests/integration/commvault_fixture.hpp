@@ -12,12 +12,12 @@
 
 #include "support.hpp"
 
-// ak_wait's outcome, shaped like ak_call's.
-inline akt::Outcome wait_for(ak_client *c, const std::string &id, double timeout_s) {
+// ak_wait's outcome (ak_wait_for's, for a result of operation after), shaped like ak_call's.
+inline akt::Outcome wait_for(ak_client *c, const std::string &id, double timeout_s, const char *after = nullptr) {
   akt::Outcome o;
   ak_result *r = nullptr;
   ak_error *err = nullptr;
-  o.status = ak_wait(&r, c, id.c_str(), timeout_s, &err);
+  o.status = after ? ak_wait_for(&r, c, after, id.c_str(), timeout_s, &err) : ak_wait(&r, c, id.c_str(), timeout_s, &err);
   o.result.reset(r);
   if (o.ok()) o.json = ak_result_json(r);
   else o.error = akt::copy_error(o.status, err);

@@ -106,7 +106,7 @@ TEST(ActivePlatformVendor, NamesCredentialsAndNoDefaultHost) {
   EXPECT_EQ(ap().credential_options, std::vector<std::string>{"api_token"});
   EXPECT_EQ(ap().secret_options, std::vector<std::string>{"api_token"});
   EXPECT_EQ(ak::find_vendor("activeplatform"), &ap());
-  EXPECT_TRUE(ap().settling.read_op.empty());  // synchronous
+  EXPECT_TRUE(ap().settlings.empty());  // synchronous
 }
 
 TEST(ActivePlatformVendor, OperationsMethodsAndPaths) {

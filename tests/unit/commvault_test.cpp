@@ -141,7 +141,7 @@ TEST(CommvaultVendor, ActivateAndDeactivateArePutsOnTheAccount) {
 }
 
 TEST(CommvaultVendor, UpdatesSettleThroughGetAccount) {
-  const ak::Settling &s = ak::commvault().settling;
+  const ak::Settling &s = ak::commvault().settlings.at(0);
   EXPECT_EQ(s.read_op, "get_account");
   EXPECT_EQ(s.pending, (std::vector<std::string>{"updating", "provisioning", "activating", "deactivating"}));
   EXPECT_EQ(s.failed, (std::vector<std::string>{"update_failure"}));

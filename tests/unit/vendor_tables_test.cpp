@@ -48,9 +48,40 @@ TEST(VendorTables, NaturalKeyNamesAListOperationOfTheSameVendor) {
       EXPECT_EQ(lookup->kind, ak::OpKind::List) << v->name << " " << op.name << ": lookup_op " << op.lookup_op
                                                 << " is not a list operation";
       EXPECT_FALSE(lookup->list_key.empty()) << v->name << " " << op.lookup_op << ": a list without list_key";
+      const auto &detail = op.lookup_detail;
+      if (detail.read_op.empty()) continue;
+      const Operation *read = v->find(detail.read_op);
+      ASSERT_NE(read, nullptr) << v->name << " " << op.name << ": lookup_detail.read_op does not exist";
+      EXPECT_EQ(read->kind, ak::OpKind::Read) << v->name << " " << op.name << ": lookup_detail.read_op is no read";
+      EXPECT_FALSE(read->id_field.empty()) << v->name << " " << detail.read_op << ": a read without id_field";
+      EXPECT_FALSE(detail.listed.empty() || detail.sent.empty() || detail.key_path.empty())
+          << v->name << " " << op.name << ": lookup_detail needs listed, sent and key_path";
+      EXPECT_FALSE(lookup->result_id.empty()) << v->name << " " << op.lookup_op << ": items without an id to read";
     }
   }
   EXPECT_GE(checked, 1) << "no vendor has a natural key: the test checks nothing";
+}
+
+// wait follows settlings by their read operations: each must exist, read one
+// result by id, and lead (then_read_op) only to another settling.
+TEST(VendorTables, SettlingsReadByIdAndLeadToSettlings) {
+  for (const ak::Vendor *v : ak::vendors()) {
+    for (const ak::Settling &s : v->settlings) {
+      const Operation *read = v->find(s.read_op);
+      ASSERT_NE(read, nullptr) << v->name << ": settling read_op " << s.read_op << " does not exist";
+      EXPECT_EQ(read->kind, ak::OpKind::Read) << v->name << " " << s.read_op;
+      EXPECT_FALSE(read->id_field.empty() || read->result_status.empty()) << v->name << " " << s.read_op;
+      EXPECT_EQ(s.then_id.empty(), s.then_read_op.empty()) << v->name << " " << s.read_op;
+      if (s.then_read_op.empty()) continue;
+      bool found = false;
+      for (const ak::Settling &t : v->settlings) found = found || (t.read_op == s.then_read_op && &t != &s);
+      EXPECT_TRUE(found) << v->name << " " << s.read_op << ": then_read_op " << s.then_read_op << " is no settling";
+    }
+    for (const Operation &op : v->operations) {
+      if (op.settles_by.empty()) continue;
+      EXPECT_NE(v->settling_for(op.name), nullptr) << v->name << " " << op.name << ": settles_by names no settling";
+    }
+  }
 }
 
 TEST(VendorTables, Digital99FindsALostCreateByReferenceThroughListAccounts) {

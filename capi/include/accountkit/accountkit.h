@@ -361,6 +361,17 @@ AK_API ak_status ak_call(ak_result **out, ak_client *c, const char *operation, c
  * Blocks the calling thread. Thread-safe on one client. */
 AK_API ak_status ak_wait(ak_result **out, ak_client *c, const char *id, double timeout_s, ak_error **err);
 
+/* ak_wait for the result of operation after: id is that result's id (its
+ * ak_result_id). Where the result is not yet an account, the wait follows it
+ * to one: Commvault's create_account answers with a fulfillment, and
+ * ak_wait_for(&acct, c, "create_account", fulfillment_id, 600, &err) polls
+ * get_fulfillment until it is "complete", then the new account until it is
+ * settled, all within timeout_s, and returns that account. after NULL or ""
+ * is ak_wait. AK_E_UNKNOWN_OPERATION when after is no operation of the
+ * vendor or its results do not settle; otherwise as ak_wait. */
+AK_API ak_status ak_wait_for(ak_result **out, ak_client *c, const char *after, const char *id, double timeout_s,
+                             ak_error **err);
+
 /* ---- pagers: every item of a list operation ------------------------------ */
 
 /* Walks every page of a list operation lazily, one item at a time. */

@@ -22,6 +22,10 @@ constexpr const char *kAccounts = "/api/v1/partner/accounts";
 constexpr const char *kAccount = "/api/v1/partner/accounts/{id}";
 constexpr const char *kActivate = "/api/v1/partner/accounts/{id}/activate";
 constexpr const char *kDeactivate = "/api/v1/partner/accounts/{id}/deactivate";
+// [ours] the fulfillment pages found show neither method nor path: these
+// follow the accounts' ones.
+constexpr const char *kFulfillments = "/api/v1/partner/fulfillments";
+constexpr const char *kFulfillment = "/api/v1/partner/fulfillments/{id}";
 
 // The one error code the vendor documents [doc].
 ReasonCode record_not_found() { return {1006, Status::NotFound, {}, "Record not found"}; }
@@ -57,9 +61,10 @@ Field contact() {
   }).cross(all_or_none({"firstName", "lastName", "email"}));
 }
 
-// An operation on the one account whose id is in the path, answered with that
-// account (its id and status); an unknown id is the vendor's code 1006.
-Operation on_account(const char *name, OpKind kind, Method method, const char *path, Field request) {
+// An operation on the one object (account, fulfillment) whose id is in the
+// path, answered with that object (its id and status); an unknown id is the
+// vendor's code 1006.
+Operation by_id(const char *name, OpKind kind, Method method, const char *path, Field request) {
   Operation op = operation(name, kind, method, path);
   op.request = std::move(request);
   op.id_field = "id";
@@ -70,7 +75,7 @@ Operation on_account(const char *name, OpKind kind, Method method, const char *p
 }
 
 Operation get_account() {
-  return on_account("get_account", OpKind::Read, Method::Get, kAccount, Field::object("", {account_id()}));
+  return by_id("get_account", OpKind::Read, Method::Get, kAccount, Field::object("", {account_id()}));
 }
 
 Operation list_accounts() {
@@ -91,7 +96,7 @@ Operation list_accounts() {
 
 Operation update_account() {
   // [ours] the docs show neither method nor path
-  return on_account("update_account", OpKind::Update, Method::Put, kAccount, Field::object("", {
+  return by_id("update_account", OpKind::Update, Method::Put, kAccount, Field::object("", {
       account_id(),
       Field::string("externalId").req().describe("the account's id in the partner system (unique there)"),
       Field::string("name").req().describe("account name (unique in the partner system)"),
@@ -104,18 +109,98 @@ Operation update_account() {
 
 // PUT .../{id}/activate, no body [issue 15]: "activating", then "active".
 Operation activate_account() {
-  return on_account("activate_account", OpKind::Update, Method::Put, kActivate, Field::object("", {account_id()}));
+  return by_id("activate_account", OpKind::Update, Method::Put, kActivate, Field::object("", {account_id()}));
 }
 
 // PUT .../{id}/deactivate [issue 15]: what to stop, at least one of the three;
 // "deactivating", then "deactivated". A flag left out is not sent [ours].
 Operation deactivate_account() {
-  return on_account("deactivate_account", OpKind::Update, Method::Put, kDeactivate, Field::object("", {
+  return by_id("deactivate_account", OpKind::Update, Method::Put, kDeactivate, Field::object("", {
       account_id(),
       Field::boolean("disableLogin").describe("true: the account's users can no longer log in"),
       Field::boolean("disableBackup").describe("true: the account's backups stop"),
       Field::boolean("disableRestore").describe("true: the account's restores stop"),
   }).cross(at_least_one_true({"disableLogin", "disableBackup", "disableRestore"})));
+}
+
+// ---- fulfillments: how accounts are created ---------------------------------
+// Submit Fulfillment, type "New customer": the account (contacts, address)
+// and the service's SKUs; asynchronous, the answer is the fulfillment, which
+// reaches "complete" with the new account's accountId.
+
+// The contact of a new account. [ours] only what every example shows is
+// required; address members are the vendor's to require (it decides by country).
+Field new_contact() {
+  return Field::object("", {
+      Field::string("type").describe("contact type; the examples show \"admin\""),
+      Field::string("email").fmt(formats::kEmail).req().describe("contact email"),
+      Field::string("firstName").req().describe("contact first name"),
+      Field::string("lastName").req().describe("contact last name"),
+      Field::string("phone").describe("contact phone"),
+      Field::object("address", {
+          Field::string("addressLine1").describe("address line 1"),
+          Field::string("addressLine2").describe("address line 2"),
+          Field::string("city").describe("city"),
+          Field::string("state").describe("state (the vendor requires it in the United States)"),
+          Field::string("country").describe("country (ISO code or name)"),
+          Field::string("postalCode").describe("postal code"),
+      }).describe("contact address"),
+  });
+}
+
+Operation create_account() {
+  Operation op = operation("create_account", OpKind::Create, Method::Post, kFulfillments);
+  op.request = Field::object("", {
+      Field::string("externalId").max(255).describe(
+          "this fulfillment's id in your system, unique in Metallic (generated when left out): how a lost "
+          "create is found again"),
+      Field::string("resellerId").describe("the reseller's Metallic id, when a reseller brings the customer"),
+      Field::string("mspId").describe("the MSP's Metallic id, when an MSP brings the customer"),
+      Field::string("partnerId").describe("the MSP's partner Metallic id, when a reseller brings the customer"),
+      Field::object("account", {
+          // [ours] required: update_account requires it, and a lost create is found by it.
+          Field::string("externalId").req().describe("the account's id in your system"),
+          Field::string("name").req().describe("account name"),
+          Field::string("website").describe("the customer's website"),
+          Field::string("provisionCountry").describe("country the account is provisioned in"),
+          Field::array("contacts", new_contact()).least(1).req().describe("the account's contacts (the admin)"),
+      }).req().describe("the new customer"),
+      Field::object("service", {
+          Field::array("skus", Field::object("", {
+              Field::string("sku").req().describe("the SKU's id"),
+              Field::integer("quantity").gt0().describe("units bought (commit SKUs)"),
+          })).least(1).req().describe("the SKUs bought"),
+      }).req().describe("what the customer buys"),
+  });
+  op.result_id = "id";  // the fulfillment's; wait(result) follows it to the account
+  op.result_status = "status";
+  op.natural_key = "externalId";  // unique in Metallic [doc]
+  op.lookup_op = "list_fulfillments";
+  // Listed fulfillments show the account's externalId, not their own: the
+  // ones for this account are read in full to find the key.
+  op.lookup_detail = {"externalAccountId", "account.externalId", "get_fulfillment", "requestData.externalId"};
+  op.settles_by = "get_fulfillment";
+  return op;
+}
+
+Operation get_fulfillment() {
+  return by_id("get_fulfillment", OpKind::Read, Method::Get, kFulfillment,
+                    Field::object("", {Field::string("id").path_param().req().describe("the fulfillment's id")}));
+}
+
+Operation list_fulfillments() {
+  Operation op = operation("list_fulfillments", OpKind::List, Method::Get, kFulfillments);
+  op.request = Field::object("", {
+      Field::string("filter").describe("by status (the only filter the vendor offers)"),
+      Field::string("sort").describe("\"asc:<field>\" or \"desc:<field>\"; the vendor's default is desc:updateTs"),
+      Field::integer("pageNumber").digits(9).describe("zero-based page"),
+      Field::integer("pageSize").gt0().describe("fulfillments per page (the vendor's default is 25)"),
+  });
+  op.list_key = "data";
+  op.result_id = "id";
+  op.result_status = "status";
+  op.paging = {"pageNumber", "pageSize", 0, 25, "metadata.pagination.totalRecords"};
+  return op;
 }
 
 // The error for a non-2xx answer: category from the HTTP status (or from op's
@@ -187,10 +272,16 @@ class Commvault final : public Vendor {
     credential_options = {"username", "password", "access_token"};
     secret_options = {"password", "access_token"};
     secret_keys = {"authToken"};  // the authenticate answer's token
-    operations = {get_account(), list_accounts(), update_account(), activate_account(), deactivate_account()};
-    // [ours] provisioning is not settled either: a wait on a new account lasts until it is usable.
-    // activating and deactivating [issue 15]; the docs name no failure state for them.
-    settling = {"get_account", {"updating", "provisioning", "activating", "deactivating"}, {"update_failure"}};
+    operations = {create_account(),     get_account(),        list_accounts(),   update_account(),
+                  activate_account(),   deactivate_account(), get_fulfillment(), list_fulfillments()};
+    settlings = {
+        // [ours] provisioning is not settled either: a wait on a new account lasts until it is usable.
+        // activating and deactivating [issue 15]; the docs name no failure state for them.
+        {"get_account", {"updating", "provisioning", "activating", "deactivating"}, {"update_failure"}, {}, "", ""},
+        // "complete" is the one status the docs name [doc]; every other one not
+        // a failure is "not yet" [ours], and a completed one leads to its account.
+        {"get_fulfillment", {}, {"failed", "error", "cancelled"}, {"complete"}, "accountId", "get_account"},
+    };
     reads_per_hour = 1000;  // per tenant [doc]; past them HTTP 429
     writes_per_hour = 100;
   }
