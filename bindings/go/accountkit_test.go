@@ -233,6 +233,33 @@ func TestCommvaultGetUpdateWait(t *testing.T) {
 	}
 }
 
+func TestCommvaultCreateWaitsThroughTheFulfillment(t *testing.T) {
+	sb := startSandbox(t, map[string]string{"commvault.update_delay_ms": "100"})
+	c := client(t, sb, "commvault", accountkit.WithOption("poll_initial_ms", "20"), accountkit.WithOption("poll_max_ms", "100"))
+	ctx := context.Background()
+	r, err := c.Call(ctx, "create_account", map[string]any{
+		"account": map[string]any{"externalId": "GO-1", "name": "Go Fulfilled Ltd", "contacts": []any{
+			map[string]any{"email": "admin@go1.example", "firstName": "Ada", "lastName": "Admin"}}},
+		"service": map[string]any{"skus": []any{map[string]any{"sku": "MET-M365-BASIC"}}},
+	})
+	if err != nil {
+		t.Fatalf("create: %v", err)
+	}
+	if r.Status() != "submitted" {
+		t.Fatalf("create: %s", r.JSON())
+	}
+	acct, err := c.WaitFor(ctx, "create_account", r.ID(), 10*time.Second)
+	if err != nil {
+		t.Fatalf("wait for the fulfillment: %v", err)
+	}
+	if acct.Status() != "active" || acct.Map()["name"] != "Go Fulfilled Ltd" {
+		t.Fatalf("account: %s", acct.JSON())
+	}
+	if _, err := c.WaitFor(ctx, "no_such_operation", r.ID(), time.Second); !errors.Is(err, accountkit.ErrUnknownOperation) {
+		t.Errorf("wait for an unknown operation: %v", err)
+	}
+}
+
 func TestActivePlatformCreateAndPagedList(t *testing.T) {
 	sb := startSandbox(t, nil)
 	c := client(t, sb, "activeplatform")

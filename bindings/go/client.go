@@ -425,6 +425,16 @@ func (c *Client) startList(operation string, filters map[string]any) (*C.ak_page
 // ctx deadline, or 5 minutes without one). A failed operation is
 // KindOperationFailed, a wait that runs out KindTimeout.
 func (c *Client) Wait(ctx context.Context, id string, timeout time.Duration) (*Result, error) {
+	return c.WaitFor(ctx, "", id, timeout)
+}
+
+// WaitFor is Wait for the result of operation after, whose id is id
+// (r.ID() of the Result that operation returned). Where that result
+// is not yet an account the wait follows it to one: Commvault's
+// create_account answers with a fulfillment, and WaitFor returns the new
+// account once the fulfillment is complete and the account settled. An
+// after whose results do not settle is KindUnknownOperation.
+func (c *Client) WaitFor(ctx context.Context, after, id string, timeout time.Duration) (*Result, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
@@ -436,22 +446,29 @@ func (c *Client) Wait(ctx context.Context, id string, timeout time.Duration) (*R
 	if timeout <= 0 {
 		timeout = 5 * time.Minute
 	}
-	cid, err := cString(c.vendor, "wait", "account id", id)
+	cid, err := cString(c.vendor, "wait", "id", id)
 	if err != nil {
+		return nil, err
+	}
+	cafter, err := cString(c.vendor, "wait", "after", after)
+	if err != nil {
+		C.free(unsafe.Pointer(cid))
 		return nil, err
 	}
 	h, err := c.acquire("wait")
 	if err != nil {
 		C.free(unsafe.Pointer(cid))
+		C.free(unsafe.Pointer(cafter))
 		return nil, err
 	}
 	secs := C.double(timeout.Seconds())
 	return block(ctx, func() outcome {
 		var o outcome
-		o.st = C.ak_wait(&o.res, h, cid, secs, &o.err)
+		o.st = C.ak_wait_for(&o.res, h, cafter, cid, secs, &o.err)
 		return o
 	}, func(bool) {
 		C.free(unsafe.Pointer(cid))
+		C.free(unsafe.Pointer(cafter))
 		c.release()
 	})
 }

@@ -29,7 +29,7 @@ static int report(FILE *to, const char *what, ak_error *err) {
 static void print_result(const char *op, const ak_result *r) {
   const char *id = ak_result_id(r), *status = ak_result_status(r);
   printf("%-18s -> ok", op);
-  if (*id) printf(", account %s", id);
+  if (*id) printf(", id %s", id);
   if (status && *status) printf(", status \"%s\"", status);
   printf("\n");
 }
@@ -148,42 +148,63 @@ static int activeplatform_flow(ak_client *c) {
   return seen == 3 ? 0 : 1;
 }
 
-/* Waits for the account's asynchronous change to settle; prints the status. */
-static int commvault_settle(ak_client *c, const char *id) {
+/* Waits for the asynchronous result of operation after (NULL: a change to
+ * account id) to settle; prints the status. settled (may be NULL) receives
+ * the settled account's id (a UUID: 37 bytes are enough). */
+static int commvault_settle(ak_client *c, const char *after, const char *id, char settled[64]) {
   ak_result *r = NULL;
   ak_error *err = NULL;
-  if (ak_wait(&r, c, id, 30, &err) != AK_OK) return report(stderr, "wait", err);
-  printf("%-18s -> settled: \"%s\"\n", "wait", ak_result_status(r));
+  if (ak_wait_for(&r, c, after, id, 30, &err) != AK_OK) return report(stderr, "wait", err);
+  printf("%-18s -> settled: \"%s\" %s\n", "wait", ak_result_status(r), ak_result_id(r));
+  if (settled) snprintf(settled, 64, "%s", ak_result_id(r));
   ak_result_free(r);
   return 0;
 }
 
+/* Runs op on account id with the JSON members rest (may be ""), then waits for it. */
+static int commvault_change(ak_client *c, const char *op, const char *id, const char *rest) {
+  char json[512];
+  snprintf(json, sizeof json, "{\"id\": \"%s\"%s}", id, rest);
+  ak_result *r = run(c, op, json, NULL);
+  if (!r) return 1;
+  ak_result_free(r);
+  return commvault_settle(c, NULL, id, NULL);
+}
+
 static int commvault_flow(ak_client *c) {
-  const char *id = "7194af6f-1285-4295-94aa-ceed7ea2d792"; /* seeded by the sandbox */
-  ak_result *r = NULL;
   ak_error *err = NULL;
+  if (ak_client_set_option(c, "poll_initial_ms", "100", &err) != AK_OK) return report(stderr, "options", err);
 
+  /* A new customer is a fulfillment: the wait follows it to the new account. */
+  ak_result *r = run(c, "create_account",
+                     "{\"account\": {\"externalId\": \"NW-1001\", \"name\": \"Northwind Traders\","
+                     " \"contacts\": [{\"type\": \"admin\", \"email\": \"it@northwind.example\","
+                     " \"firstName\": \"Nancy\", \"lastName\": \"Davolio\"}]},"
+                     " \"service\": {\"skus\": [{\"sku\": \"MET-M365-BASIC\", \"quantity\": 50}]}}", NULL);
+  if (!r) return 1;
+  char id[64];
+  int failed = commvault_settle(c, "create_account", ak_result_id(r), id);
+  ak_result_free(r);
+  if (failed) return 1;
+
+  char json[256];
+  snprintf(json, sizeof json, "{\"id\": \"%s\"}", id);
+  r = run(c, "get_account", json, NULL);
+  failed = !r;
+  ak_result_free(r);
   /* website null removes it; the admin contact changes as a whole. */
-  r = run(c, "update_account",
-          "{\"id\": \"7194af6f-1285-4295-94aa-ceed7ea2d792\", \"externalId\": \"XSP1234\","
-          " \"name\": \"Acme ltd\", \"website\": null, \"contacts\": [{\"firstName\": \"Jane\","
-          " \"lastName\": \"Doe\", \"email\": \"jane.doe@acme.com\"}]}", NULL);
-  if (!r) return 1;
-  ak_result_free(r);
-  if (ak_client_set_option(c, "poll_initial_ms", "100", &err) != AK_OK) return report(stderr, "wait", err);
-  if (commvault_settle(c, id)) return 1;
-
+  failed = failed || commvault_change(c, "update_account", id,
+                                      ", \"externalId\": \"NW-1001\", \"name\": \"Northwind Traders (EU)\","
+                                      " \"website\": null, \"contacts\": []");
   /* Deactivation stops at least one of login, backup and restore. */
-  r = run(c, "deactivate_account",
-          "{\"id\": \"7194af6f-1285-4295-94aa-ceed7ea2d792\", \"disableLogin\": true,"
-          " \"disableBackup\": true}", NULL);
+  failed = failed || commvault_change(c, "deactivate_account", id, ", \"disableLogin\": true, \"disableBackup\": true");
+  failed = failed || commvault_change(c, "activate_account", id, "");
+  if (failed) return 1;
+  /* Tenants are deleted in the MSP portal only: the API has no delete. */
+  r = run(c, "list_accounts", "{\"filter\": \"Northwind\"}", NULL);
   if (!r) return 1;
   ak_result_free(r);
-  if (commvault_settle(c, id)) return 1;
-  r = run(c, "activate_account", "{\"id\": \"7194af6f-1285-4295-94aa-ceed7ea2d792\"}", NULL);
-  if (!r) return 1;
-  ak_result_free(r);
-  return commvault_settle(c, id);
+  return 0;
 }
 
 int main(void) {

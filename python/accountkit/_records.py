@@ -1,11 +1,12 @@
 """Reading ``accountkit apply`` / ``validate`` input, one record at a time.
 
 JSONL: one JSON object per line, ``{"vendor", "operation", "key", "fields"}``
-plus optional ``"expect"`` and ``"timeout"`` (for ``wait``). Blank lines are
+plus optional ``"expect"``, and ``"timeout"`` and ``"after"`` (for ``wait``:
+the operation whose result the id is, as in ``Client.wait``). Blank lines are
 skipped.
 
 CSV: a header row, then one record per row. Columns ``vendor``, ``operation``,
-``key`` and optional ``expect`` and ``timeout``; every other column is a field
+``key`` and optional ``expect``, ``timeout`` and ``after``; every other column is a field
 path (``account_name``, ``contacts[0].email``, ``sorting.field``). A cell's
 text becomes the field's type from the vendor's rules: integers, numbers,
 booleans (true/false, 1/0, yes/no), scalars (a JSON number or boolean, else
@@ -32,7 +33,7 @@ from . import _core, _describe
 from ._lines import TOO_DEEP, LineProblem, Lines, TextLines, json_nesting_problem
 from .errors import InvalidArgumentError
 
-RESERVED_COLUMNS = ("vendor", "operation", "key", "expect", "timeout")
+RESERVED_COLUMNS = ("vendor", "operation", "key", "expect", "timeout", "after")
 MAX_COLUMNS = 1000  # columns of a CSV header
 
 _REF = re.compile(r"^\$\{([^.{}]+)\.([^{}]+)\}$")
@@ -47,6 +48,7 @@ class Record:
     fields: dict[str, Any] = field(default_factory=dict)
     expect: str | None = None
     timeout: float | None = None
+    after: str | None = None  # wait: the operation whose result the id is
     problems: list[str] = field(default_factory=list)  # why the record itself is malformed
 
 
@@ -209,7 +211,12 @@ def _from_object(line: int, obj: Any) -> Record:
             rec.timeout = float(t)
         else:
             rec.problems.append('"timeout" must be a positive number of seconds')
-    unknown = sorted(set(obj) - {"vendor", "operation", "key", "fields", "expect", "timeout"})
+    if "after" in obj:
+        if isinstance(obj["after"], str) and obj["after"]:
+            rec.after = obj["after"]
+        else:
+            rec.problems.append('"after" must be an operation name')
+    unknown = sorted(set(obj) - {"vendor", "operation", "key", "fields", "expect", "timeout", "after"})
     if unknown:
         rec.problems.append("unknown record member(s): " + ", ".join(unknown) + ' (fields go under "fields")')
     return rec
@@ -416,6 +423,8 @@ def read_csv(stream: Iterable[str]) -> Iterator[Record]:
                 rec.problems.append(f'"{name}" is empty')
         if cells.get("expect", "").strip():
             rec.expect = cells["expect"].strip()
+        if cells.get("after", "").strip():
+            rec.after = cells["after"].strip()
         if cells.get("timeout", "").strip():
             try:
                 rec.timeout = float(cells["timeout"])

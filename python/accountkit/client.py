@@ -419,22 +419,35 @@ class Client:
         nothing, until a credential option is set again."""
         return bool(self._run(self._core.check_credentials))
 
-    def wait(self, id: object, /, *, timeout: float = 300.0) -> Result:  # noqa: A002
-        """For asynchronous vendors (Commvault updates): polls the account until
-        its status settles and returns it. Raises OperationFailedError when it
-        settles in failure, ak.TimeoutError when ``timeout`` seconds pass first,
-        UnknownOperationError for a synchronous vendor."""
+    def wait(
+        self, id: object, /, *, timeout: float = 300.0, after: str | None = None  # noqa: A002
+    ) -> Result:
+        """For asynchronous vendors (Commvault): polls until the account
+        settles and returns it. ``id`` is an account id, or the id of a result
+        of operation ``after``, or a Result itself (its id and operation):
+        ``client.wait(client.create_account(...))`` follows Commvault's
+        fulfillment to the new account. Raises OperationFailedError when it
+        settles in failure, ak.TimeoutError when ``timeout`` seconds pass
+        first, UnknownOperationError for a synchronous vendor or an ``after``
+        whose results do not settle."""
+        if isinstance(id, Result):
+            after = id.operation if after is None else after
+            id = id.id  # noqa: A001
         if isinstance(timeout, bool) or not isinstance(timeout, (int, float)):
             raise InvalidArgumentError(
                 f"{self._vendor} wait: timeout must be a number of seconds", vendor=self._vendor, operation="wait"
             )
         if isinstance(id, bool) or not isinstance(id, (str, int)):
             raise InvalidArgumentError(
-                f"{self._vendor} wait: the account id must be a string or an integer",
+                f"{self._vendor} wait: the id must be a string, an integer or a Result with an id",
                 vendor=self._vendor,
                 operation="wait",
             )
-        raw = self._run(self._core.wait, str(id), float(timeout))
+        if after is not None and not isinstance(after, str):
+            raise InvalidArgumentError(
+                f"{self._vendor} wait: after must be an operation name", vendor=self._vendor, operation="wait"
+            )
+        raw = self._run(self._core.wait, str(id), float(timeout), after or "")
         read = _describe.read_operation(self._vendor)
         return Result._from_core(raw, self._vendor, read["name"] if read else "wait")
 

@@ -342,14 +342,14 @@ class Client {
     return result_to_python(r);
   }
 
-  py::tuple wait(const std::string &id, double timeout_s) {
+  py::tuple wait(const std::string &id, double timeout_s, const std::string &after) {
     if (!(timeout_s > 0) || timeout_s > 86400)
       throw error_with(ak::Status::InvalidArgument, vendor() + " wait: timeout must be between 0 and 86400 seconds",
                        vendor(), "wait");
     ak::Result r;
     {
       py::gil_scoped_release release;
-      r = client_->wait(id, std::chrono::milliseconds(static_cast<long>(timeout_s * 1000)));
+      r = client_->wait(id, std::chrono::milliseconds(static_cast<long>(timeout_s * 1000)), after);
     }
     return result_to_python(r);
   }
@@ -487,7 +487,7 @@ PYBIND11_MODULE(_core, m) {
       .def("set_option", &Client::set_option, py::arg("name"), py::arg("value"))
       .def("set_log", &Client::set_log, py::arg("logger"), py::arg("min_level"))
       .def("call", &Client::call, py::arg("operation"), py::arg("fields"), py::arg("id") = py::none())
-      .def("wait", &Client::wait, py::arg("id"), py::arg("timeout"))
+      .def("wait", &Client::wait, py::arg("id"), py::arg("timeout"), py::arg("after"))
       .def("check_credentials", &Client::check_credentials)
       .def("list", &Client::list, py::arg("operation"), py::arg("filters"))
       .def("batch", &Client::batch, py::arg("max_in_flight"));

@@ -124,3 +124,33 @@ def test_wrong_password_is_never_shown(sandbox: ak.Sandbox) -> None:
     assert "pa55" not in repr(client)
     journal = [r for r in sandbox.requests("commvault") if r["path"] == "/api/v1/authenticate"]
     assert journal and all(r["json"]["password"] == "***" for r in journal)
+
+
+def _new_customer(ext: str, name: str) -> dict[str, object]:
+    return {
+        "account": {
+            "externalId": ext,
+            "name": name,
+            "contacts": [{"type": "admin", "email": f"admin@{ext.lower()}.example", "firstName": "Ada", "lastName": "Admin"}],
+        },
+        "service": {"skus": [{"sku": "MET-M365-BASIC", "quantity": 5}]},
+    }
+
+
+def test_create_is_a_fulfillment_that_wait_follows_to_the_account(fresh_sandbox: ak.Sandbox) -> None:
+    fresh_sandbox.set_option("commvault.update_delay_ms", 100)
+    client = fresh_sandbox.client("commvault", poll_initial_ms=20, poll_max_ms=100)
+    submitted = client.create_account(**_new_customer("PY-1", "Python Fulfilled Ltd"))
+    assert submitted.operation == "create_account" and submitted.status == "submitted"
+    assert str(submitted["externalId"]).startswith("ak")  # the natural key, generated
+    account = client.wait(submitted, timeout=10)  # a Result: its id and operation
+    assert account.status == "active" and account["name"] == "Python Fulfilled Ltd"
+    assert account.operation == "get_account"
+    same = client.wait(submitted.id, after="create_account", timeout=10)
+    assert same.id == account.id
+    fulfillment = client.call("get_fulfillment", id=submitted.id)
+    assert fulfillment["status"] == "complete" and fulfillment["accountId"] == account.id
+    with pytest.raises(ak.UnknownOperationError):
+        client.wait(submitted.id, after="no_such_operation", timeout=1)
+    with pytest.raises(ak.InvalidArgumentError):
+        client.wait(submitted.id, after=7, timeout=1)  # type: ignore[arg-type]

@@ -52,7 +52,7 @@ class Runner:
         if rec.operation == "wait":
             read = _describe.read_operation(rec.vendor)
             id_field = read["id_field"] if read else "id"
-            return client.wait(fields.get(id_field), timeout=rec.timeout or 300.0).to_dict()
+            return client.wait(fields.get(id_field), timeout=rec.timeout or 300.0, after=rec.after).to_dict()
         items = [item.data for item in client.iterate(rec.operation, fields)]
         return {"count": len(items), "items": items}
 

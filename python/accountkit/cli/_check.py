@@ -68,6 +68,11 @@ def check_record(rec: Record, seen: dict[str, int]) -> Problem | None:
         return Problem(INVALID_RECORD, f'the key "{rec.key}" is already used on line {seen[rec.key]}')
     if rec.timeout is not None and rec.operation != "wait":
         return Problem(INVALID_RECORD, '"timeout" applies to wait records only')
+    if rec.after is not None and rec.operation != "wait":
+        return Problem(INVALID_RECORD, '"after" applies to wait records only')
+    if rec.after is not None and _describe.operation(rec.vendor, rec.after) is None:
+        known = ", ".join(op["name"] for op in info["operations"])
+        return Problem(INVALID_RECORD, f'"after": {rec.vendor} has no operation "{rec.after}" (known: {known})')
     refs = list(references(rec.fields))
     for path, key, _ in refs:
         if key not in seen:

@@ -253,6 +253,14 @@ extern "C" {
         timeout_s: c_double,
         err: *mut *mut ak_error,
     ) -> ak_status;
+    pub fn ak_wait_for(
+        out: *mut *mut ak_result,
+        c: *mut ak_client,
+        after: *const c_char,
+        id: *const c_char,
+        timeout_s: c_double,
+        err: *mut *mut ak_error,
+    ) -> ak_status;
 
     // ---- pagers
     pub fn ak_list(

@@ -203,15 +203,27 @@ impl Client {
     /// settles, for at most `timeout` (the library says which timeouts it
     /// accepts).
     pub fn wait(&self, id: &str, timeout: Duration) -> Result<Response, Error> {
+        self.wait_for("", id, timeout)
+    }
+
+    /// [`Client::wait`] for the result of operation `after`, whose id is `id`
+    /// (`ak_wait_for`). Where that result is not yet an account the wait
+    /// follows it to one: Commvault's `create_account` answers with a
+    /// fulfillment, and this returns the new account once it is complete and
+    /// settled. An `after` whose results do not settle is
+    /// [`ErrorKind::UnknownOperation`].
+    pub fn wait_for(&self, after: &str, id: &str, timeout: Duration) -> Result<Response, Error> {
+        let after = cstring("after", after)?;
         let id = cstring("id", id)?;
         let mut out = ptr::null_mut();
         let mut err = ptr::null_mut();
         // SAFETY: valid handle and strings; thread-safe.
         unsafe {
             check(
-                sys::ak_wait(
+                sys::ak_wait_for(
                     &mut out,
                     self.as_ptr(),
+                    after.as_ptr(),
                     id.as_ptr(),
                     timeout.as_secs_f64(),
                     &mut err,

@@ -190,6 +190,35 @@ fn activeplatform_create_and_list_several_pages() {
 }
 
 #[test]
+fn commvault_create_waits_through_the_fulfillment() {
+    let sb = Sandbox::start().unwrap();
+    sb.set_option("commvault.update_delay_ms", "100").unwrap();
+    let c = sb.client("commvault").unwrap();
+    let r = c
+        .call(
+            "create_account",
+            &json!({
+                "account": {"externalId": "RS-1", "name": "Rust Fulfilled Ltd", "contacts": [
+                    {"email": "admin@rs1.example", "firstName": "Ada", "lastName": "Admin"}]},
+                "service": {"skus": [{"sku": "MET-M365-BASIC"}]}
+            }),
+        )
+        .unwrap();
+    assert_eq!(r.status(), "submitted");
+    let account = c
+        .wait_for("create_account", r.id(), Duration::from_secs(20))
+        .unwrap();
+    assert_eq!(account.status(), "active");
+    assert_eq!(account.get_str("name"), Some("Rust Fulfilled Ltd"));
+    assert_eq!(
+        c.wait_for("no_such_operation", r.id(), Duration::from_secs(1))
+            .unwrap_err()
+            .kind,
+        ErrorKind::UnknownOperation
+    );
+}
+
+#[test]
 fn commvault_update_then_wait() {
     let sb = Sandbox::start().unwrap();
     sb.set_option("commvault.update_delay_ms", "300").unwrap();
