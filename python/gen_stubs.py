@@ -1,7 +1,7 @@
 """Writes accountkit/_vendors.pyi, the per-vendor types, from the C library's
 vendor table (``_core.vendors()``, what ``ak.describe_vendors()`` returns).
 
-    python gen_stubs.py PATH/TO/_core.<ext> OUTPUT.pyi
+    python gen_stubs.py PATH/TO/_core.<ext> PATH/TO/accountkit/client.py OUTPUT.pyi
 
 Run by python/CMakeLists.txt after ``_core`` is built; the output is installed
 into the package and not checked in (the vendor tables in core/vendors are the
@@ -11,11 +11,13 @@ dependency."""
 
 from __future__ import annotations
 
+import ast
 import importlib.machinery
 import importlib.util
 import keyword
 import re
 import sys
+from pathlib import Path
 from typing import Any
 
 # The Client methods that run one operation each, by the operation's name.
@@ -96,30 +98,34 @@ def option_params(vendor: dict[str, Any]) -> list[str]:
     return params
 
 
-def methods(writer: Writer, prefix: str, vendor: dict[str, Any]) -> list[str]:
+def methods(writer: Writer, prefix: str, vendor: dict[str, Any], taken: set[str]) -> list[str]:
+    """One method per operation: the Client's own five (overridden with the
+    vendor's fields) and every other one (Client.__getattr__ at run time).
+    taken: Client's attribute names, which no operation may shadow."""
     out = []
     known = {op["name"] for op in vendor["operations"]}
     # A method whose operation the vendor lacks raises UnknownOperationError: not callable here.
     out += [f"    {name}: None  # type: ignore[assignment]" for name in _METHODS if name not in known]
     for op in vendor["operations"]:
         name = op["name"]
-        if name not in _METHODS:
-            continue
+        if name not in _METHODS and (name in taken or not name.isidentifier() or keyword.iskeyword(name)):
+            continue  # reached through call() only
+        override = "  # type: ignore[override]" if name in _METHODS else ""
         fields, id_field = op["fields"], op.get("id_field", "")
         base = prefix + camel(name)
-        if name == "list_accounts":
+        if op["kind"] == "list":
             td = writer.typed_dict(base + "Filters", fields)
-            out.append(f"    def {name}(self, **filters: Unpack[{td}]) -> Iterator[Result]: ...  # type: ignore[override]")
+            out.append(f"    def {name}(self, **filters: Unpack[{td}]) -> Iterator[Result]: ...{override}")
             continue
         if not id_field:
             td = writer.typed_dict(base + "Fields", fields)
-            out.append(f"    def {name}(self, **fields: Unpack[{td}]) -> Result: ...  # type: ignore[override]")
+            out.append(f"    def {name}(self, **fields: Unpack[{td}]) -> Result: ...{override}")
             continue
         # The id by position (then not by name), or by name.
         by_name = writer.typed_dict(base + "Fields", fields)
         by_position = writer.typed_dict(base + "FieldsAfterId", fields, leave_out=id_field)
         out += [
-            "    @overload  # type: ignore[override]",
+            f"    @overload{override}",
             f"    def {name}(self, id: str | int, /, **fields: Unpack[{by_position}]) -> Result: ...",
             "    @overload",
             f"    def {name}(self, /, **fields: Unpack[{by_name}]) -> Result: ...",
@@ -127,7 +133,7 @@ def methods(writer: Writer, prefix: str, vendor: dict[str, Any]) -> list[str]:
     return out
 
 
-def render(vendors: list[dict[str, Any]]) -> str:
+def render(vendors: list[dict[str, Any]], taken: set[str]) -> str:
     writer = Writer()
     names = [v["name"] for v in vendors]
     classes, overloads = [], []
@@ -135,7 +141,7 @@ def render(vendors: list[dict[str, Any]]) -> str:
         prefix = camel(v["display_name"].split()[0])
         cls = prefix + "Client"
         doc = f'    """A Client of {v["display_name"]} ("{v["name"]}"): its operations take its own fields."""'
-        classes.append(f"class {cls}(Client):\n{doc}\n" + "\n".join(methods(writer, prefix, v)) + "\n")
+        classes.append(f"class {cls}(Client):\n{doc}\n" + "\n".join(methods(writer, prefix, v, taken)) + "\n")
         params = ",\n        ".join(option_params(v))
         overloads.append(
             f"    @overload\n    def __new__(\n        cls,\n        vendor: Literal[{v['name']!r}],\n        *,\n"
@@ -167,13 +173,25 @@ def render(vendors: list[dict[str, Any]]) -> str:
     )
 
 
+def client_attributes(client_py: Path) -> set[str]:
+    """The names Client defines (read from its source: the package is not
+    importable while it is being built), which operations must not shadow."""
+    tree = ast.parse(client_py.read_text(encoding="utf-8"))
+    for node in tree.body:
+        if isinstance(node, ast.ClassDef) and node.name == "Client":
+            return {n.name for n in ast.walk(node) if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))} - set(
+                _METHODS
+            )
+    raise SystemExit(f"{client_py}: no class Client")
+
+
 def main(argv: list[str]) -> int:
-    if len(argv) != 3:
+    if len(argv) != 4:
         print(__doc__, file=sys.stderr)
         return 2
-    text = render(load_core(argv[1]).vendors())
-    compile(text, argv[2], "exec")  # a stub is Python syntax
-    with open(argv[2], "w", encoding="utf-8", newline="\n") as out:
+    text = render(load_core(argv[1]).vendors(), client_attributes(Path(argv[2])))
+    compile(text, argv[3], "exec")  # a stub is Python syntax
+    with open(argv[3], "w", encoding="utf-8", newline="\n") as out:
         out.write(text)
     return 0
 

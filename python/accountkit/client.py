@@ -7,7 +7,7 @@ from __future__ import annotations
 import logging
 import math
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from . import _core, _describe
 from .errors import Error, FieldError, InvalidArgumentError
@@ -275,6 +275,24 @@ class Client:
     def __repr__(self) -> str:
         base = f", base_url={_strip_userinfo(self._base_url)!r}" if self._base_url else ""
         return f"Client({self._vendor!r}{base})"
+
+    if not TYPE_CHECKING:  # type checkers see each vendor's methods in _vendors.pyi instead
+
+        def __getattr__(self, name: str) -> Callable[..., Any]:
+            """Every other operation of the vendor as a method, shaped like the
+            ones above: ``client.activate_account(id)``, ``client.list_agents(accountID=7)``
+            (list operations iterate). Generated from the vendor table, as the types are."""
+            op = None if name.startswith("_") else _describe.operation(self.__dict__.get("_vendor", ""), name)
+            if op is None:
+                raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+            if op["kind"] == "list":
+                return lambda **filters: self.iterate(name, filters)
+            if op["id_field"]:
+                return lambda id=None, /, **fields: self.call(name, fields, id=id)  # noqa: A002
+            return lambda **fields: self.call(name, fields)
+
+        def __dir__(self) -> list[str]:
+            return sorted(set(super().__dir__()) | set(self.operations))
 
     # -- calls ----------------------------------------------------------------
 

@@ -137,7 +137,7 @@ class FakeClient:
         self.events.append(("alone", operation, len(self.pending), self.open_streams))
         yield FakeResult({"account_id": 1, "account_name": "listed"})
 
-    def wait(self, account: Any, *, timeout: float) -> FakeResult:
+    def wait(self, account: Any, *, timeout: float, after: str | None = None) -> FakeResult:
         self.events.append(("alone", "wait", len(self.pending), self.open_streams))
         return FakeResult({"id": account, "status": "active"}, status="active")
 

@@ -55,7 +55,10 @@ def test_vendors() -> None:
     ops = {v["name"]: {op["name"]: op for op in v["operations"]} for v in described}
     assert set(ops["99digital"]) == {"create_account", "update_account", "list_accounts", "delete_account"}
     assert set(ops["activeplatform"]) == {"create_account", "get_account", "list_accounts", "update_account"}
-    assert set(ops["commvault"]) == {"get_account", "list_accounts", "update_account", "activate_account", "deactivate_account"}
+    assert set(ops["commvault"]) == {
+            "create_account", "get_account", "list_accounts", "update_account", "activate_account",
+            "deactivate_account", "get_fulfillment", "list_fulfillments",
+        }
     assert ops["99digital"]["delete_account"]["id_field"] == "accountID"
     assert ops["commvault"]["update_account"]["id_field"] == "id"
     assert [v["asynchronous"] for v in described] == [False, False, True]

@@ -78,20 +78,26 @@ Operation get_account() {
   return by_id("get_account", OpKind::Read, Method::Get, kAccount, Field::object("", {account_id()}));
 }
 
-Operation list_accounts() {
-  Operation op = operation("list_accounts", OpKind::List, Method::Get, kAccounts);
+// A list of the vendor's shape: filter, sort, zero-based pageNumber and
+// pageSize (default 25) [doc]; the result keeps the envelope, {"data": [...],
+// "metadata": {"pagination": {...}}}, and each item has its id and status.
+Operation paged_list(const char *name, const char *path, const char *filter_doc, const char *size_doc) {
+  Operation op = operation(name, OpKind::List, Method::Get, path);
   op.request = Field::object("", {
-      Field::string("filter").describe("search text"),
+      Field::string("filter").describe(filter_doc),
       Field::string("sort").describe("\"asc:<field>\" or \"desc:<field>\"; the vendor's default is desc:updateTs"),
       Field::integer("pageNumber").digits(9).describe("zero-based page"),
-      Field::integer("pageSize").gt0().describe("accounts per page (the vendor's default is 25)"),
+      Field::integer("pageSize").gt0().describe(size_doc),
   });
-  // The result keeps the vendor's shape: {"data": [...], "metadata": {"pagination": {...}}}.
   op.list_key = "data";
-  op.result_id = "id";  // of each item
+  op.result_id = "id";
   op.result_status = "status";
   op.paging = {"pageNumber", "pageSize", 0, 25, "metadata.pagination.totalRecords"};
   return op;
+}
+
+Operation list_accounts() {
+  return paged_list("list_accounts", kAccounts, "search text", "accounts per page (the vendor's default is 25)");
 }
 
 Operation update_account() {
@@ -189,18 +195,8 @@ Operation get_fulfillment() {
 }
 
 Operation list_fulfillments() {
-  Operation op = operation("list_fulfillments", OpKind::List, Method::Get, kFulfillments);
-  op.request = Field::object("", {
-      Field::string("filter").describe("by status (the only filter the vendor offers)"),
-      Field::string("sort").describe("\"asc:<field>\" or \"desc:<field>\"; the vendor's default is desc:updateTs"),
-      Field::integer("pageNumber").digits(9).describe("zero-based page"),
-      Field::integer("pageSize").gt0().describe("fulfillments per page (the vendor's default is 25)"),
-  });
-  op.list_key = "data";
-  op.result_id = "id";
-  op.result_status = "status";
-  op.paging = {"pageNumber", "pageSize", 0, 25, "metadata.pagination.totalRecords"};
-  return op;
+  return paged_list("list_fulfillments", kFulfillments, "by status (the only filter the vendor offers)",
+                    "fulfillments per page (the vendor's default is 25)");
 }
 
 // The error for a non-2xx answer: category from the HTTP status (or from op's
