@@ -8,7 +8,11 @@
 //    expired token reason 3;
 //  - a body that is not a JSON object is reason 31;
 //  - after block_after failed token requests every token request answers
-//    reason 3 for block_seconds.
+//    reason 3 for block_seconds;
+//  - agents: the admin_email of a create is the account's agent (role
+//    "Admin"); an email already known is the same agent, granted the new
+//    account. loginAgent links are random and not checked afterwards.
+#include <algorithm>
 #include <chrono>
 #include <map>
 #include <random>
@@ -29,7 +33,20 @@ struct Account {
   std::int64_t agents = 0, inboxes = 0;
   int status = 1;
   std::int64_t create_time = 0;
+  std::vector<std::int64_t> agent_ids;  // agents with access, in the order they got it
 };
+
+struct Agent {
+  std::int64_t id;
+  std::string email, name;
+  std::int64_t two_factor = 0;  // admin_2fa: 0 none, 1 email, 2 SMS
+  std::string two_factor_value;
+  std::int64_t create_time = 0;
+};
+
+std::int64_t now_seconds() {
+  return std::chrono::duration_cast<std::chrono::seconds>(Clock::now().time_since_epoch()).count();
+}
 
 Value envelope(int reason) {
   return Value(Object{{"status", reason == 1 ? "OK" : "FAIL"}, {"reason", reason}});
@@ -89,7 +106,10 @@ class Digital99Emulator final : public Emulator {
     if (op->name == "create_account") return create(body);
     if (op->name == "update_account") return update(body);
     if (op->name == "list_accounts") return list();
-    return remove(body);
+    if (op->name == "delete_account") return remove(body);
+    if (op->name == "list_agents") return list_agents(body);
+    if (op->name == "login_agent") return login_agent(body);
+    return Reply::json(404, Value(Object{{"error", "no such endpoint"}}));
   }
 
  private:
@@ -160,12 +180,12 @@ class Digital99Emulator final : public Emulator {
     return 0;
   }
 
-  std::string new_token() {
+  std::string random_hex(std::string prefix) {
     static constexpr char hex[] = "0123456789abcdef";
-    std::string t = "sbx_";
-    for (int i = 0; i < 32; ++i) t.push_back(hex[rng_() & 15]);
-    return t;
+    for (int i = 0; i < 32; ++i) prefix.push_back(hex[rng_() & 15]);
+    return prefix;
   }
+  std::string new_token() { return random_hex("sbx_"); }
 
   static std::string str(const Value &body, const char *key, std::string fallback = "") {
     const Value *v = body.find(key);
@@ -186,12 +206,13 @@ class Digital99Emulator final : public Emulator {
     a.agents = num(body, "agents");
     a.inboxes = num(body, "inboxes");
     a.reference = str(body, "reference");
-    a.create_time = std::chrono::duration_cast<std::chrono::seconds>(Clock::now().time_since_epoch()).count();
+    a.create_time = now_seconds();
     // An admin_email already known under this partner is granted access to the
     // new account; its name and password are not used.
     std::string email = str(body, "admin_email");
-    auto agent = agents_.find(email);
-    std::int64_t agent_id = agent != agents_.end() ? agent->second : (agents_[email] = next_agent_++);
+    auto known = agent_ids_.find(email);
+    std::int64_t agent_id = known != agent_ids_.end() ? known->second : new_agent(email, body);
+    a.agent_ids.push_back(agent_id);
     accounts_[a.id] = a;
     Value v = envelope(1);
     v.set("account_id", a.id);
@@ -242,6 +263,74 @@ class Digital99Emulator final : public Emulator {
     return Reply::json(200, envelope(1));
   }
 
+  std::int64_t new_agent(const std::string &email, const Value &body) {
+    Agent g;
+    g.id = next_agent_++;
+    g.email = email;
+    g.name = str(body, "admin_name");
+    g.two_factor = num(body, "admin_2fa");
+    g.two_factor_value = str(body, "admin_2fa_value");
+    g.create_time = now_seconds();
+    agent_ids_[email] = g.id;
+    agents_[g.id] = g;
+    return g.id;
+  }
+
+  // The account a getAgents or loginAgent body names, or the reason it is
+  // refused: 29 for an unknown account, 34 for a server that is not its own
+  // (left out: "online", the vendor's default).
+  int find_account(const Value &body, Account *&out) {
+    auto it = accounts_.find(num(body, "accountID"));
+    if (it == accounts_.end()) return 29;
+    if (str(body, "server", "online") != it->second.server) return 34;
+    out = &it->second;
+    return 0;
+  }
+
+  Value agent_item(const Agent &g) const {
+    auto text_or_null = [](bool has, std::string v) { return has ? Value(std::move(v)) : Value(); };
+    bool email = g.two_factor == 1, sms = g.two_factor == 2;
+    bool has_value = !g.two_factor_value.empty();
+    return Value(Object{{"id", g.id},
+                        {"create_time", g.create_time},
+                        {"email", g.email},
+                        {"agent_name", g.name},
+                        {"role", "Admin"},
+                        {"two_factor_type", email ? Value("email") : sms ? Value("sms") : Value()},
+                        {"two_factor_phone", text_or_null(sms && has_value, "+" + g.two_factor_value)},
+                        {"two_factor_email", text_or_null(email && has_value, g.two_factor_value)}});
+  }
+
+  Reply list_agents(const Value &body) {
+    Account *a = nullptr;
+    if (int reason = find_account(body, a)) return fail(reason);
+    Array items;
+    for (std::int64_t id : a->agent_ids) items.push_back(agent_item(agents_.at(id)));
+    Value v = envelope(1);
+    v.set("accountID", a->id);
+    v.set("server", a->server);
+    v.set("totalagents", static_cast<std::int64_t>(items.size()));
+    v.set("list", Value(std::move(items)));
+    return Reply::json(200, v);
+  }
+
+  // A fresh single-use sign-in link each call; a suspended account's agents
+  // cannot be signed in (reason 32), an agent without access to the account is
+  // reason 35.
+  Reply login_agent(const Value &body) {
+    Account *a = nullptr;
+    if (int reason = find_account(body, a)) return fail(reason);
+    if (a->status == 0) return fail(32);
+    std::int64_t agent = num(body, "agentID");
+    if (std::find(a->agent_ids.begin(), a->agent_ids.end(), agent) == a->agent_ids.end()) return fail(35);
+    Value v = envelope(1);
+    v.set("accountID", a->id);
+    v.set("agentID", agent);
+    v.set("server", a->server);
+    v.set("login", random_hex("https://" + a->server + ".99digital.co.il/sso/"));
+    return Reply::json(200, v);
+  }
+
   std::mutex mu_;
   std::mt19937_64 rng_{std::random_device{}()};
   std::chrono::seconds token_lifetime_{3600};
@@ -251,7 +340,8 @@ class Digital99Emulator final : public Emulator {
   Clock::time_point blocked_until_{};
   std::map<std::string, Clock::time_point> tokens_;
   std::map<std::int64_t, Account> accounts_;
-  std::map<std::string, std::int64_t> agents_;
+  std::map<std::int64_t, Agent> agents_;
+  std::map<std::string, std::int64_t> agent_ids_;  // by email
   std::int64_t next_account_ = 1000;
   std::int64_t next_agent_ = 100;
 };

@@ -150,10 +150,19 @@ TEST(Security, NoSecretAppearsInErrorsLogsOrTheJournal) {
                                "caller-token-P5n"};
 
   ClientPtr nn = client("99digital");
-  int64_t id = run(nn.get(), "create_account", create_json()).get_int("account_id").value_or(0);
+  Outcome created = run(nn.get(), "create_account", create_json());
+  int64_t id = created.get_int("account_id").value_or(0);
+  std::string agent = std::to_string(created.get_int("agent_id").value_or(0));
   run(nn.get(), "update_account", update_json(id, "online", R"("account_name":"Renamed")"));
   run(nn.get(), "update_account", update_json(9999, "online"));
   run(nn.get(), "list_accounts", "{}");
+  run(nn.get(), "list_agents", "{\"accountID\":" + std::to_string(id) + "}");
+  // The sign-in link is a secret: only the result holds it.
+  std::string link = run(nn.get(), "login_agent", "{\"accountID\":" + std::to_string(id) + ",\"agentID\":" + agent + "}")
+                         .get_string("login")
+                         .value_or("");
+  EXPECT_TRUE(link.starts_with("https://online.99digital.co.il/sso/"));
+  run(nn.get(), "login_agent", "{\"accountID\":" + std::to_string(id) + ",\"agentID\":99999}");
   run(nn.get(), "delete_account", delete_json(id, "online"));
   run(nn.get(), "delete_account", delete_json(id, "online"));
   sb.expire_tokens();
@@ -185,7 +194,7 @@ TEST(Security, NoSecretAppearsInErrorsLogsOrTheJournal) {
   std::string everything = seen.text + sb.journal_json();
   for (const std::string &secret : {std::string("sandbox-secret"), std::string("sandbox-api-token"),
                                     std::string("sandbox-password"), std::string("Str0ng!pass"),
-                                    std::string("sbx_"), std::string("sbxcv_")})
+                                    std::string("sbx_"), std::string("sbxcv_"), std::string("/sso/")})
     EXPECT_FALSE(contains(everything, secret)) << secret;
   for (const std::string &secret : wrong) EXPECT_FALSE(contains(everything, secret)) << secret;
   // The checks above are only meaningful if the calls were logged and journalled.

@@ -135,3 +135,27 @@ def test_access_token_option(fresh_sandbox: ak.Sandbox) -> None:
         list(client.list_accounts())
     assert "tok-not-issued" not in str(info.value)
     assert [r["path"] for r in fresh_sandbox.requests()].count("/api/settings/accessToken") == 0
+
+
+def test_agents_and_the_sign_in_link(fresh_sandbox: ak.Sandbox) -> None:
+    client = fresh_sandbox.client("99digital")
+    created = client.create_account(**nn_account(reference="agents1", admin_2fa=2, admin_2fa_value="972501234567"))
+    agents = list(client.iterate("list_agents", {"accountID": created["account_id"]}))
+    assert [a.id for a in agents] == [str(created["agent_id"])]
+    assert agents[0]["role"] == "Admin" and agents[0]["two_factor_phone"] == "+972501234567"
+    assert agents[0]["two_factor_email"] is None
+
+    # The id positionally, like every operation with an id field.
+    login = client.call("login_agent", {"agentID": created["agent_id"]}, id=created.id)
+    link = login["login"]
+    assert link.startswith("https://online.99digital.co.il/sso/")
+    assert login.id == created.id and login["agent_id"] == created["agent_id"]
+    # The caller gets the link; nothing the library shows does.
+    assert login.to_dict()["data"]["login"] == link
+    assert link not in repr(login) and "'login': '***'" in repr(login)
+    assert link not in str(fresh_sandbox.requests("99digital"))
+
+    with pytest.raises(ak.NotFoundError) as info:
+        client.call("login_agent", {"agentID": 99999}, id=created.id)
+    assert info.value.vendor_code == "35"
+    assert [f.path for f in info.value.errors] == ["agentID"]

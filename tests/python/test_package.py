@@ -53,13 +53,16 @@ def test_vendors() -> None:
     described = ak.describe_vendors()
     assert [v["name"] for v in described] == list(ak.VENDORS)
     ops = {v["name"]: {op["name"]: op for op in v["operations"]} for v in described}
-    assert set(ops["99digital"]) == {"create_account", "update_account", "list_accounts", "delete_account"}
+    assert set(ops["99digital"]) == {"create_account", "update_account", "list_accounts", "delete_account",
+                                     "list_agents", "login_agent"}
     assert set(ops["activeplatform"]) == {"create_account", "get_account", "list_accounts", "update_account"}
     assert set(ops["commvault"]) == {
             "create_account", "get_account", "list_accounts", "update_account", "activate_account",
             "deactivate_account", "get_fulfillment", "list_fulfillments",
         }
     assert ops["99digital"]["delete_account"]["id_field"] == "accountID"
+    assert ops["99digital"]["login_agent"]["id_field"] == "accountID"
+    assert "login" in ak.describe_vendors()[0]["secret_keys"]  # the sign-in link
     assert ops["commvault"]["update_account"]["id_field"] == "id"
     assert [v["asynchronous"] for v in described] == [False, False, True]
     # A copy: changing it changes nothing inside the package.

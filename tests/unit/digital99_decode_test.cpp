@@ -202,7 +202,8 @@ struct ReasonCase {
 const std::vector<ReasonCase> &reason_cases() {
   static const std::vector<ReasonCase> cases = [] {
     std::vector<ReasonCase> c;
-    for (const char *name : {"create_account", "update_account", "list_accounts", "delete_account"}) {
+    for (const char *name :
+         {"create_account", "update_account", "list_accounts", "delete_account", "list_agents", "login_agent"}) {
       c.push_back({name, 2, Status::Auth, {}});
       c.push_back({name, 3, Status::Auth, {}});
       c.push_back({name, 13, Status::Vendor, {}});
@@ -226,6 +227,12 @@ const std::vector<ReasonCase> &reason_cases() {
     c.push_back({"update_account", 47, Status::Validation, {"builder_url"}});
     c.push_back({"delete_account", 33, Status::NotFound, {"accountID"}});
     c.push_back({"delete_account", 34, Status::Validation, {"server"}});
+    c.push_back({"list_agents", 29, Status::NotFound, {"accountID"}});
+    c.push_back({"list_agents", 34, Status::Validation, {"server"}});
+    c.push_back({"login_agent", 29, Status::NotFound, {"accountID"}});
+    c.push_back({"login_agent", 32, Status::Vendor, {}});
+    c.push_back({"login_agent", 34, Status::Validation, {"server"}});
+    c.push_back({"login_agent", 35, Status::NotFound, {"agentID"}});
     return c;
   }();
   return cases;

@@ -116,6 +116,52 @@ Operation delete_account() {
   return op;
 }
 
+// getAgents (docs: online/get-agents-list). One answer holds every agent: no
+// paging. Its reasons 29 and 34 are not in the docs' table for this endpoint;
+// they are taken from loginAgent, which names the same fields [ours].
+Operation list_agents() {
+  Operation op = operation("list_agents", OpKind::List, Method::Post, "/api/online/getAgents");
+  op.id_field = "accountID";
+  op.list_key = "list";
+  op.result_id = "id";  // of each item: the agent's id
+  op.request = Field::object("", {
+      Field::integer("accountID").digits(7).gt0().req().describe("the account whose agents to list"),
+      // Left out, it is not sent: the vendor's default is "online" [doc].
+      Field::string("server").max(50).describe("the account's server subdomain; the vendor's default is \"online\""),
+  });
+  op.reasons = {
+      wrong_credentials(), token_expired(), wrong_method(),
+      {29, Status::NotFound, {"accountID"}, "accountID is invalid or wrong"},
+      {34, Status::Validation, {"server"}, "server is invalid or wrong"},
+  };
+  return op;
+}
+
+// loginAgent (docs: online/login-to-an-agent): a single-use sign-in link,
+// valid 5 minutes, that skips the agent's password and 2FA [doc]. A read
+// [ours]: it changes no account, and a resent request only issues another
+// link (the unused one expires). The link ("login") is a secret key of this
+// vendor: masked everywhere but the result.
+Operation login_agent() {
+  Operation op = operation("login_agent", OpKind::Read, Method::Post, "/api/online/loginAgent");
+  op.id_field = "accountID";
+  op.result_id = "account_id";
+  op.request = Field::object("", {
+      Field::integer("accountID").digits(7).gt0().req().describe("the account the agent belongs to"),
+      Field::integer("agentID").gt0().req().describe("the agent to sign in as (an id from list_agents)"),
+      Field::string("server").max(50).describe("the account's server subdomain; the vendor's default is \"online\""),
+  });
+  op.reasons = {
+      wrong_credentials(), token_expired(), wrong_method(),
+      {29, Status::NotFound, {"accountID"}, "accountID is invalid or wrong"},
+      // No conflict category exists: a refusal for the account's state is a vendor error [ours].
+      {32, Status::Vendor, {}, "the account is suspended: its agents cannot be signed in"},
+      {34, Status::Validation, {"server"}, "server is invalid or wrong"},
+      {35, Status::NotFound, {"agentID"}, "agentID is invalid or wrong"},
+  };
+  return op;
+}
+
 bool ieq(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;
   for (size_t i = 0; i < a.size(); ++i) {
@@ -144,6 +190,12 @@ void normalise_account(Value &obj) {
     Value id = *v;
     obj.erase("accountID");
     obj.set("account_id", std::move(id));
+  }
+  // loginAgent answers agentID where createAccount answers agent_id [ours: one spelling].
+  if (Value *v = obj.find("agentID"); v && !obj.find("agent_id")) {
+    Value id = *v;
+    obj.erase("agentID");
+    obj.set("agent_id", std::move(id));
   }
   int_id(obj, "account_id");
   int_id(obj, "agent_id");
@@ -204,7 +256,9 @@ class Digital99 final : public Vendor {
     default_base_url = "https://partners.99digital.co.il";
     credential_options = {"client_id", "client_secret", "access_token"};
     secret_options = {"client_secret", "access_token"};
-    operations = {create_account(), update_account(), list_accounts(), delete_account()};
+    // loginAgent's answer holds a sign-in link that skips the password and 2FA.
+    secret_keys = {"login"};
+    operations = {create_account(), update_account(), list_accounts(), delete_account(), list_agents(), login_agent()};
   }
 
   std::unique_ptr<Authenticator> authenticator(const Options &opts) const override {
@@ -241,7 +295,10 @@ class Digital99 final : public Vendor {
       if (!items) body.set(op.list_key, Value::array());
       else if (!items->is_array()) throw decode_failure("\"" + op.list_key + "\" is not a list", resp);
       else
-        for (auto &item : items->as_array()) normalise_account(item);
+        for (auto &item : items->as_array()) {
+          normalise_account(item);
+          if (item.is_object()) int_id(item, op.result_id.c_str());  // getAgents' "id" too
+        }
     }
     return body;
   }
