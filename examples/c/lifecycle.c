@@ -82,12 +82,32 @@ static int digital99_flow(ak_client *c) {
           " \"admin_displayName\": \"Ada\", \"admin_password\": \"Str0ng!pass\","
           " \"admin_2fa\": 1, \"admin_2fa_value\": \"owner@acme.example\", \"reference\": \"crm4711\"}", NULL);
   if (!r || ak_result_get_int(&id, r, "account_id", NULL) != AK_OK) goto fail;
+  int64_t agent = 0;
+  if (!r || ak_result_get_int(&agent, r, "agent_id", NULL) != AK_OK) goto fail;
   ak_result_free(r);
 
+  /* Suspend (account_status 0: nobody can log in), then resume. */
   snprintf(body, sizeof body,
            "{\"account_id\": %" PRId64 ", \"server\": \"online\", \"account_name\": \"Acme Ltd\","
            " \"account_status\": 0}", id);
   if (!(r = run(c, "update_account", body, NULL))) goto fail;
+  ak_result_free(r);
+  snprintf(body, sizeof body, "{\"account_id\": %" PRId64 ", \"server\": \"online\", \"account_status\": 1}", id);
+  if (!(r = run(c, "update_account", body, NULL))) goto fail;
+  ak_result_free(r);
+
+  /* The account's agents, and a one-time sign-in link for its admin. */
+  snprintf(body, sizeof body, "{\"accountID\": %" PRId64 "}", id);
+  if (!(r = run(c, "list_agents", body, NULL))) goto fail;
+  printf("                      %zu agent(s) listed\n", ak_result_size(r, "list"));
+  ak_result_free(r);
+  snprintf(body, sizeof body, "{\"accountID\": %" PRId64 ", \"agentID\": %" PRId64 ", \"server\": \"online\"}", id,
+           agent);
+  if (!(r = run(c, "login_agent", body, NULL))) goto fail;
+  const char *link = NULL;
+  if (ak_result_get_string(&link, r, "login", NULL) != AK_OK) goto fail;
+  /* A secret: hand it to the user's browser, never to a log. */
+  printf("                      sign-in link issued (%zu characters, single use, valid 5 minutes)\n", strlen(link));
   ak_result_free(r);
 
   if (!(r = run(c, "list_accounts", "{}", NULL))) goto fail;

@@ -115,17 +115,18 @@ class Result(Mapping[str, Any]):
     def __repr__(self) -> str:
         return (
             f"Result(vendor={self.vendor!r}, operation={self.operation!r}, id={self._id!r}, "
-            f"status={self._status!r}, data={_masked(self._data)!r})"
+            f"status={self._status!r}, data={masked(self._data)!r})"
         )
 
 
-def _masked(value: Any) -> Any:
-    """value with the values of secret keys (the core's list) replaced by '***' (for repr)."""
+def masked(value: Any) -> Any:
+    """value with the values of secret keys (the core's list: tokens, a
+    99digital sign-in link) replaced by '***', for reprs and result files."""
     if isinstance(value, dict):
         keys = _describe.secret_keys()
-        return {k: ("***" if k in keys and v is not None else _masked(v)) for k, v in value.items()}
+        return {k: ("***" if k in keys and v is not None else masked(v)) for k, v in value.items()}
     if isinstance(value, list):
-        return [_masked(v) for v in value]
+        return [masked(v) for v in value]
     return value
 
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import IO, Any
 
 from .._records import Record
+from ..client import masked
 
 
 @dataclass
@@ -45,13 +46,14 @@ def result_line(
 ) -> dict[str, Any]:
     """rec's result line: key, line, vendor, operation, ok, then result or
     error, then expect and as_expected when rec has an expect. Never the
-    request's fields (they may hold passwords)."""
+    request's fields (they may hold passwords), nor a secret the answer holds
+    (a sign-in link): a result file is a journal."""
     # A repeated key's line must not stand for the record that owns the key (--resume reads keys back).
     line: dict[str, Any] = {"key": None if duplicate else rec.key, "line": rec.line,
                             "vendor": rec.vendor, "operation": rec.operation}
     if error is None:
         line["ok"] = True
-        line["result"] = result
+        line["result"] = masked(result)
     else:
         line["ok"] = False
         line["error"] = error
