@@ -19,6 +19,7 @@ const char *method_name(Method m) {
     case Method::Get: return "GET";
     case Method::Post: return "POST";
     case Method::Put: return "PUT";
+    case Method::Patch: return "PATCH";
     case Method::Delete: return "DELETE";
   }
   return "GET";
@@ -296,9 +297,10 @@ Exchange::Exchange(Transport &t, CURL *h, HttpRequest req, bool pipewait)
     line.assign(k).append(": ").append(v);
     add_header(line.c_str());
   }
-  if (!req_.body.empty() || req_.method == Method::Post || req_.method == Method::Put)
-    add_header("Content-Type: application/json");
-  add_header("Accept: application/json");
+  if (!req_.body.empty() || req_.method == Method::Post || req_.method == Method::Put ||
+      req_.method == Method::Patch)
+    add_header(("Content-Type: " + req_.media_type).c_str());
+  add_header(("Accept: " + req_.media_type).c_str());
   add_header("Expect:");  // no 100-continue round trip
 
   // Everything the previous exchange on this handle set is set again here

@@ -21,14 +21,17 @@ typedef void CURLSH;
 
 namespace ak {
 
-enum class Method { Get, Post, Put, Delete };
+enum class Method { Get, Post, Put, Patch, Delete };
 const char *method_name(Method m);
 
 struct HttpRequest {
   Method method = Method::Get;
   std::string url;
   std::vector<std::pair<std::string, std::string>> headers;
-  std::string body;  // sent when non-empty, or always for POST/PUT
+  std::string body;  // sent when non-empty, or always for POST/PUT/PATCH
+  // Content-Type of the body and the Accept header (JSON:API vendors:
+  // "application/vnd.api+json").
+  std::string media_type = "application/json";
   // False for requests that must not be resent blindly (creates, deletes):
   // libcurl then cannot silently resend them when a reused connection dies
   // unanswered, and the caller sees the ambiguity.

@@ -143,6 +143,8 @@ Settings parse_settings(const Vendor &vendor, const Options &options) {
       apply_option(*spec, value, s);
     }
   while (s.base_url.ends_with('/')) s.base_url.pop_back();
+  for (const auto &name : vendor.path_options)
+    if (auto it = options.find(name); it != options.end()) s.path_values.emplace_back(name, it->second);
   return s;
 }
 

@@ -43,6 +43,8 @@ struct Settings {
   long writes_per_hour = 0;
   ms rate_limit_max_wait{60000};
   ms lookup_settle{5000};
+  // The vendor's path_options as set ("reseller_id", "42"): they fill paths.
+  std::vector<std::pair<std::string, std::string>> path_values;
 
   // The defaults for vendor: its documented host and request budgets.
   static Settings defaults(const Vendor &vendor);

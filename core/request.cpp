@@ -20,6 +20,13 @@ void append_query(std::string &out, const std::string &key, const Value &v) {
   else if (!v.is_null()) out += url_encode(to_json(v));
 }
 
+// fields placed at path ("data.attributes" -> {"data": {"attributes": fields}}).
+Value nested(std::string_view path, const Value &fields) {
+  auto dot = path.rfind('.');
+  Value inner(Object{{std::string(dot == std::string_view::npos ? path : path.substr(dot + 1)), fields}});
+  return dot == std::string_view::npos ? inner : nested(path.substr(0, dot), inner);
+}
+
 }  // namespace
 
 std::string encode_query(const Value &fields) {
@@ -40,9 +47,12 @@ HttpRequest build_request(const std::string &base_url, const Operation &op, cons
   Value path_stripped = in_path ? body : Value();
   const Value &fields = in_path ? path_stripped : body;
   req.url = base_url + expand_path(op, path_stripped);
+  req.media_type = op.media_type;
   if (op.method == Method::Get) {
     std::string q = encode_query(fields);
     if (!q.empty()) req.url += "?" + q;
+  } else if (!op.body_under.empty()) {
+    req.body = to_json(nested(op.body_under, fields));
   } else if (op.method != Method::Delete || !fields.as_object().empty()) {
     req.body = to_json(fields);
   }

@@ -90,6 +90,10 @@ struct Operation {
   // Operations whose result settles later: the read_op of the vendor's
   // settling that follows it ("" = the first, the account's).
   std::string settles_by;
+  // Where the fields go in a JSON body: "" at the top, "data.attributes" for
+  // a JSON:API document (path parameters stay out of it).
+  std::string body_under;
+  std::string media_type = "application/json";  // of the body and the answer
   std::string list_key;   // list operations: result path of the items
   Paging paging;          // list operations
 
@@ -150,6 +154,9 @@ class Vendor {
   // secret options and the request fields marked secret (a token answer's
   // "authToken"). api::secret_keys() reads all three.
   std::vector<std::string> secret_keys;
+  // Client options (among credential_options) that fill a path's "{name}"
+  // when no field does: the caller's own reseller id, set once per client.
+  std::vector<std::string> path_options;
   std::vector<Operation> operations;
   // How asynchronous results settle; the first is the account's, the one
   // ak_wait follows by default. None: the vendor is synchronous.

@@ -94,8 +94,12 @@ void Machine::prepare(Clock::time_point now) {
       }
     }
   }
+  // A path's "{reseller_id}" no field fills comes from the client's option.
+  Value fields = s.settings.path_values.empty() ? Value() : body_;
+  for (const auto &[name, value] : s.settings.path_values)
+    if (op_.path.find("{" + name + "}") != std::string::npos && !fields.find(name)) fields.set(name, value);
   try {
-    prepared_ = build_request(s.settings.base_url, op_, body_);
+    prepared_ = build_request(s.settings.base_url, op_, fields.is_null() ? body_ : fields);
   } catch (Error &e) {
     finish(std::move(e));
     return;
