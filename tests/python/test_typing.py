@@ -92,7 +92,7 @@ c = ak.Client("commvault", username="u", password="p")
 c.list_accounts(pageSise=10)  # E: Unexpected keyword argument "pageSise" for "list_accounts" of "CommvaultClient"; did you mean "pageSize"?
 c.delete_account("x")  # E: "None" not callable
 c.create_account({_CREATE})  # E: Unexpected keyword argument "account_name" for "create_account" of "CommvaultClient"
-c.deactivate_account("x", disableLogin="yes")  # E: Argument "disableLogin" to "deactivate_account" of "CommvaultClient" has incompatible type "str"; expected "bool"
+c.deactivate_account("x", disableLogin="yes")  # E: No overload variant of "deactivate_account" of "CommvaultClient" matches argument types "str", "str"
 c.list_fulfillments(pageSise=5)  # E: Unexpected keyword argument "pageSise" for "list_fulfillments" of "CommvaultClient"
 d.activate_account("1")  # E: "Digital99Client" has no attribute "activate_account"
 """
