@@ -143,9 +143,14 @@ static int activeplatform_flow(ak_client *c) {
              " \"street\": \"Lenina\", \"building\": \"1\", \"office\": \"\", \"zip\": \"220007\","
              " \"phone\": \"+375295555555\", \"email\": \"%s@example.com\"}", names[i], names[i]);
     if (!(r = run(c, "create_account", body, NULL))) return 1;
+    char get[64];
     snprintf(body, sizeof body, "{\"account_id\": %s, \"city\": \"Brest\"}", ak_result_id(r));
+    snprintf(get, sizeof get, "{\"account_id\": %s}", ak_result_id(r));
     ak_result_free(r);
-    if (i == 0) {  /* a partial update: only city is sent */
+    if (i == 0) {  /* read it back, then a partial update: only city is sent */
+      ak_result *read = run(c, "get_account", get, NULL);
+      if (!read) return 1;
+      ak_result_free(read);
       if (!(r = run(c, "update_account", body, NULL))) return 1;
       ak_result_free(r);
     }
