@@ -46,6 +46,13 @@ std::string Vendor::status_of(const Operation &op, const Value &result) const {
   return v->is_string() ? v->as_string() : to_json(*v);
 }
 
+Result Vendor::parse_webhook(std::string_view) const {
+  Error e(Status::UnknownOperation, name + " sends no webhooks that accountkit can read");
+  e.vendor = name;
+  e.operation = "webhook";
+  throw e;
+}
+
 const Vendor *find_vendor(std::string_view name) {
   for (const Vendor *v : vendors())
     if (v->name == name) return v;

@@ -14,6 +14,7 @@
 #include "core/error.hpp"
 #include "core/http.hpp"
 #include "core/json.hpp"
+#include "core/result.hpp"
 #include "core/schema.hpp"
 
 namespace ak {
@@ -177,6 +178,15 @@ class Vendor {
   // Turns a response into the result tree (the vendor's fields by their own
   // names, envelope removed) or throws Error with category, vendor code and fields.
   virtual Value decode(const Operation &op, const HttpResponse &resp) const = 0;
+
+  // Turns the body of a webhook call the vendor made to the integrator's
+  // server into a result: data = the event's fields, id = the account (or
+  // other object) it concerns, status = the event's kind. Throws Error(Decode)
+  // naming what is wrong with the body (never quoting it), and
+  // Error(UnknownOperation) for a vendor that sends no webhooks (the default).
+  // Whether the call came from the vendor (its source address, a signature)
+  // is the integrator's server's to check: the body alone cannot say.
+  virtual Result parse_webhook(std::string_view body) const;
 
   // Normalised status string of a result ("active", "suspended", ...); raw
   // vendor strings are kept when unknown.

@@ -18,10 +18,8 @@
 #include "core/describe.hpp"
 #include "core/formats.hpp"
 #include "guard.hpp"
+#include "handles.hpp"
 
-struct ak_error {
-  ak::Error e;
-};
 struct ak_fields {
   ak::Value v = ak::Value::object();
 };
@@ -30,10 +28,6 @@ struct ak_client {
 };
 struct ak_pager {
   ak::Pager pager;
-};
-struct ak_result {
-  ak::Result r;
-  mutable std::optional<std::string> json;  // made on the first ak_result_json
 };
 struct ak_batch {
   ak::Batch batch;

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from . import _core, _describe
 from .errors import Error, FieldError, InvalidArgumentError
 
-__all__ = ["Client", "Result", "Outcome", "validate", "validate_many", "describe_vendors"]
+__all__ = ["Client", "Result", "Outcome", "validate", "validate_many", "describe_vendors", "parse_webhook"]
 
 _T = TypeVar("_T")
 
@@ -500,6 +500,29 @@ def validate_many(
     is valid. Unknown vendors raise InvalidArgumentError, unknown operations
     UnknownOperationError."""
     return _core.check_many(vendor, operation, records, FieldError)
+
+
+def parse_webhook(vendor: str, body: bytes | str) -> Result:
+    """The event in ``body``, a webhook call ``vendor`` made to your server
+    (the raw request body, bytes or str), as a :class:`Result`: ``operation``
+    "webhook", ``id`` the account (or builder) the event concerns, ``status``
+    the event's kind, and the event's fields by the vendor's names. Sends
+    nothing and needs no client. Raises DecodeError for a body that is not a
+    JSON object or lacks a field the event needs (the message names the
+    problem and never quotes the body), UnknownOperationError for a vendor
+    that sends no webhooks, InvalidArgumentError for an unknown vendor or a
+    body that is neither bytes nor str.
+
+    The body cannot prove who sent it: 99digital's webhook calls come from
+    34.165.99.212, and only your server, which sees the connection, can
+    accept them from that address alone."""
+    if isinstance(body, (bytearray, memoryview)):
+        body = bytes(body)
+    if not isinstance(vendor, str) or not isinstance(body, (bytes, str)):
+        raise InvalidArgumentError(
+            f"parse_webhook takes a vendor name and a bytes or str body (got {type(body).__name__})", vendor=str(vendor)
+        )
+    return Result._from_core(_core.parse_webhook(vendor, body), vendor, "webhook")
 
 
 def describe_vendors() -> list[dict[str, Any]]:

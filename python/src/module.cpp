@@ -35,6 +35,7 @@
 #include "core/pager.hpp"
 #include "core/describe.hpp"
 #include "core/schema.hpp"
+#include "core/webhook.hpp"
 #include "sandbox/sandbox.hpp"
 
 namespace py = pybind11;
@@ -463,6 +464,10 @@ PYBIND11_MODULE(_core, m) {
     }
     return out;
   }, py::arg("path"), "A field path as its keys (str) and indexes (int), within the core's limits; raises InvalidArgumentError.");
+  m.def("parse_webhook", [](const std::string &vendor, const std::string &body) {
+    return result_to_python(ak::parse_webhook(vendor, body));
+  }, py::arg("vendor"), py::arg("body"),
+        "A received webhook body (bytes or str) as a raw result; raises DecodeError for a malformed one.");
   m.attr("MAX_DEPTH") = ak::api::kMaxDepth;
   m.attr("MAX_IN_FLIGHT") = ak::Batch::kMaxInFlight;
   m.def("check_many", &check_many, py::arg("vendor"), py::arg("operation"), py::arg("records"),

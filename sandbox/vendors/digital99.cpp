@@ -11,7 +11,9 @@
 //    reason 3 for block_seconds;
 //  - agents: the admin_email of a create is the account's agent (role
 //    "Admin"); an email already known is the same agent, granted the new
-//    account. loginAgent links are random and not checked afterwards.
+//    account. loginAgent links are random and not checked afterwards;
+//  - builders and the webhook address: digital99_builders.cpp. Account
+//    changes are sent to the webhook address as "partners" events.
 #include <algorithm>
 #include <chrono>
 #include <map>
@@ -20,6 +22,7 @@
 
 #include "core/vendors/digital99/digital99.hpp"
 #include "sandbox/sandbox.hpp"
+#include "sandbox/vendors/digital99_builders.hpp"
 
 namespace ak::sandbox {
 
@@ -109,6 +112,11 @@ class Digital99Emulator final : public Emulator {
     if (op->name == "delete_account") return remove(body);
     if (op->name == "list_agents") return list_agents(body);
     if (op->name == "login_agent") return login_agent(body);
+    if (op->name == "create_builder") return extras_.create_builder(body);
+    if (op->name == "list_builders") return extras_.list_builders();
+    if (op->name == "login_builder") return extras_.login_builder(body);
+    if (op->name == "set_webhook") return extras_.set_webhook(body);
+    if (op->name == "get_webhook") return extras_.get_webhook();
     return Reply::json(404, Value(Object{{"error", "no such endpoint"}}));
   }
 
@@ -214,6 +222,7 @@ class Digital99Emulator final : public Emulator {
     std::int64_t agent_id = known != agent_ids_.end() ? known->second : new_agent(email, body);
     a.agent_ids.push_back(agent_id);
     accounts_[a.id] = a;
+    notify("account_created", a);
     Value v = envelope(1);
     v.set("account_id", a.id);
     v.set("agent_id", agent_id);
@@ -226,9 +235,11 @@ class Digital99Emulator final : public Emulator {
     if (it == accounts_.end()) return fail(33);
     Account &a = it->second;
     if (str(body, "server") != a.server) return fail(34);
+    int was = a.status;
     if (body.find("account_name")) a.name = str(body, "account_name");
     if (body.find("account_status")) a.status = static_cast<int>(num(body, "account_status"));
     if (body.find("builder_url")) a.builder_url = str(body, "builder_url");
+    notify(a.status == was ? "account_updated" : a.status == 0 ? "account_suspended" : "account_resumed", a);
     Value v = envelope(1);
     v.set("account_id", a.id);
     v.set("server", a.server);
@@ -259,8 +270,22 @@ class Digital99Emulator final : public Emulator {
     if (it == accounts_.end()) return fail(33);
     // server left out is "online", the vendor's documented default.
     if (str(body, "server", "online") != it->second.server) return fail(34);
+    notify("account_deleted", it->second);
     accounts_.erase(it);
     return Reply::json(200, envelope(1));
+  }
+
+  // A change of an online account, as a "partners" event [ours: the docs name
+  // the event types, not their fields].
+  void notify(const char *event, const Account &a) {
+    extras_.notify(Value(Object{{"type", "partners"},
+                                {"event", event},
+                                {"account_id", a.id},
+                                {"server", a.server},
+                                {"account_name", a.name},
+                                {"account_status", a.status == 1 ? "active" : "suspended"},
+                                {"reference", a.reference},
+                                {"time", now_seconds()}}));
   }
 
   std::int64_t new_agent(const std::string &email, const Value &body) {
@@ -344,6 +369,8 @@ class Digital99Emulator final : public Emulator {
   std::map<std::string, std::int64_t> agent_ids_;  // by email
   std::int64_t next_account_ = 1000;
   std::int64_t next_agent_ = 100;
+  // Last: its webhook thread stops before the state above goes.
+  Digital99Extras extras_{[this](std::string prefix) { return random_hex(std::move(prefix)); }};
 };
 
 }  // namespace

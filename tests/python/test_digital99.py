@@ -159,3 +159,82 @@ def test_agents_and_the_sign_in_link(fresh_sandbox: ak.Sandbox) -> None:
         client.call("login_agent", {"agentID": 99999}, id=created.id)
     assert info.value.vendor_code == "35"
     assert [f.path for f in info.value.errors] == ["agentID"]
+
+
+# ---- webhooks and builders ---------------------------------------------------------
+
+
+def test_parse_webhook_account_event() -> None:
+    body = b'{"type":"partners","event":"account_suspended","accountID":"1000","account_status":"suspended"}'
+    event = ak.parse_webhook("99digital", body)
+    assert isinstance(event, ak.Result)
+    assert event.vendor == "99digital" and event.operation == "webhook"
+    assert event.id == "1000"
+    assert event.status == "account_suspended"
+    assert event["account_id"] == 1000  # one spelling, an integer, as in results
+    # str works as well as bytes.
+    assert ak.parse_webhook("99digital", body.decode()).id == "1000"
+    assert ak.parse_webhook("99digital", bytearray(body)).id == "1000"
+
+
+def test_parse_webhook_builder_event_keeps_the_link_out_of_repr() -> None:
+    link = "https://builder.99digital.co.il/sso/0123456789abcdef0123456789abcdef"
+    event = ak.parse_webhook("99digital", f'{{"type":"builder","builderID":7,"login":"{link}"}}')
+    assert event.id == "7"
+    assert event["login"] == link  # the data holds it, as results do
+    assert link not in repr(event)
+    assert "0123456789abcdef" not in repr(event)
+
+
+@pytest.mark.parametrize(
+    ("body", "says"),
+    [
+        (b"not json", "not valid JSON"),
+        (b"[1, 2]", "not a JSON object"),
+        (b"{}", '"type"'),
+        (b'{"type":"partners"}', "account_id"),
+        (b'{"type":"builder","builderID":"x"}', "builderID"),
+    ],
+)
+def test_parse_webhook_refuses_malformed_bodies(body: bytes, says: str) -> None:
+    with pytest.raises(ak.DecodeError) as caught:
+        ak.parse_webhook("99digital", body)
+    assert says in str(caught.value)
+    assert caught.value.operation == "webhook"
+
+
+def test_parse_webhook_never_quotes_the_body() -> None:
+    secret = "https://builder.99digital.co.il/sso/deadbeefdeadbeef"
+    with pytest.raises(ak.DecodeError) as caught:
+        ak.parse_webhook("99digital", f'{{"type":"builder","login":"{secret}"}}')
+    assert "deadbeef" not in str(caught.value)
+    with pytest.raises(ak.DecodeError) as cut:
+        ak.parse_webhook("99digital", f'{{"type":"builder","login":"{secret}"')
+    assert "deadbeef" not in str(cut.value)
+
+
+def test_parse_webhook_other_vendors_and_arguments() -> None:
+    with pytest.raises(ak.UnknownOperationError):
+        ak.parse_webhook("commvault", b"{}")
+    with pytest.raises(ak.InvalidArgumentError):
+        ak.parse_webhook("nosuchvendor", b"{}")
+    with pytest.raises(ak.InvalidArgumentError):
+        ak.parse_webhook("99digital", {"type": "partners"})  # type: ignore[arg-type]
+
+
+def test_builders_and_webhook_settings(sandbox: ak.Sandbox) -> None:
+    client = ak.Client("99digital", **sandbox.credentials("99digital"))
+    assert client.get_webhook()["url"] == ""
+    made = client.create_builder(client_name="Acme", reference="py1")
+    builder_id = made["builderID"]
+    assert isinstance(builder_id, int) and made.id == str(builder_id)
+    assert builder_id in {b["builderID"] for b in client.list_builders()}
+    first = client.login_builder(builder_id)
+    second = client.login_builder(builderID=builder_id)
+    assert first["login"] != second["login"]
+    assert first["login"] not in repr(first)
+    with pytest.raises(ak.NotFoundError):
+        client.login_builder(999999)
+    with pytest.raises(ak.ValidationError) as caught:
+        client.set_webhook(url="hooks.example/99")
+    assert [(e.path, e.rule) for e in caught.value.errors] == [("url", "url")]

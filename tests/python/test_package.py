@@ -54,7 +54,8 @@ def test_vendors() -> None:
     assert [v["name"] for v in described] == list(ak.VENDORS)
     ops = {v["name"]: {op["name"]: op for op in v["operations"]} for v in described}
     assert set(ops["99digital"]) == {"create_account", "update_account", "list_accounts", "delete_account",
-                                     "list_agents", "login_agent"}
+                                     "list_agents", "login_agent", "create_builder", "list_builders",
+                                     "login_builder", "set_webhook", "get_webhook"}
     assert set(ops["activeplatform"]) == {"create_account", "get_account", "list_accounts", "update_account"}
     assert set(ops["commvault"]) == {
             "create_account", "get_account", "list_accounts", "update_account", "activate_account",
@@ -62,6 +63,7 @@ def test_vendors() -> None:
         }
     assert ops["99digital"]["delete_account"]["id_field"] == "accountID"
     assert ops["99digital"]["login_agent"]["id_field"] == "accountID"
+    assert ops["99digital"]["login_builder"]["id_field"] == "builderID"
     assert "login" in ak.describe_vendors()[0]["secret_keys"]  # the sign-in link
     assert ops["commvault"]["update_account"]["id_field"] == "id"
     assert [v["asynchronous"] for v in described] == [False, False, True]
@@ -73,7 +75,7 @@ def test_vendors() -> None:
 def test_public_names() -> None:
     for name in ak.__all__:
         assert hasattr(ak, name), name
-    for name in ("Client", "Result", "Sandbox", "validate", "VENDORS", "__version__", "Error", "ValidationError",
+    for name in ("Client", "Result", "Sandbox", "validate", "parse_webhook", "VENDORS", "__version__", "Error", "ValidationError",
                  "AuthError", "NotFoundError", "RateLimitError", "VendorError", "TransportError", "FieldError"):
         assert name in ak.__all__
     # ak.TimeoutError exists but `import *` must not shadow the builtin.

@@ -202,12 +202,19 @@ struct ReasonCase {
 const std::vector<ReasonCase> &reason_cases() {
   static const std::vector<ReasonCase> cases = [] {
     std::vector<ReasonCase> c;
-    for (const char *name :
-         {"create_account", "update_account", "list_accounts", "delete_account", "list_agents", "login_agent"}) {
+    for (const char *name : {"create_account", "update_account", "list_accounts", "delete_account", "list_agents",
+                             "login_agent", "create_builder", "list_builders", "login_builder", "set_webhook",
+                             "get_webhook"}) {
       c.push_back({name, 2, Status::Auth, {}});
       c.push_back({name, 3, Status::Auth, {}});
-      c.push_back({name, 13, Status::Vendor, {}});
+      // setWebhook's 13 is "url is invalid", not the wrong method [doc].
+      if (std::string_view(name) != "set_webhook") c.push_back({name, 13, Status::Vendor, {}});
     }
+    c.push_back({"set_webhook", 13, Status::Validation, {"url"}});
+    c.push_back({"create_builder", 20, Status::Validation, {"reference"}});
+    c.push_back({"create_builder", 30, Status::Validation, {"client_name"}});
+    c.push_back({"create_builder", 31, Status::Vendor, {}, true});
+    c.push_back({"login_builder", 29, Status::NotFound, {"builderID"}});
     c.push_back({"create_account", 20, Status::Validation, {"reference"}});
     c.push_back({"create_account", 31, Status::Vendor, {}, true});
     c.push_back({"create_account", 34, Status::Validation, {"server"}});

@@ -455,6 +455,25 @@ AK_API const char *ak_vendor_name(size_t i);
  * *out: caller frees with ak_string_free. */
 AK_API ak_status ak_vendors_json(char **out, ak_error **err);
 
+/* ---- webhooks: events a vendor sends to your server ------------------------ */
+
+/* Reads the body of a webhook call that vendor made to your server (len bytes
+ * of body; body need not be NUL-terminated) into a new result: ak_result_id is
+ * the account (or other object) the event concerns ("" when it names none),
+ * ak_result_status the event's kind, and the result's fields are the event's,
+ * by the vendor's names (docs/vendors/<vendor>.md, "Webhooks"). *out: caller
+ * frees with ak_result_free; NULL on failure. Needs no client and sends
+ * nothing. Fails with AK_E_INVALID_ARGUMENT for an unknown vendor,
+ * AK_E_UNKNOWN_OPERATION for a vendor that sends no webhooks, and AK_E_DECODE
+ * for a body that is not a JSON object or lacks a field the event needs; the
+ * message names the problem and never quotes the body.
+ *
+ * The body cannot prove who sent it. 99digital's calls come from
+ * 34.165.99.212: accept webhook calls only from that address, which your
+ * server (not this function) sees. Any thread. */
+AK_API ak_status ak_webhook_parse(ak_result **out, const char *vendor, const char *body, size_t len,
+                                  ak_error **err);
+
 #ifdef __cplusplus
 }
 #endif

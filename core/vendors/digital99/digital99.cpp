@@ -7,17 +7,47 @@
 
 #include "core/auth.hpp"
 #include "core/formats.hpp"
+#include "core/vendors/digital99/ops.hpp"
 #include "core/vendors/digital99/password.hpp"
 #include "core/vendors/digital99/reference.hpp"
 
 namespace ak {
 
+namespace digital99_ops {
+
+void int_id(Value &obj, const char *key) {
+  Value *v = obj.find(key);
+  if (!v || !v->is_string()) return;
+  const auto &s = v->as_string();
+  std::int64_t n = 0;
+  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), n);
+  if (ec == std::errc() && p == s.data() + s.size() && !s.empty()) *v = Value(n);
+}
+
+// The documented spellings differ between endpoints (accountID, account_id).
+void normalise_account(Value &obj) {
+  if (!obj.is_object()) return;
+  if (Value *v = obj.find("accountID"); v && !obj.find("account_id")) {
+    Value id = *v;
+    obj.erase("accountID");
+    obj.set("account_id", std::move(id));
+  }
+  // loginAgent answers agentID where createAccount answers agent_id [ours: one spelling].
+  if (Value *v = obj.find("agentID"); v && !obj.find("agent_id")) {
+    Value id = *v;
+    obj.erase("agentID");
+    obj.set("agent_id", std::move(id));
+  }
+  int_id(obj, "account_id");
+  int_id(obj, "agent_id");
+  int_id(obj, "builderID");  // getBuilders lists it as a string [doc]
+}
+
+}  // namespace digital99_ops
+
 namespace {
 
-// Reason codes are per endpoint; these are the ones every endpoint shares.
-ReasonCode wrong_credentials() { return {2, Status::Auth, {}, "wrong credentials"}; }
-ReasonCode token_expired() { return {3, Status::Auth, {}, "the access token does not exist or has expired"}; }
-ReasonCode wrong_method() { return {13, Status::Vendor, {}, "the endpoint was called with the wrong HTTP method"}; }
+using namespace digital99_ops;
 
 Operation create_account() {
   Operation op = operation("create_account", OpKind::Create, Method::Post, "/api/online/createAccount");
@@ -173,34 +203,6 @@ bool ieq(std::string_view a, std::string_view b) {
   return true;
 }
 
-// Ids arrive as numbers or as strings of digits; results always carry integers.
-void int_id(Value &obj, const char *key) {
-  Value *v = obj.find(key);
-  if (!v || !v->is_string()) return;
-  const auto &s = v->as_string();
-  std::int64_t n = 0;
-  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), n);
-  if (ec == std::errc() && p == s.data() + s.size() && !s.empty()) *v = Value(n);
-}
-
-// The documented spellings differ between endpoints (accountID, account_id).
-void normalise_account(Value &obj) {
-  if (!obj.is_object()) return;
-  if (Value *v = obj.find("accountID"); v && !obj.find("account_id")) {
-    Value id = *v;
-    obj.erase("accountID");
-    obj.set("account_id", std::move(id));
-  }
-  // loginAgent answers agentID where createAccount answers agent_id [ours: one spelling].
-  if (Value *v = obj.find("agentID"); v && !obj.find("agent_id")) {
-    Value id = *v;
-    obj.erase("agentID");
-    obj.set("agent_id", std::move(id));
-  }
-  int_id(obj, "account_id");
-  int_id(obj, "agent_id");
-}
-
 // A reason code sent as a number or as a string of digits; -1 for anything
 // else, including numbers past int (a truncated one could read as 1, success).
 int reason_code(const Value &v) {
@@ -257,8 +259,11 @@ class Digital99 final : public Vendor {
     credential_options = {"client_id", "client_secret", "access_token"};
     secret_options = {"client_secret", "access_token"};
     // loginAgent's answer holds a sign-in link that skips the password and 2FA.
+    // loginBuilder's answer names its link "login" too.
     secret_keys = {"login"};
-    operations = {create_account(), update_account(), list_accounts(), delete_account(), list_agents(), login_agent()};
+    operations = {create_account(), update_account(), list_accounts(), delete_account(),
+                  list_agents(),    login_agent(),    create_builder(), list_builders(),
+                  login_builder(),  set_webhook(),    get_webhook()};
   }
 
   std::unique_ptr<Authenticator> authenticator(const Options &opts) const override {
@@ -302,6 +307,8 @@ class Digital99 final : public Vendor {
     }
     return body;
   }
+
+  Result parse_webhook(std::string_view body) const override { return digital99_ops::parse_webhook(body); }
 
   // account_status is 1/0 on updateAccount and "active"/"suspended" in lists.
   std::string status_of(const Operation &op, const Value &result) const override {

@@ -313,4 +313,13 @@ extern "C" {
     pub fn ak_vendor_count() -> usize;
     pub fn ak_vendor_name(i: usize) -> *const c_char;
     pub fn ak_vendors_json(out: *mut *mut c_char, err: *mut *mut ak_error) -> ak_status;
+
+    // ---- webhooks
+    pub fn ak_webhook_parse(
+        out: *mut *mut ak_result,
+        vendor: *const c_char,
+        body: *const c_char,
+        len: usize,
+        err: *mut *mut ak_error,
+    ) -> ak_status;
 }

@@ -50,6 +50,7 @@ mod response;
 #[cfg(feature = "sandbox")]
 mod sandbox;
 mod vendor;
+mod webhook;
 
 pub use batch::{Batch, Completion};
 pub use client::Client;
@@ -60,6 +61,7 @@ pub use response::Response;
 #[cfg(feature = "sandbox")]
 pub use sandbox::Sandbox;
 pub use vendor::{vendor_names, vendors, Operation, Vendor};
+pub use webhook::parse_webhook;
 
 pub use accountkit_sys::ak_status as Status;
 
