@@ -316,7 +316,10 @@ class ActivePlatformV3Emulator final : public Emulator {
     for (const auto &[id, account] : accounts_)
       if (!filter || matches(*filter, account)) hits.push_back(&account);
     Array items;
-    auto skip = static_cast<std::uint64_t>(page - 1) * static_cast<std::uint64_t>(size);
+    // page and size are positive and size at most max_page_size (validated):
+    // a page past the end is empty, and the product cannot overflow.
+    auto before = static_cast<std::uint64_t>(page - 1);
+    auto skip = before < hits.size() ? before * static_cast<std::uint64_t>(size) : hits.size();
     for (std::uint64_t i = skip; i < hits.size() && items.size() < static_cast<std::uint64_t>(size); ++i)
       items.push_back(resource(*hits[i], true));
     return Reply::json(200, Value(Object{{"data", Value(std::move(items))}}));
