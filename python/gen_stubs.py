@@ -133,13 +133,24 @@ def methods(writer: Writer, prefix: str, vendor: dict[str, Any], taken: set[str]
     return out
 
 
+def vendor_prefix(vendor: dict[str, Any], class_names: list[str]) -> str:
+    """The first word of the display name ("Commvault"), with its last one when an
+    earlier vendor took that ("ActivePlatform API v3" -> "ActivePlatformV3")."""
+    words = vendor["display_name"].split()
+    prefix = camel(words[0])
+    if prefix + "Client" in class_names:
+        prefix += camel(words[-1])
+    return prefix
+
+
 def render(vendors: list[dict[str, Any]], taken: set[str]) -> str:
     writer = Writer()
     names = [v["name"] for v in vendors]
-    classes, overloads = [], []
+    classes, overloads, class_names = [], [], []
     for v in vendors:
-        prefix = camel(v["display_name"].split()[0])
+        prefix = vendor_prefix(v, class_names)
         cls = prefix + "Client"
+        class_names.append(cls)
         doc = f'    """A Client of {v["display_name"]} ("{v["name"]}"): its operations take its own fields."""'
         classes.append(f"class {cls}(Client):\n{doc}\n" + "\n".join(methods(writer, prefix, v, taken)) + "\n")
         params = ",\n        ".join(option_params(v))
@@ -148,7 +159,7 @@ def render(vendors: list[dict[str, Any]], taken: set[str]) -> str:
             f"        {params},\n    ) -> {cls}: ..."
         )
     literal = "Literal[" + ", ".join(repr(n) for n in names) + "]"
-    all_names = ["VendorName", "Client"] + [camel(v["display_name"].split()[0]) + "Client" for v in vendors]
+    all_names = ["VendorName", "Client"] + class_names
     if len(overloads) == 1:  # one vendor: no overloads, a plain __new__
         overloads[0] = overloads[0].replace("    @overload\n", "", 1)
     return (

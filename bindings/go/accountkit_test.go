@@ -66,7 +66,7 @@ func TestVersionAndVendors(t *testing.T) {
 			t.Errorf("vendor %s: secret keys %v, %d operations", v.Name, v.SecretKeys, len(v.Operations))
 		}
 	}
-	for _, n := range []string{"99digital", "activeplatform", "commvault"} {
+	for _, n := range []string{"99digital", "activeplatform", "activeplatform-v3", "commvault"} {
 		if !names[n] {
 			t.Errorf("vendor %s missing from %v", n, names)
 		}

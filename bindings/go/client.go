@@ -105,7 +105,7 @@ func (c *Client) freeLocked() {
 }
 
 // NewClient creates a client for vendor ("99digital", "activeplatform",
-// "commvault"). Unknown vendors and bad options fail with KindInvalidArgument.
+// "activeplatform-v3", "commvault"). Unknown vendors and bad options fail with KindInvalidArgument.
 func NewClient(vendor string, opts ...Option) (*Client, error) {
 	var cfg clientConfig
 	for _, o := range opts {

@@ -192,11 +192,12 @@ class _AccountIterator(Iterator[Result]):
 
 
 class Client:
-    """A client of one vendor ("99digital", "activeplatform", "commvault").
+    """A client of one vendor ("99digital", "activeplatform", "activeplatform-v3", "commvault").
 
     Credentials are keyword arguments named as the vendor names them:
     99digital ``client_id`` + ``client_secret`` (or ``access_token``);
     activeplatform ``api_token`` (and ``base_url``, always required);
+    activeplatform-v3 ``api_token`` + ``reseller_id`` (and ``base_url``);
     commvault ``username`` + ``password`` (or ``access_token``).
     ``timeout`` and ``connect_timeout`` are seconds; ``validate=False`` sends
     fields without checking them locally; ``**options`` sets any other client

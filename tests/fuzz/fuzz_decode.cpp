@@ -1,7 +1,7 @@
 // Every vendor's response decoder, on any body and HTTP status.
 //
 // Input: byte 0 picks the vendor (modulo the vendor count, in registry order:
-// 99digital, activeplatform, commvault), byte 1 the operation (modulo the
+// 99digital, activeplatform, activeplatform-v3, commvault), byte 1 the operation (modulo the
 // vendor's operation count, in table order), bytes 2..4 the HTTP status (three
 // decimal digits such as "200", else the three bytes modulo 1000); the rest is
 // the response body. So "00200{...}" is a 99digital create_account answer.

@@ -49,7 +49,7 @@ def test_typed_package() -> None:
 
 def test_vendors() -> None:
     # The core's list, in its order (a new vendor is a core change only).
-    assert ak.VENDORS[:3] == ("99digital", "activeplatform", "commvault")
+    assert ak.VENDORS[:4] == ("99digital", "activeplatform", "activeplatform-v3", "commvault")
     described = ak.describe_vendors()
     assert [v["name"] for v in described] == list(ak.VENDORS)
     ops = {v["name"]: {op["name"]: op for op in v["operations"]} for v in described}
@@ -57,6 +57,8 @@ def test_vendors() -> None:
                                      "list_agents", "login_agent", "create_builder", "list_builders",
                                      "login_builder", "set_webhook", "get_webhook"}
     assert set(ops["activeplatform"]) == {"create_account", "get_account", "list_accounts", "update_account"}
+    assert set(ops["activeplatform-v3"]) == {"create_account", "get_account", "list_accounts", "update_account"}
+    assert ops["activeplatform-v3"]["update_account"]["id_field"] == "account_id"
     assert set(ops["commvault"]) == {
             "create_account", "get_account", "list_accounts", "update_account", "activate_account",
             "deactivate_account", "get_fulfillment", "list_fulfillments",
@@ -66,7 +68,7 @@ def test_vendors() -> None:
     assert ops["99digital"]["login_builder"]["id_field"] == "builderID"
     assert "login" in ak.describe_vendors()[0]["secret_keys"]  # the sign-in link
     assert ops["commvault"]["update_account"]["id_field"] == "id"
-    assert [v["asynchronous"] for v in described] == [False, False, True]
+    assert [v["asynchronous"] for v in described] == [False, False, False, True]
     # A copy: changing it changes nothing inside the package.
     described[0]["name"] = "changed"
     assert ak.describe_vendors()[0]["name"] == "99digital"

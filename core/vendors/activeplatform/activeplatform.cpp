@@ -6,10 +6,65 @@
 
 #include "core/auth.hpp"
 #include "core/formats.hpp"
+#include "core/vendors/activeplatform/shared.hpp"
 
 namespace ak {
 
+namespace activeplatform_shared {
+
+Field account_id() { return Field::integer("account_id").gt0().path_param().req().describe("the account (path)"); }
+
+// The contact person and address, in the seed's order: required on create,
+// each optional on update (seed 002).
+std::vector<Field> contact(bool required) {
+  auto r = [required](Field f) { return required ? std::move(f).req() : std::move(f); };
+  return {
+      Field::string("primary_name").describe("company name, if the customer is a legal entity"),
+      r(Field::string("first_name")),
+      Field::string("middle_name"),
+      r(Field::string("last_name")),
+      r(Field::string("country").fmt(formats::kCountry).describe("ISO 3166-1 alpha-2 code that exists")),
+      r(Field::string("region")),
+      r(Field::string("city")),
+      r(Field::string("street")),
+      r(Field::string("building")),
+      r(Field::string("office")),
+      r(Field::string("zip")),
+      r(Field::string("phone").fmt(formats::kPhonePlusOr00).describe("+375295555555 or 00375295555555")),
+      r(Field::string("email").fmt(formats::kEmail)),
+  };
+}
+
+// A short one-line text body (not HTML) is taken as the vendor's message.
+std::string plain_message(const std::string &body) {
+  if (body.empty() || body.size() > 200 || body.front() == '<') return {};
+  for (char c : body)
+    if (c == '\n' || c == '\r') return {};
+  return body;
+}
+
+std::string rejected_summary(const std::vector<FieldError> &fields, const std::vector<std::string> &parts) {
+  if (parts.empty()) return {};
+  std::string message = fields.empty() ? "" : "the vendor rejected " + std::to_string(fields.size()) +
+                                                  (fields.size() == 1 ? " field: " : " fields: ");
+  for (size_t i = 0; i < parts.size(); ++i) message += (i ? "; " : "") + parts[i];
+  return message;
+}
+
+Error failure(const HttpResponse &resp, const std::string &said, std::vector<FieldError> fields) {
+  std::string http = "HTTP " + std::to_string(resp.status);
+  Error e = http_error(resp, said.empty() ? http : said + " (" + http + ")");
+  e.fields = std::move(fields);
+  return e;
+}
+
+}  // namespace activeplatform_shared
+
 namespace {
+
+using activeplatform_shared::account_id;
+using activeplatform_shared::contact;
+using activeplatform_shared::plain_message;
 
 constexpr const char *kAccounts = "/api/vendor/v1/accounts.json";
 constexpr const char *kAccount = "/api/vendor/v1/accounts/{account_id}.json";
@@ -63,10 +118,6 @@ CrossRule between(std::string field, std::int64_t lo, std::int64_t hi) {
   };
 }
 
-Field need(Field f, bool required) { return required ? std::move(f).req() : std::move(f); }
-
-Field account_id() { return Field::integer("account_id").gt0().path_param().req().describe("the account (path)"); }
-
 Field custom_attributes() {
   // The value's type "depends on the Account type" [doc]: any JSON value,
   // null included; the vendor judges it against the attribute's definition.
@@ -74,27 +125,6 @@ Field custom_attributes() {
       Field::string("key").req().describe("the attribute's API key"),
       Field::any("value").null_ok().describe("any JSON value, as the attribute requires"),
   })).describe("additional attributes of the account type");
-}
-
-// The contact person and address, in the seed's order: required on create,
-// each optional on update (seed 002).
-std::vector<Field> contact(bool required) {
-  auto r = [required](Field f) { return need(std::move(f), required); };
-  return {
-      Field::string("primary_name").describe("company name, if the customer is a legal entity"),
-      r(Field::string("first_name")),
-      Field::string("middle_name"),
-      r(Field::string("last_name")),
-      r(Field::string("country").fmt(formats::kCountry).describe("ISO 3166-1 alpha-2 code that exists")),
-      r(Field::string("region")),
-      r(Field::string("city")),
-      r(Field::string("street")),
-      r(Field::string("building")),
-      r(Field::string("office")),
-      r(Field::string("zip")),
-      r(Field::string("phone").fmt(formats::kPhonePlusOr00).describe("+375295555555 or 00375295555555")),
-      r(Field::string("email").fmt(formats::kEmail)),
-  };
 }
 
 void add(std::vector<Field> &to, std::vector<Field> more) {
@@ -195,14 +225,6 @@ Operation update_account() {
 }
 
 
-// A short one-line text body (not HTML) is taken as the vendor's message.
-std::string plain_message(const std::string &body) {
-  if (body.empty() || body.size() > 200 || body.front() == '<') return {};
-  for (char c : body)
-    if (c == '\n' || c == '\r') return {};
-  return body;
-}
-
 // The vendor's words for a failed request and, for {"errors": {...}}, one
 // field error per message. Unknown shapes give an empty message.
 std::string read_failure(const std::string &body, std::vector<FieldError> &fields) {
@@ -239,11 +261,7 @@ std::string read_failure(const std::string &body, std::vector<FieldError> &field
   } else if (errors && errors->is_array()) {
     for (const auto &m : errors->as_array()) note("", m);
   }
-  if (message.empty() && !parts.empty()) {
-    message = fields.empty() ? "" : "the vendor rejected " + std::to_string(fields.size()) +
-                                        (fields.size() == 1 ? " field: " : " fields: ");
-    for (size_t i = 0; i < parts.size(); ++i) message += (i ? "; " : "") + parts[i];
-  }
+  if (message.empty()) message = activeplatform_shared::rejected_summary(fields, parts);
   return message;
 }
 
@@ -265,10 +283,7 @@ class ActivePlatform final : public Vendor {
     if (!is_2xx(resp.status)) {
       std::vector<FieldError> fields;
       std::string said = read_failure(resp.body, fields);
-      std::string http = "HTTP " + std::to_string(resp.status);
-      Error e = http_error(resp, said.empty() ? http : said + " (" + http + ")");
-      e.fields = std::move(fields);
-      throw e;
+      throw activeplatform_shared::failure(resp, said, std::move(fields));
     }
     if (resp.body.empty() && op.list_key.empty()) return Value::object();  // e.g. 204
     Value body;

@@ -22,7 +22,7 @@ unsafe impl Send for Client {}
 unsafe impl Sync for Client {}
 
 impl Client {
-    /// A client for `vendor` ("99digital", "activeplatform", "commvault").
+    /// A client for `vendor` ("99digital", "activeplatform", "activeplatform-v3", "commvault").
     pub fn new(vendor: &str) -> Result<Client, Error> {
         let v = cstring("vendor", vendor)?;
         let mut out = ptr::null_mut();

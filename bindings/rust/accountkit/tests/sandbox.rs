@@ -397,6 +397,7 @@ fn vendors_describe_operations() {
     assert!(
         names.contains(&"99digital")
             && names.contains(&"activeplatform")
+            && names.contains(&"activeplatform-v3")
             && names.contains(&"commvault")
     );
     let cv = all.iter().find(|v| v.name == "commvault").unwrap();
