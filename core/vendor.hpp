@@ -76,6 +76,10 @@ struct Operation {
   // create by that key ("list_accounts"). Every operation with a natural_key
   // names one (tests/unit/vendor_tables_test.cpp checks it).
   std::string lookup_op;
+  // Creates with a natural key: the lookup_op field (a path) that filters
+  // the list by the key, so the lookup reads only its matches
+  // ("filters.email"); "" walks every page.
+  std::string lookup_filter;
   // Creates with a natural key: fields of a normal answer that an account
   // found by lookup_op cannot carry (99digital: "agent_id"); a recovered
   // result names them in Result::unavailable.

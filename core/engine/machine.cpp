@@ -85,10 +85,13 @@ void Machine::prepare(Clock::time_point now) {
       return;
     }
     if (!body_.is_object()) body_ = Value::object();
-    // The natural key lets a lost create be found again: make one if the caller gave none.
+    // The natural key lets a lost create be found again: make one if the
+    // caller gave none (never for a required field, such as a login email
+    // left out with validation off: that is the vendor's to refuse).
     if (op_.kind == OpKind::Create && !op_.natural_key.empty()) {
       const Value *key = body_.find(op_.natural_key);
-      if (!key || key->is_null()) {
+      const Field *field = op_.request.member(op_.natural_key);
+      if ((!key || key->is_null()) && !(field && field->required)) {
         body_.set(op_.natural_key, s.generate_key());
         key_generated_ = true;
       }
@@ -286,7 +289,9 @@ void Machine::start_lookup(Error cause) {
   candidates_.clear();
   to_read_.clear();
   reading_ = false;
-  walk_ = std::make_unique<PageWalk>(list, Value::object());
+  Value filters = Value::object();
+  if (!op_.lookup_filter.empty()) put_path(filters, op_.lookup_filter) = *body_.find(op_.natural_key);
+  walk_ = std::make_unique<PageWalk>(list, std::move(filters));
   next_page();
   phase_ = Phase::Lookup;
 }

@@ -151,6 +151,10 @@ static int activeplatform_flow(ak_client *c) {
       ak_result *read = run(c, "get_account", get, NULL);
       if (!read) return 1;
       ak_result_free(read);
+      /* Its users: the owner, made with the account. */
+      if (!(read = run(c, "list_account_users", get, NULL))) return 1;
+      printf("                      %zu user(s) listed\n", ak_result_size(read, "users"));
+      ak_result_free(read);
       if (!(r = run(c, "update_account", body, NULL))) return 1;
       ak_result_free(r);
     }

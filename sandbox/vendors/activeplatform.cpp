@@ -23,10 +23,14 @@
 
 #include "core/vendors/activeplatform/activeplatform.hpp"
 #include "sandbox/sandbox.hpp"
+#include "sandbox/vendors/activeplatform_support.hpp"
+#include "sandbox/vendors/activeplatform_users.hpp"
 
 namespace ak::sandbox {
 
 namespace {
+
+using namespace activeplatform_support;
 
 struct AccountClass {
   std::int64_t id;
@@ -59,107 +63,6 @@ const T *by_id(const T (&table)[N], const Value *id) {
   for (const T &row : table)
     if (row.id == id->as_int()) return &row;
   return nullptr;
-}
-
-Reply error(int status, std::string message) { return Reply::json(status, Value(Object{{"error", std::move(message)}})); }
-
-// 422 {"errors": {"path": ["message", ...]}}: every problem, grouped by field.
-Reply field_errors(const std::vector<FieldError> &errors) {
-  Value by_field = Value::object();
-  for (const auto &e : errors) {
-    std::string key = e.path.empty() ? "base" : e.path;
-    Value *list = by_field.find(key);
-    if (!list) list = &by_field.set(key, Value::array());
-    list->as_array().push_back(e.message);
-  }
-  return Reply::json(422, Value(Object{{"errors", std::move(by_field)}}));
-}
-
-std::string now_iso() {
-  auto now = std::chrono::system_clock::now();
-  std::time_t t = std::chrono::system_clock::to_time_t(now);
-  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() % 1000;
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char date[32];
-  std::strftime(date, sizeof date, "%Y-%m-%dT%H:%M:%S", &tm);
-  char millis[8];
-  std::snprintf(millis, sizeof millis, ".%03d", static_cast<int>(ms));
-  return std::string(date) + millis + "+00:00";  // the vendor writes an offset, e.g. +03:00
-}
-
-std::optional<std::int64_t> parse_int(std::string_view s) {
-  std::int64_t n = 0;
-  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), n);
-  if (s.empty() || ec != std::errc() || p != s.data() + s.size()) return std::nullopt;
-  return n;
-}
-
-// Matches path against an operation path such as "/accounts/{account_id}.json",
-// capturing the placeholder's text (one path segment).
-bool route_matches(const std::string &pattern, const std::string &path, std::string &param) {
-  size_t open = pattern.find('{');
-  if (open == std::string::npos) return pattern == path;
-  std::string_view head(pattern.data(), open);
-  std::string_view tail = std::string_view(pattern).substr(pattern.find('}', open) + 1);
-  if (path.size() <= head.size() + tail.size() || !path.starts_with(head) || !path.ends_with(tail)) return false;
-  param = path.substr(head.size(), path.size() - head.size() - tail.size());
-  return param.find('/') == std::string::npos;
-}
-
-// A query value typed as the operation's schema expects it, so the library's
-// validator judges "per_page=abc" as it would judge a JSON body.
-Value typed(const Field *f, const std::string &text) {
-  if (f && f->type == Type::Integer)
-    if (auto n = parse_int(text)) return Value(*n);
-  if (f && f->type == Type::Boolean && (text == "true" || text == "false")) return Value(text == "true");
-  return Value(text);
-}
-
-// "page=2&sorting[field]=id" as {"page": 2, "sorting": {"field": "id"}}.
-Value query_fields(const Field &schema, const Pairs &query) {
-  Value out = Value::object();
-  for (const auto &[k, v] : query) {
-    if (k == "api_token") continue;
-    size_t bracket = k.find('[');
-    if (bracket == std::string::npos || !k.ends_with(']')) {
-      out.set(k, typed(schema.member(k), v));
-      continue;
-    }
-    std::string key = k.substr(0, bracket), sub = k.substr(bracket + 1, k.size() - bracket - 2);
-    const Field *f = schema.member(key);
-    Value *obj = out.find(key);
-    if (!obj || !obj->is_object()) obj = &out.set(key, Value::object());
-    obj->set(sub, typed(f ? f->member(sub) : nullptr, v));
-  }
-  return out;
-}
-
-// Orders numbers by value, strings by text; null first, then by kind.
-bool less(const Value &a, const Value &b) {
-  if (a.is_number() && b.is_number()) return a.as_double() < b.as_double();
-  if (a.kind() != b.kind()) return a.kind() < b.kind();
-  if (a.is_string()) return a.as_string() < b.as_string();
-  if (a.is_bool()) return a.as_bool() < b.as_bool();
-  return false;
-}
-
-std::string text(const Value &account, const char *key) {
-  const Value *v = account.find(key);
-  return v && v->is_string() ? v->as_string() : std::string();
-}
-
-// Merges attributes by key: a given key replaces that attribute's value,
-// a new key is appended, attributes not mentioned are kept.
-void merge_attributes(Value &have, const Value &given) {
-  if (!have.is_array()) have = Value::array();
-  for (const auto &attr : given.as_array()) {
-    const Value *key = attr.find("key");
-    auto &list = have.as_array();
-    auto same = std::find_if(list.begin(), list.end(), [&](const Value &a) { return key && a.find("key") && *a.find("key") == *key; });
-    if (same != list.end()) *same = attr;
-    else list.push_back(attr);
-  }
 }
 
 class ActivePlatformEmulator final : public Emulator {
@@ -205,7 +108,12 @@ class ActivePlatformEmulator final : public Emulator {
     }
     std::lock_guard lock(mu_);
     Value *account = nullptr;
-    if (!op->id_field.empty()) {
+    const bool users = op->name.find("user") != std::string::npos;
+    if (op->id_field == "user_id") {
+      auto id = parse_int(id_text);
+      if (!id || !users_.exists(*id)) return error(404, "User not found");
+      fields.set(op->id_field, *id);
+    } else if (!op->id_field.empty()) {
       auto id = parse_int(id_text);
       auto it = id ? accounts_.find(*id) : accounts_.end();
       if (it == accounts_.end()) return error(404, "Account not found");
@@ -216,8 +124,9 @@ class ActivePlatformEmulator final : public Emulator {
     validate(op->request, fields, problems);
     std::erase_if(problems, [](const FieldError &e) { return e.rule == "unknown_field"; });  // the vendor ignores them
     check_references(fields, problems);
-    if (op->kind == OpKind::List) check_list(fields, problems);
+    if (op->kind == OpKind::List) check_list(fields, problems, users);
     if (!problems.empty()) return field_errors(problems);
+    if (users) return users_.handle(*op, fields);
 
     switch (op->kind) {
       case OpKind::Create: return create(*op, fields);
@@ -250,18 +159,24 @@ class ActivePlatformEmulator final : public Emulator {
     if (type && type->is_int() && !by_id(kTypes, type)) out.push_back({"account_type_id", "vendor", "does not exist"});
   }
 
-  // The page size cap, and sorting by a field the account model has (scalar).
-  void check_list(const Value &fields, std::vector<FieldError> &out) const {
+  // The page size cap, and sorting by a field the model has (scalar).
+  void check_list(const Value &fields, std::vector<FieldError> &out, bool users) const {
     const Value *per = fields.find("per_page");
     if (per && per->is_int() && per->as_int() > max_per_page_)
       out.push_back({"per_page", "vendor", "must be at most " + std::to_string(max_per_page_)});
     const Value *sorting = fields.find("sorting");
     const Value *key = sorting && sorting->is_object() ? sorting->find("field") : nullptr;
     if (key && key->is_string()) {
+      static const char *const user_fields[] = {"id", "first_name", "middle_name", "last_name", "email",
+                                                "status", "created_at", "updated_at"};
       const Value fields_of_an_account = blank(0, "");
       const Value *model = fields_of_an_account.find(key->as_string());
-      if (!model || model->is_array() || model->is_object())
-        out.push_back({"sorting.field", "vendor", "is not a sortable account field"});
+      bool sortable = users ? std::find(std::begin(user_fields), std::end(user_fields), key->as_string()) !=
+                                  std::end(user_fields)
+                            : model && !model->is_array() && !model->is_object();
+      if (!sortable)
+        out.push_back({"sorting.field", "vendor", std::string("is not a sortable ") + (users ? "user" : "account") +
+                                                      " field"});
     }
   }
 
@@ -321,8 +236,7 @@ class ActivePlatformEmulator final : public Emulator {
     Value account = blank(next_account_++, now);
     apply(op, fields, account);
     // An existing owner, or a new user (the new owner, else the contact person).
-    const Value *owner = fields.find("owner_id");
-    Value owner_id = owner && owner->is_int() ? *owner : Value(next_user_++);
+    Value owner_id(users_.owner_for(fields, account.find("id")->as_int()));
     account.set("owner_id", owner_id);
     account.set("tech_user_id", owner_id);
     account.set("bill_user_id", owner_id);
@@ -340,52 +254,15 @@ class ActivePlatformEmulator final : public Emulator {
   }
 
   Reply list(const Value &fields) {
-    auto int_or = [&](const char *key, std::int64_t fallback) {
-      const Value *v = fields.find(key);
-      return v && v->is_int() ? v->as_int() : fallback;
-    };
-    std::int64_t page = int_or("page", 1), per_page = int_or("per_page", kDefaultPerPage);
-    std::vector<const Value *> hits;
-    const Value *filters = fields.find("filters");
-    for (const auto &[id, account] : accounts_)
-      if (!filters || matches(*filters, account)) hits.push_back(&account);
-    if (const Value *sorting = fields.find("sorting")) {
-      std::string key = text(*sorting, "field");
-      const Value *reversed = sorting->find("reversed");
-      bool desc = reversed && reversed->is_bool() && reversed->as_bool();
-      // Stable over ids, so equal keys keep the id order in either direction.
-      std::stable_sort(hits.begin(), hits.end(), [&](const Value *a, const Value *b) {
-        static const Value none;
-        const Value *x = a->find(key), *y = b->find(key);
-        return desc ? less(y ? *y : none, x ? *x : none) : less(x ? *x : none, y ? *y : none);
-      });
-    }
-    Array items;
-    // page and per_page are positive (validated); a page past the end is empty.
-    auto skip = static_cast<std::uint64_t>(page - 1);
-    auto size = static_cast<std::uint64_t>(per_page);
-    if (skip < hits.size()) {
-      for (std::uint64_t i = skip * size; i < hits.size() && items.size() < size; ++i) items.push_back(*hits[i]);
-    }
-    return Reply::json(200, Value(std::move(items)));
-  }
-
-  // status and email match exactly; created_at and updated_at match a prefix
-  // ("2024-05-01" is that day, UTC).
-  static bool matches(const Value &filters, const Value &account) {
-    for (const auto &[key, want] : filters.as_object()) {
-      if (!want.is_string()) continue;
-      std::string have = text(account, key.c_str());
-      bool prefix = key == "created_at" || key == "updated_at";
-      if (prefix ? !have.starts_with(want.as_string()) : have != want.as_string()) return false;
-    }
-    return true;
+    std::vector<const Value *> all;
+    for (const auto &entry : accounts_) all.push_back(&entry.second);
+    return listing(std::move(all), fields, kDefaultPerPage);
   }
 
   std::mutex mu_;
   std::map<std::int64_t, Value> accounts_;
   std::int64_t next_account_ = 500;
-  std::int64_t next_user_ = 800;
+  ActivePlatformUsers users_;
   std::int64_t max_per_page_ = 100;
 };
 

@@ -56,7 +56,10 @@ def test_vendors() -> None:
     assert set(ops["99digital"]) == {"create_account", "update_account", "list_accounts", "delete_account",
                                      "list_agents", "login_agent", "create_builder", "list_builders",
                                      "login_builder", "set_webhook", "get_webhook"}
-    assert set(ops["activeplatform"]) == {"create_account", "get_account", "list_accounts", "update_account"}
+    assert set(ops["activeplatform"]) == {
+        "create_account", "get_account", "list_accounts", "update_account",
+        "create_user", "get_user", "update_user", "list_users", "list_account_users",
+    }
     assert set(ops["activeplatform-v3"]) == {"create_account", "get_account", "list_accounts", "update_account"}
     assert ops["activeplatform-v3"]["update_account"]["id_field"] == "account_id"
     assert set(ops["commvault"]) == {

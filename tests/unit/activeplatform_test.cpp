@@ -109,6 +109,17 @@ TEST(ActivePlatformVendor, NamesCredentialsAndNoDefaultHost) {
   EXPECT_TRUE(ap().settlings.empty());  // synchronous
 }
 
+TEST(ActivePlatformVendor, CreateUserIsFoundAgainByItsEmailOnly) {
+  const ak::Operation &create = op("create_user");
+  EXPECT_EQ(create.natural_key, "email");  // the login: required, so never generated
+  EXPECT_TRUE(create.request.member("email")->required);
+  EXPECT_EQ(create.lookup_op, "list_users");
+  EXPECT_EQ(create.lookup_filter, "filters.email");  // the lookup reads only that user
+  EXPECT_TRUE(create.request.member("password")->secret);
+  EXPECT_TRUE(op("update_user").request.member("password")->secret);
+  EXPECT_EQ(op("update_user").request.member("email"), nullptr);  // the login cannot change [doc]
+}
+
 TEST(ActivePlatformVendor, OperationsMethodsAndPaths) {
   struct Want {
     const char *name;
@@ -122,6 +133,12 @@ TEST(ActivePlatformVendor, OperationsMethodsAndPaths) {
       {"get_account", ak::OpKind::Read, ak::Method::Get, "/api/vendor/v1/accounts/{account_id}.json", "account_id"},
       {"list_accounts", ak::OpKind::List, ak::Method::Get, "/api/vendor/v1/accounts.json", ""},
       {"update_account", ak::OpKind::Update, ak::Method::Put, "/api/vendor/v1/accounts/{account_id}.json", "account_id"},
+      {"create_user", ak::OpKind::Create, ak::Method::Post, "/api/vendor/v1/users.json", ""},
+      {"get_user", ak::OpKind::Read, ak::Method::Get, "/api/vendor/v1/users/{user_id}.json", "user_id"},
+      {"update_user", ak::OpKind::Update, ak::Method::Put, "/api/vendor/v1/users/{user_id}.json", "user_id"},
+      {"list_users", ak::OpKind::List, ak::Method::Get, "/api/vendor/v1/users.json", ""},
+      {"list_account_users", ak::OpKind::List, ak::Method::Get, "/api/vendor/v1/accounts/{account_id}/users.json",
+       "account_id"},
   };
   ASSERT_EQ(ap().operations.size(), std::size(wants));
   for (const Want &w : wants) {

@@ -48,6 +48,13 @@ TEST(VendorTables, NaturalKeyNamesAListOperationOfTheSameVendor) {
       EXPECT_EQ(lookup->kind, ak::OpKind::List) << v->name << " " << op.name << ": lookup_op " << op.lookup_op
                                                 << " is not a list operation";
       EXPECT_FALSE(lookup->list_key.empty()) << v->name << " " << op.lookup_op << ": a list without list_key";
+      if (!op.lookup_filter.empty()) {
+        const Field *f = lookup->request.member(op.lookup_filter.substr(0, op.lookup_filter.find('.')));
+        if (f && op.lookup_filter.find('.') != std::string::npos)
+          f = f->member(op.lookup_filter.substr(op.lookup_filter.find('.') + 1));
+        EXPECT_NE(f, nullptr) << v->name << " " << op.name << ": lookup_filter " << op.lookup_filter
+                              << " is no field of " << op.lookup_op;
+      }
       const auto &detail = op.lookup_detail;
       if (detail.read_op.empty()) continue;
       const Operation *read = v->find(detail.read_op);

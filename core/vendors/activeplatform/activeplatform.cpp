@@ -3,6 +3,7 @@
 // manager's api_token travels as a query parameter; errors are HTTP statuses
 // with {"error": "..."} or {"errors": {"field": ["...", ...]}} bodies.
 #include "core/vendors/activeplatform/activeplatform.hpp"
+#include "core/vendors/activeplatform/users.hpp"
 
 #include "core/auth.hpp"
 #include "core/formats.hpp"
@@ -13,6 +14,15 @@ namespace ak {
 namespace activeplatform_shared {
 
 Field account_id() { return Field::integer("account_id").gt0().path_param().req().describe("the account (path)"); }
+
+Field custom_attributes() {
+  // The value's type "depends on the Account type" [doc]: any JSON value,
+  // null included; the vendor judges it against the attribute's definition.
+  return Field::array("custom_attributes", Field::object("", {
+      Field::string("key").req().describe("the attribute's API key"),
+      Field::any("value").null_ok().describe("any JSON value, as the attribute requires"),
+  })).describe("additional attributes (of the account type, or of users)");
+}
 
 // The contact person and address, in the seed's order: required on create,
 // each optional on update (seed 002).
@@ -64,6 +74,7 @@ namespace {
 
 using activeplatform_shared::account_id;
 using activeplatform_shared::contact;
+using activeplatform_shared::custom_attributes;
 using activeplatform_shared::plain_message;
 
 constexpr const char *kAccounts = "/api/vendor/v1/accounts.json";
@@ -116,15 +127,6 @@ CrossRule between(std::string field, std::int64_t lo, std::int64_t hi) {
       out.push_back({at(prefix, field), "range",
                      "must be between " + std::to_string(lo) + " and " + std::to_string(hi)});
   };
-}
-
-Field custom_attributes() {
-  // The value's type "depends on the Account type" [doc]: any JSON value,
-  // null included; the vendor judges it against the attribute's definition.
-  return Field::array("custom_attributes", Field::object("", {
-      Field::string("key").req().describe("the attribute's API key"),
-      Field::any("value").null_ok().describe("any JSON value, as the attribute requires"),
-  })).describe("additional attributes of the account type");
 }
 
 void add(std::vector<Field> &to, std::vector<Field> more) {
@@ -273,6 +275,7 @@ class ActivePlatform final : public Vendor {
     credential_options = {"api_token"};
     secret_options = {"api_token"};
     operations = {create_account(), get_account(), list_accounts(), update_account()};
+    for (auto &op : activeplatform_user_operations()) operations.push_back(std::move(op));
   }
 
   std::unique_ptr<Authenticator> authenticator(const Options &opts) const override {

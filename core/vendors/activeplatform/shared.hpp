@@ -19,6 +19,10 @@ Field account_id();
 // middle_name are required.
 std::vector<Field> contact(bool required);
 
+// custom_attributes: a list of {key, value}, the value any JSON the
+// attribute's definition allows (accounts and users alike).
+Field custom_attributes();
+
 // A short one-line text body (not HTML) as the vendor's message, else "".
 std::string plain_message(const std::string &body);
 
