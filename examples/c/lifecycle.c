@@ -236,11 +236,33 @@ static int commvault_flow(ak_client *c) {
   return 0;
 }
 
+/* API v3: JSON:API documents and PATCH, the reseller (a client option) in every path. */
+static int activeplatform_v3_flow(ak_client *c) {
+  ak_result *r = run(c, "create_account",
+                     "{\"account_type_id\": 1, \"first_name\": \"Katherine\", \"last_name\": \"Johnson\","
+                     " \"email\": \"katherine@example.com\"}", NULL);
+  if (!r) return 1;
+  char id[32], json[128];
+  snprintf(id, sizeof id, "%s", ak_result_id(r));
+  ak_result_free(r);
+  snprintf(json, sizeof json, "{\"account_id\": %s}", id);
+  if (!(r = run(c, "get_account", json, NULL))) return 1;
+  ak_result_free(r);
+  /* PATCH: only what is given changes (the vendor requires account_type_id even here). */
+  snprintf(json, sizeof json, "{\"account_id\": %s, \"account_type_id\": 1, \"middle_name\": \"G\"}", id);
+  if (!(r = run(c, "update_account", json, NULL))) return 1;
+  ak_result_free(r);
+  if (!(r = run(c, "list_accounts", "{\"filter\": {\"email\": \"katherine@example.com\"}}", NULL))) return 1;
+  printf("                      %zu account(s) listed\n", ak_result_size(r, "accounts"));
+  ak_result_free(r);
+  return 0;
+}
+
 int main(void) {
   ak_sandbox *sb = NULL;
   ak_error *err = NULL;
-  int (*flows[])(ak_client *) = {digital99_flow, activeplatform_flow, commvault_flow};
-  const char *vendors[] = {"99digital", "activeplatform", "commvault"};
+  int (*flows[])(ak_client *) = {digital99_flow, activeplatform_flow, activeplatform_v3_flow, commvault_flow};
+  const char *vendors[] = {"99digital", "activeplatform", "activeplatform-v3", "commvault"};
   int rc = 0;
 
   /* Commvault's asynchronous changes settle after 300 ms here (2 s by default). */
