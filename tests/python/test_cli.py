@@ -59,7 +59,7 @@ def test_validate_the_sample() -> None:
     assert f"{SAMPLE}:7: [nn-invalid] 99digital create_account: agents: must have at most 4 digits (has 5) (max_digits) (expected)" in lines
     assert any(l.startswith(f"{SAMPLE}:17: [cv-invalid] commvault update_account: contacts[0].lastName:") for l in lines)
     assert all(l.endswith("(expected)") for l in lines)
-    assert "30 records, 4 invalid (4 as expected)" in out.stderr
+    assert "32 records, 4 invalid (4 as expected)" in out.stderr
 
 
 def test_validate_reports_every_problem_with_line_numbers(tmp_path: Path) -> None:
@@ -144,7 +144,8 @@ def test_apply_the_sample_against_an_embedded_sandbox(tmp_path: Path, in_flight:
     assert by_key["ap-ada-users"]["result"]["items"][0]["email"] == "ada@lovelace.example"  # its owner
     assert by_key["ap-grace"]["result"]["status"] == "active"
     assert "Sandbox!Pass2" not in results.read_text()
-    assert "30 records: 25 succeeded, 5 failed (5 as expected)" in out.stderr
+    assert by_key["ap3-kat-patch"]["result"]["data"]["middle_name"] == "G"  # API v3: a PATCH
+    assert "32 records: 27 succeeded, 5 failed (5 as expected)" in out.stderr
     assert "\r" not in out.stderr  # no progress bar when stderr is not a terminal
     assert "Sandbox!Pass1" not in results.read_text()  # request fields (and secrets) are not echoed
 
