@@ -26,6 +26,11 @@ void Batch::fill() {
   while (driver_->active() < max_in_flight_ && !queued_.empty()) {
     Queued q = std::move(queued_.front());
     queued_.pop_front();
+    {
+      // Cancelled while queued: it stops at its first step, nothing sent.
+      std::lock_guard lock(cancel_mu_);
+      if (cancelled_.count(q.tag)) q.machine->cancel();
+    }
     driver_->add(std::move(q.machine), q.tag);
   }
 }
@@ -46,5 +51,13 @@ std::optional<Batch::Completion> Batch::next(std::chrono::milliseconds timeout) 
 }
 
 void Batch::wakeup() { driver_->wakeup(); }
+
+void Batch::cancel(std::uint64_t tag) {
+  {
+    std::lock_guard lock(cancel_mu_);
+    cancelled_.insert(tag);
+  }
+  driver_->cancel(tag);  // those already running
+}
 
 }  // namespace ak

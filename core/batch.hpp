@@ -14,7 +14,9 @@
 #include <cstdint>
 #include <deque>
 #include <memory>
+#include <mutex>
 #include <optional>
+#include <set>
 #include <string_view>
 
 #include "core/client.hpp"
@@ -59,6 +61,13 @@ class Batch {
   // Makes a next() running on another thread return soon (thread-safe).
   void wakeup();
 
+  // Stops every operation submitted under tag, running or queued, as soon as
+  // it can: each still completes through next(), as Cancelled (nothing
+  // sent, or a read stopped) or OutcomeUnknown (a create or delete that may
+  // have reached the vendor). Operations submitted under tag afterwards are
+  // cancelled too. Thread-safe.
+  void cancel(std::uint64_t tag);
+
  private:
   struct Queued {
     std::uint64_t tag;
@@ -70,6 +79,8 @@ class Batch {
   std::size_t max_in_flight_;
   std::unique_ptr<engine::Driver> driver_;
   std::deque<Queued> queued_;  // not started: over max_in_flight
+  std::mutex cancel_mu_;
+  std::set<std::uint64_t> cancelled_;  // tags cancel() was called with
   std::size_t pending_ = 0;
 };
 

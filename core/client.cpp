@@ -1,6 +1,7 @@
 #include "core/client.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <thread>
 
 #include "core/api.hpp"
@@ -120,20 +121,30 @@ void Client::give_back(std::unique_ptr<engine::Driver> d) {
   idle_drivers_.push_back(std::move(d));
 }
 
-std::unique_ptr<engine::Machine> Client::run(std::unique_ptr<engine::Machine> machine) {
-  // A batch of one on this thread, on a driver kept for the next call.
+std::unique_ptr<engine::Machine> Client::run(std::unique_ptr<engine::Machine> machine,
+                                             const std::shared_ptr<CancelToken> &cancel) {
+  // A batch of one on this thread, on a driver kept for the next call. Each
+  // run has its own tag, so a cancel that comes too late for it finds no
+  // machine of a later run on the same driver.
+  static std::atomic<std::uint64_t> runs{0};
+  const std::uint64_t tag = ++runs;
   std::unique_ptr<engine::Driver> driver = take_driver();
-  driver->add(std::move(machine), 0);
+  if (cancel && cancel->triggered()) machine->cancel();  // stops at its first step: nothing sent
+  driver->add(std::move(machine), tag);
+  std::shared_ptr<void> stop;
+  if (cancel) stop = cancel->on_trigger([d = driver.get(), tag] { d->cancel(tag); });
   std::optional<engine::Driver::Done> done;
   while (!(done = driver->next(std::chrono::milliseconds(-1)))) {
   }
+  stop.reset();  // before the driver serves another call
   give_back(std::move(driver));
   return std::move(done->machine);
 }
 
-Result Client::call(std::string_view op_name, const Value &fields, std::chrono::steady_clock::time_point deadline) {
+Result Client::call(std::string_view op_name, const Value &fields, std::chrono::steady_clock::time_point deadline,
+                    std::shared_ptr<CancelToken> cancel) {
   const Operation &op = api::operation(vendor_, op_name);
-  auto m = run(std::make_unique<engine::Machine>(*this, state_for(op), op, fields, deadline));
+  auto m = run(std::make_unique<engine::Machine>(*this, state_for(op), op, fields, deadline), cancel);
   if (m->error()) throw std::move(*m->error());
   return std::move(*m->result());
 }
@@ -171,7 +182,8 @@ Result Client::item_result(const Operation &op, Value item) const {
   return r;
 }
 
-Result Client::wait(const std::string &id, std::chrono::milliseconds timeout, std::string_view after) {
+Result Client::wait(const std::string &id, std::chrono::milliseconds timeout, std::string_view after,
+                    std::shared_ptr<CancelToken> cancel) {
   using Clock = std::chrono::steady_clock;
   auto fail = [&](Status status, std::string message) {
     Error e(status, vendor_.name + " wait: " + std::move(message));
@@ -199,7 +211,7 @@ Result Client::wait(const std::string &id, std::chrono::milliseconds timeout, st
     for (;; ++polls) {
       auto wait_for = delay;
       try {
-        Result r = call(read.name, fields, deadline);
+        Result r = call(read.name, fields, deadline, cancel);
         if (settling->is_failed(r.status)) {
           Error e = fail(Status::OperationFailed, what + " " + target + " settled in status \"" + r.status + "\"");
           e.raw_body = to_json(r.data);
@@ -234,7 +246,11 @@ Result Client::wait(const std::string &id, std::chrono::milliseconds timeout, st
         e.retriable = true;
         throw e;
       }
-      std::this_thread::sleep_for(wait_for);
+      if (cancel ? cancel->sleep_until(Clock::now() + wait_for) : (std::this_thread::sleep_for(wait_for), false)) {
+        Error e = fail(Status::Cancelled, what + " " + target + " still " + last_status + " when the wait was cancelled");
+        e.attempts = polls;
+        throw e;
+      }
       delay = std::min(delay * 2, s->settings.poll_max);
     }
   }

@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "core/cancel.hpp"
 #include "core/result.hpp"
 #include "core/state.hpp"
 #include "core/vendor.hpp"
@@ -39,9 +40,11 @@ class Client : public std::enable_shared_from_this<Client> {
 
   // Runs op with fields and returns its result, or throws the Error it ended
   // with (validation, retries, exactly-once creates: core/engine/machine.hpp).
-  // A deadline bounds the whole operation, the exchange in flight included.
+  // A deadline bounds the whole operation, the exchange in flight included;
+  // triggering cancel (from any thread) stops it as soon as it can.
   Result call(std::string_view op, const Value &fields,
-              std::chrono::steady_clock::time_point deadline = std::chrono::steady_clock::time_point::max());
+              std::chrono::steady_clock::time_point deadline = std::chrono::steady_clock::time_point::max(),
+              std::shared_ptr<CancelToken> cancel = nullptr);
 
   // Checks the credentials without touching an account: fetches a token if
   // the vendor uses one (a refusal is remembered like any other). Returns
@@ -55,8 +58,10 @@ class Client : public std::enable_shared_from_this<Client> {
   // until the status leaves the pending set, then follows what it leads to (a
   // fulfillment to its account) within the same timeout. Returns the settled
   // account; throws OperationFailed for a failure status, Timeout when
-  // timeout passes first, UnknownOperation when after's results do not settle.
-  Result wait(const std::string &id, std::chrono::milliseconds timeout, std::string_view after = {});
+  // timeout passes first, UnknownOperation when after's results do not settle,
+  // Cancelled when cancel is triggered (the poll in flight is stopped too).
+  Result wait(const std::string &id, std::chrono::milliseconds timeout, std::string_view after = {},
+              std::shared_ptr<CancelToken> cancel = nullptr);
 
   const Vendor &vendor() const { return vendor_; }
 
@@ -76,8 +81,10 @@ class Client : public std::enable_shared_from_this<Client> {
 
  private:
   std::shared_ptr<ClientState> state();
-  // Runs one machine to its end on a pooled driver (a batch of one).
-  std::unique_ptr<engine::Machine> run(std::unique_ptr<engine::Machine> machine);
+  // Runs one machine to its end on a pooled driver (a batch of one); cancel,
+  // when triggered, stops it.
+  std::unique_ptr<engine::Machine> run(std::unique_ptr<engine::Machine> machine,
+                                       const std::shared_ptr<CancelToken> &cancel = nullptr);
   // Drivers for blocking calls, kept between calls (a multi handle each).
   std::unique_ptr<engine::Driver> take_driver();
   void give_back(std::unique_ptr<engine::Driver> d);

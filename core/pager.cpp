@@ -60,13 +60,17 @@ std::vector<Value> PageWalk::take(Value page) {
   return items;
 }
 
-Pager::Pager(std::shared_ptr<Client> client, std::string_view op, Value filters)
-    : client_(std::move(client)), walk_(list_operation(client_->vendor(), op), std::move(filters)) {}
+Pager::Pager(std::shared_ptr<Client> client, std::string_view op, Value filters, std::shared_ptr<CancelToken> cancel,
+             std::chrono::steady_clock::time_point deadline)
+    : client_(std::move(client)),
+      walk_(list_operation(client_->vendor(), op), std::move(filters)),
+      cancel_(std::move(cancel)),
+      deadline_(deadline) {}
 
 std::optional<Result> Pager::next() {
   while (pos_ >= items_.size()) {
     if (walk_.done()) return std::nullopt;
-    Result page = client_->call(walk_.operation().name, walk_.page_fields());
+    Result page = client_->call(walk_.operation().name, walk_.page_fields(), deadline_, cancel_);
     items_ = walk_.take(std::move(page.data));
     pos_ = 0;
   }

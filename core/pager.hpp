@@ -4,12 +4,14 @@
 // calls; the operation state machine runs one as steps (a lost create's lookup).
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <optional>
 #include <string_view>
 #include <vector>
 
+#include "core/cancel.hpp"
 #include "core/vendor.hpp"
 
 namespace ak {
@@ -42,8 +44,12 @@ class PageWalk {
 // Walks every page of a list operation lazily, one item at a time.
 class Pager {
  public:
-  // Throws Error(UnknownOperation) if op is not a list operation.
-  Pager(std::shared_ptr<Client> client, std::string_view op, Value filters);
+  // Throws Error(UnknownOperation) if op is not a list operation. cancel,
+  // when triggered, stops the page request in flight and every later one.
+  // deadline bounds the whole walk (every page request ends by then).
+  Pager(std::shared_ptr<Client> client, std::string_view op, Value filters,
+        std::shared_ptr<CancelToken> cancel = nullptr,
+        std::chrono::steady_clock::time_point deadline = std::chrono::steady_clock::time_point::max());
   // The next item, or nullopt after the last one. Throws Error; after an error
   // the same page is fetched again on the next call.
   std::optional<Result> next();
@@ -53,6 +59,8 @@ class Pager {
   PageWalk walk_;
   std::vector<Value> items_;
   size_t pos_ = 0;
+  std::shared_ptr<CancelToken> cancel_;
+  std::chrono::steady_clock::time_point deadline_;
 };
 
 }  // namespace ak

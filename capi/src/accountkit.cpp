@@ -20,18 +20,6 @@
 #include "guard.hpp"
 #include "handles.hpp"
 
-struct ak_fields {
-  ak::Value v = ak::Value::object();
-};
-struct ak_client {
-  std::shared_ptr<ak::Client> client;  // shared with pagers, which may outlive the handle
-};
-struct ak_pager {
-  ak::Pager pager;
-};
-struct ak_batch {
-  ak::Batch batch;
-};
 namespace {
 
 ak_status to_c(ak::Status s) { return static_cast<ak_status>(s); }
@@ -269,44 +257,20 @@ ak_status ak_client_check_credentials(int *checked, ak_client *c, ak_error **err
 // ---- calls --------------------------------------------------------------------
 
 ak_status ak_call(ak_result **out, ak_client *c, const char *operation, const ak_fields *fields, ak_error **err) {
-  return guard(err, [&] {
-    need(out, "out");
-    *out = nullptr;
-    need(c, "client");
-    need(operation, "operation");
-    static const ak::Value empty = ak::Value::object();
-    auto result = std::make_unique<ak_result>();
-    result->r = c->client->call(operation, fields ? fields->v : empty);
-    *out = result.release();
-  });
+  return ak_call_with(out, c, operation, fields, nullptr, err);
 }
 
 ak_status ak_wait(ak_result **out, ak_client *c, const char *id, double timeout_s, ak_error **err) {
-  return ak_wait_for(out, c, nullptr, id, timeout_s, err);
+  return ak_wait_with(out, c, nullptr, id, timeout_s, nullptr, err);
 }
 
 ak_status ak_wait_for(ak_result **out, ak_client *c, const char *after, const char *id, double timeout_s,
                       ak_error **err) {
-  return guard(err, [&] {
-    need(out, "out");
-    *out = nullptr;
-    need(c, "client");
-    need(id, "id");
-    if (!(timeout_s > 0) || timeout_s > 86400) throw std::invalid_argument("timeout_s must be between 0 and 86400 seconds");
-    auto result = std::make_unique<ak_result>();
-    result->r = c->client->wait(id, std::chrono::milliseconds(static_cast<long>(timeout_s * 1000)), after ? after : "");
-    *out = result.release();
-  });
+  return ak_wait_with(out, c, after, id, timeout_s, nullptr, err);
 }
 
 ak_status ak_list(ak_pager **out, ak_client *c, const char *operation, const ak_fields *filters, ak_error **err) {
-  return guard(err, [&] {
-    need(out, "out");
-    *out = nullptr;
-    need(c, "client");
-    need(operation, "operation");
-    *out = new ak_pager{ak::Pager(c->client, operation, filters ? filters->v : ak::Value::object())};
-  });
+  return ak_list_with(out, c, operation, filters, nullptr, err);
 }
 
 ak_status ak_pager_next(ak_result **item, ak_pager *p, ak_error **err) {

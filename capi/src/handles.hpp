@@ -1,12 +1,33 @@
-// The handles more than one file of the C API fills: an error and a result
-// (accountkit.cpp reads them; webhook.cpp makes results too).
+// The handles more than one file of the C API uses (accountkit.cpp,
+// webhook.cpp, cancel.cpp).
 #pragma once
 
+#include <memory>
 #include <optional>
 #include <string>
 
+#include "core/batch.hpp"
+#include "core/cancel.hpp"
+#include "core/client.hpp"
 #include "core/error.hpp"
+#include "core/pager.hpp"
 #include "core/result.hpp"
+
+struct ak_fields {
+  ak::Value v = ak::Value::object();
+};
+struct ak_client {
+  std::shared_ptr<ak::Client> client;  // shared with pagers, which may outlive the handle
+};
+struct ak_pager {
+  ak::Pager pager;
+};
+struct ak_batch {
+  ak::Batch batch;
+};
+struct ak_cancel {
+  std::shared_ptr<ak::CancelToken> token;  // shared with the calls that carry it
+};
 
 struct ak_error {
   ak::Error e;

@@ -474,6 +474,61 @@ AK_API ak_status ak_vendors_json(char **out, ak_error **err);
 AK_API ak_status ak_webhook_parse(ak_result **out, const char *vendor, const char *body, size_t len,
                                   ak_error **err);
 
+/* ---- cancellation and deadlines -------------------------------------------- */
+
+/* A cancellation token: trigger it from any thread to stop every call, wait,
+ * pager and batch operation that carries it, as soon as each can. A read (or
+ * anything not yet sent) then ends with AK_E_CANCELLED; a create or delete
+ * that may have reached the vendor ends with AK_E_OUTCOME_UNKNOWN, never as a
+ * silent success or failure. The client stays usable. One token may be
+ * carried by many calls at once, on many threads. */
+typedef struct ak_cancel ak_cancel;
+
+/* *out: a new token, not triggered; caller frees with ak_cancel_free. */
+AK_API ak_status ak_cancel_new(ak_cancel **out, ak_error **err);
+/* Triggers token (once; later triggers do nothing). Any thread, including a
+ * signal-free thread that does not own the calls; NULL is a no-op. Returns
+ * without waiting for the calls to stop. */
+AK_API void ak_cancel_trigger(ak_cancel *token);
+/* 1 when token has been triggered, else 0 (NULL: 0). Any thread. */
+AK_API int ak_cancel_is_triggered(const ak_cancel *token);
+/* Frees token; calls still running with it keep it alive until they end.
+ * NULL is a no-op. */
+AK_API void ak_cancel_free(ak_cancel *token);
+
+#define AK_CALL_OPTIONS_VERSION 1
+/* What one call may carry beyond the client's options. Initialise with
+ * AK_CALL_OPTIONS_INIT (or zero it and set version), then set what you need;
+ * fields added later come after these, and version says which are there. */
+typedef struct ak_call_options {
+  unsigned int version; /* AK_CALL_OPTIONS_VERSION */
+  /* > 0: the whole call (retries, a lost create's lookup, a wait's polls, a
+   * pager's pages) ends within this many seconds, the exchange in flight
+   * included: AK_E_TIMEOUT (AK_E_OUTCOME_UNKNOWN as above). 0: no deadline
+   * beyond the client's per-exchange timeout_ms. At most 86400. */
+  double timeout_s;
+  ak_cancel *cancel; /* NULL: none. The call does not take ownership. */
+} ak_call_options;
+#define AK_CALL_OPTIONS_INIT {AK_CALL_OPTIONS_VERSION, 0.0, NULL}
+
+/* ak_call, ak_wait_for and ak_list with options (opts NULL: as without).
+ * For ak_wait_with, the smaller of timeout_s and opts->timeout_s applies. A
+ * pager made by ak_list_with keeps the token and the deadline for every
+ * ak_pager_next (its deadline counts from ak_list_with). AK_E_INVALID_ARGUMENT
+ * for an unknown version or a timeout_s out of range. */
+AK_API ak_status ak_call_with(ak_result **out, ak_client *c, const char *operation, const ak_fields *fields,
+                              const ak_call_options *opts, ak_error **err);
+AK_API ak_status ak_wait_with(ak_result **out, ak_client *c, const char *after, const char *id, double timeout_s,
+                              const ak_call_options *opts, ak_error **err);
+AK_API ak_status ak_list_with(ak_pager **out, ak_client *c, const char *operation, const ak_fields *filters,
+                              const ak_call_options *opts, ak_error **err);
+
+/* Stops every operation submitted to b under tag, running or queued (and any
+ * submitted under tag later), as soon as it can: each still comes out of
+ * ak_batch_next, as AK_E_CANCELLED or AK_E_OUTCOME_UNKNOWN (rules above).
+ * Any thread, while another runs ak_batch_next; NULL b is a no-op. */
+AK_API void ak_batch_cancel(ak_batch *b, uint64_t tag);
+
 #ifdef __cplusplus
 }
 #endif

@@ -16,7 +16,7 @@
 #![allow(non_camel_case_types)]
 #![no_std]
 
-use core::ffi::{c_char, c_double, c_int, c_long, c_void};
+use core::ffi::{c_char, c_double, c_int, c_long, c_uint, c_void};
 use core::marker::{PhantomData, PhantomPinned};
 
 macro_rules! opaque {
@@ -30,7 +30,21 @@ macro_rules! opaque {
     )*};
 }
 
-opaque!(ak_error, ak_fields, ak_client, ak_result, ak_pager, ak_batch);
+opaque!(ak_error, ak_fields, ak_client, ak_result, ak_pager, ak_batch, ak_cancel);
+
+/// `AK_CALL_OPTIONS_VERSION`: the `version` of an [`ak_call_options`] this crate fills.
+pub const AK_CALL_OPTIONS_VERSION: c_uint = 1;
+
+/// `ak_call_options`: what one call carries beyond the client's options.
+#[repr(C)]
+#[derive(Debug, Clone, Copy)]
+pub struct ak_call_options {
+    pub version: c_uint,
+    /// > 0: the whole call ends within this many seconds; 0: no deadline.
+    pub timeout_s: c_double,
+    /// Null: none. Not owned by the call.
+    pub cancel: *mut ak_cancel,
+}
 
 #[cfg(feature = "sandbox")]
 mod sandbox;
@@ -322,4 +336,36 @@ extern "C" {
         len: usize,
         err: *mut *mut ak_error,
     ) -> ak_status;
+
+    // ---- cancellation and deadlines
+    pub fn ak_cancel_new(out: *mut *mut ak_cancel, err: *mut *mut ak_error) -> ak_status;
+    pub fn ak_cancel_trigger(token: *mut ak_cancel);
+    pub fn ak_cancel_is_triggered(token: *const ak_cancel) -> c_int;
+    pub fn ak_cancel_free(token: *mut ak_cancel);
+    pub fn ak_call_with(
+        out: *mut *mut ak_result,
+        c: *mut ak_client,
+        operation: *const c_char,
+        fields: *const ak_fields,
+        opts: *const ak_call_options,
+        err: *mut *mut ak_error,
+    ) -> ak_status;
+    pub fn ak_wait_with(
+        out: *mut *mut ak_result,
+        c: *mut ak_client,
+        after: *const c_char,
+        id: *const c_char,
+        timeout_s: c_double,
+        opts: *const ak_call_options,
+        err: *mut *mut ak_error,
+    ) -> ak_status;
+    pub fn ak_list_with(
+        out: *mut *mut ak_pager,
+        c: *mut ak_client,
+        operation: *const c_char,
+        filters: *const ak_fields,
+        opts: *const ak_call_options,
+        err: *mut *mut ak_error,
+    ) -> ak_status;
+    pub fn ak_batch_cancel(b: *mut ak_batch, tag: u64);
 }
