@@ -270,6 +270,8 @@ static Value from_element(simdjson::dom::element e) {
 Value parse_json(std::string_view text) {
   thread_local simdjson::dom::parser parser;
   simdjson::dom::element root;
+  // An empty view may have no data at all: simdjson copies from it, so give it a real (empty) buffer.
+  if (text.data() == nullptr) text = std::string_view("", 0);
   auto err = parser.parse(text.data(), text.size(), true).get(root);
   if (err) throw JsonError(std::string("invalid JSON: ") + simdjson::error_message(err));
   return from_element(root);

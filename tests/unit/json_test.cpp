@@ -404,3 +404,9 @@ TEST(Paths, PutThenGetThenEraseThenGet) {
   ASSERT_NE(ak::get_path(root, "x.y[2]"), nullptr);  // the emptied object remains
   EXPECT_EQ(*ak::get_path(root, "x.y[2]"), Value::object());
 }
+
+// A view with no data at all (a NULL body of length 0) is empty text, not a
+// NULL pointer handed to the parser (UBSan caught that under ak_webhook_parse).
+TEST(JsonRead, AnEmptyViewWithoutDataIsInvalidJsonNotANullRead) {
+  EXPECT_THROW(ak::parse_json(std::string_view()), ak::JsonError);
+}
