@@ -221,3 +221,29 @@ func TestBatchOperationContextAndCancelByTag(t *testing.T) {
 		t.Errorf("a done context submitted: %v, %d pending", err, b.Pending())
 	}
 }
+
+func TestCancelAWaitBetweenPolls(t *testing.T) {
+	sb := startSandbox(t, map[string]string{"commvault.update_delay_ms": "10000"})
+	c := client(t, sb, "commvault", accountkit.WithOption("poll_initial_ms", "20"), accountkit.WithOption("poll_max_ms", "100"))
+	u, err := c.UpdateAccount(context.Background(), acmeID, map[string]any{"externalId": "XSP1234", "name": "Acme Waiting", "contacts": []any{}})
+	if err != nil {
+		t.Fatalf("update: %v", err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	time.AfterFunc(150*time.Millisecond, cancel)
+	start := time.Now()
+	_, err = c.Wait(ctx, u.ID(), time.Minute)
+	if d := time.Since(start); d > 2*time.Second {
+		t.Errorf("the wait ended after %v", d)
+	}
+	if !errors.Is(err, context.Canceled) || !errors.Is(err, accountkit.ErrCancelled) {
+		t.Errorf("want context.Canceled and ErrCancelled, got %v", err)
+	}
+	// A deadline sooner than the wait's timeout ends it as the deadline.
+	ctx2, cancel2 := context.WithTimeout(context.Background(), 200*time.Millisecond)
+	defer cancel2()
+	if _, err = c.Wait(ctx2, u.ID(), time.Minute); !errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("want context.DeadlineExceeded, got %v", err)
+	}
+}

@@ -246,6 +246,10 @@ type callCtl struct {
 	hasDL bool
 	stop  func() bool   // stops the AfterFunc
 	fired chan struct{} // closed once the AfterFunc has triggered tok
+	// deadlineBound: ctx's deadline is what bounds this call (a wait whose
+	// timeout it shortened), so a timeout is the deadline's even a little
+	// before it (a wait gives up when its next poll cannot fit).
+	deadlineBound bool
 }
 
 // newCallCtl starts watching ctx, which the caller has checked is not done
@@ -293,12 +297,13 @@ func (cc *callCtl) close() {
 
 // ctxErr is ctx's error once it has ended, or context.DeadlineExceeded once
 // its deadline has passed (the C library may report that deadline an instant
-// before ctx's own timer fires), else nil.
-func (cc *callCtl) ctxErr(ctx context.Context) error {
+// before ctx's own timer fires) or, for a call the deadline bounds, when the
+// library gave up on meeting it (a timeout), else nil.
+func (cc *callCtl) ctxErr(ctx context.Context, kind Kind) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	if cc.hasDL && !time.Now().Before(cc.dl) {
+	if cc.hasDL && (!time.Now().Before(cc.dl) || cc.deadlineBound && kind == KindTimeout) {
 		return context.DeadlineExceeded
 	}
 	return nil
@@ -310,7 +315,7 @@ func (cc *callCtl) ctxErr(ctx context.Context) error {
 func (cc *callCtl) wrap(ctx context.Context, err *Error) error {
 	switch err.Kind {
 	case KindCancelled, KindOutcomeUnknown, KindTimeout:
-		if ce := cc.ctxErr(ctx); ce != nil {
+		if ce := cc.ctxErr(ctx, err.Kind); ce != nil {
 			return &ContextError{Context: ce, Err: err}
 		}
 	}
@@ -497,9 +502,10 @@ func (c *Client) WaitFor(ctx context.Context, after, id string, timeout time.Dur
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
+	bound := false // ctx's deadline comes before timeout
 	if dl, ok := ctx.Deadline(); ok {
 		if left := time.Until(dl); timeout <= 0 || left < timeout {
-			timeout = left
+			timeout, bound = left, true
 		}
 	}
 	if timeout <= 0 {
@@ -520,6 +526,7 @@ func (c *Client) WaitFor(ctx context.Context, after, id string, timeout time.Dur
 		return nil, err
 	}
 	defer cc.close()
+	cc.deadlineBound = bound
 	h, err := c.acquire("wait")
 	if err != nil {
 		return nil, err
