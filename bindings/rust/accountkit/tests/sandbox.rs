@@ -693,3 +693,52 @@ fn a_batch_operation_is_cancelled_by_tag() {
     assert_eq!(outcomes[&2], Err(ErrorKind::Cancelled));
     assert_eq!(outcomes[&3], Ok(()));
 }
+
+#[test]
+fn a_wait_is_cancelled_between_polls_and_ended_by_a_timeout() {
+    let sb = Sandbox::start().unwrap();
+    sb.set_option("commvault.update_delay_ms", "10000").unwrap();
+    let c = sb
+        .client("commvault")
+        .unwrap()
+        .option("poll_initial_ms", "20")
+        .unwrap();
+    c.update_account(
+        ACME,
+        &json!({"externalId": "XSP1234", "name": "Acme Waiting", "contacts": []}),
+    )
+    .unwrap();
+    let token = CancelToken::new().unwrap();
+    let start = std::time::Instant::now();
+    let e = std::thread::scope(|s| {
+        s.spawn(|| {
+            std::thread::sleep(Duration::from_millis(150));
+            token.trigger();
+        });
+        c.wait_with(
+            "",
+            ACME,
+            Duration::from_secs(60),
+            &CallOptions::new().cancel(&token),
+        )
+        .unwrap_err()
+    });
+    assert!(
+        start.elapsed() < Duration::from_secs(2),
+        "took {:?}",
+        start.elapsed()
+    );
+    assert_eq!(e.kind, ErrorKind::Cancelled, "{e}");
+    // The smaller of the wait's timeout and the options' applies.
+    let start = std::time::Instant::now();
+    let opts = CallOptions::new().timeout(Duration::from_millis(200));
+    let e = c
+        .wait_with("", ACME, Duration::from_secs(60), &opts)
+        .unwrap_err();
+    assert!(
+        start.elapsed() < Duration::from_secs(2),
+        "took {:?}",
+        start.elapsed()
+    );
+    assert_eq!(e.kind, ErrorKind::Timeout, "{e}");
+}
