@@ -235,7 +235,7 @@ const maxCallTimeout = 86400 * time.Second
 
 // callCtl ties one C call (or one list walk) to its context: an ak_cancel
 // token that a context.AfterFunc triggers when ctx ends, and ctx's deadline
-// as the call's timeout_s. Make it with newCallCtl, pass &opts to the C
+// as the call's timeout_s. Make it with newCallCtl, pass opts to the C
 // *_with function, map its errors with wrap and end it with close.
 type callCtl struct {
 	tok *C.ak_cancel
@@ -272,13 +272,15 @@ func newCallCtl(ctx context.Context) (*callCtl, error) {
 			cc.opts.timeout_s = C.double(float64(ms) / 1000)
 		}
 	}
+	var tok *C.ak_cancel
 	var cerr *C.ak_error
-	if st := C.ak_cancel_new(&cc.tok, &cerr); st != C.AK_OK {
+	if st := C.ak_cancel_new(&tok, &cerr); st != C.AK_OK {
 		return nil, takeError(st, cerr)
 	}
+	cc.tok = tok
 	cc.opts.version = C.AK_CALL_OPTIONS_VERSION
-	cc.opts.cancel = cc.tok
-	tok, fired := cc.tok, cc.fired
+	cc.opts.cancel = tok
+	fired := cc.fired
 	cc.stop = context.AfterFunc(ctx, func() {
 		C.ak_cancel_trigger(tok)
 		close(fired)
