@@ -4,10 +4,15 @@
 // package accountkit.dev/go/accountkit/sandbox, so programs that do not
 // import it do not link the sandbox library.
 //
-// A *Client is safe for concurrent use by many goroutines. Calls block in C;
-// when a call's context ends first, the method returns ctx.Err() at once and
-// the C call completes in the background, freeing everything it made (its
-// outcome is discarded: a create may still have happened).
+// A *Client is safe for concurrent use by many goroutines. Calls block in C
+// and honour their context: each carries an ak_cancel token and ctx's
+// deadline (ak_call_options), so when ctx ends the C call stops within
+// milliseconds, where it is, and the method returns a *ContextError that is
+// both ctx's error (errors.Is(err, context.Canceled) or
+// context.DeadlineExceeded) and the library's (errors.Is(err,
+// ErrOutcomeUnknown) when a create or delete may have reached the vendor,
+// ErrCancelled when nothing was applied). The client stays usable. A context
+// already done sends nothing: the method returns ctx.Err() itself.
 //
 // Linking: pkg-config finds the library (accountkit.pc; set PKG_CONFIG_PATH
 // for an install off its default path). By default the program links
@@ -167,7 +172,7 @@ func (c *Client) release() {
 	}
 }
 
-// Close releases the client. Calls still running in the background finish
+// Close releases the client. Calls still running on other goroutines finish
 // first; the handle is freed when the last one returns. Close is idempotent.
 func (c *Client) Close() error {
 	runtime.SetFinalizer(c, nil)
@@ -225,44 +230,98 @@ func (c *Client) CheckCredentials() (bool, error) {
 	return checked != 0, nil
 }
 
-// outcome is what a blocking C call hands back.
-type outcome struct {
-	res *C.ak_result
-	st  C.ak_status
-	err *C.ak_error
+// maxCallTimeout is the longest ak_call_options.timeout_s the C library takes.
+const maxCallTimeout = 86400 * time.Second
+
+// callCtl ties one C call (or one list walk) to its context: an ak_cancel
+// token that a context.AfterFunc triggers when ctx ends, and ctx's deadline
+// as the call's timeout_s. Make it with newCallCtl, pass opts to the C
+// *_with function, map its errors with wrap and end it with close.
+type callCtl struct {
+	tok *C.ak_cancel
+	// opts is an allocation of its own: cgo refuses a pointer into callCtl,
+	// which holds Go pointers.
+	opts  *C.ak_call_options
+	dl    time.Time // ctx's deadline, when hasDL
+	hasDL bool
+	stop  func() bool   // stops the AfterFunc
+	fired chan struct{} // closed once the AfterFunc has triggered tok
+	// deadlineBound: ctx's deadline is what bounds this call (a wait whose
+	// timeout it shortened), so a timeout is the deadline's even a little
+	// before it (a wait gives up when its next poll cannot fit).
+	deadlineBound bool
 }
 
-func (o outcome) free() {
-	C.ak_result_free(o.res)
-	C.ak_error_free(o.err)
-}
-
-// block runs fn (a blocking C call) in a goroutine. If ctx ends first it
-// returns ctx.Err(); the goroutine then runs to completion and frees the
-// outcome and whatever cleanup releases.
-func block(ctx context.Context, fn func() outcome, cleanup func(abandoned bool)) (*Result, error) {
-	ch := make(chan outcome, 1)
-	go func() { ch <- fn() }()
-	select {
-	case o := <-ch:
-		if cleanup != nil {
-			cleanup(false)
+// newCallCtl starts watching ctx, which the caller has checked is not done
+// yet. A deadline already past is context.DeadlineExceeded (nothing sent).
+// A deadline further than the C library's longest timeout_s (a day) is left
+// to the token alone: ctx still ends the call when it expires.
+func newCallCtl(ctx context.Context) (*callCtl, error) {
+	cc := &callCtl{opts: new(C.ak_call_options), fired: make(chan struct{})}
+	if dl, ok := ctx.Deadline(); ok {
+		left := time.Until(dl)
+		if left <= 0 {
+			return nil, context.DeadlineExceeded
 		}
-		if o.st != C.AK_OK {
-			C.ak_result_free(o.res)
-			return nil, takeError(o.st, o.err)
+		cc.dl, cc.hasDL = dl, true
+		if left <= maxCallTimeout-time.Second {
+			// Whole milliseconds, rounded up with one to spare: the C library
+			// counts whole milliseconds from a later instant, so its deadline
+			// is never before ctx's (a timeout it reports is ctx's deadline).
+			ms := (left+time.Millisecond-1)/time.Millisecond + 1
+			cc.opts.timeout_s = C.double(float64(ms) / 1000)
 		}
-		return takeResult(o.res), nil
-	case <-ctx.Done():
-		go func() {
-			o := <-ch
-			o.free()
-			if cleanup != nil {
-				cleanup(true)
-			}
-		}()
-		return nil, ctx.Err()
 	}
+	var tok *C.ak_cancel
+	var cerr *C.ak_error
+	if st := C.ak_cancel_new(&tok, &cerr); st != C.AK_OK {
+		return nil, takeError(st, cerr)
+	}
+	cc.tok = tok
+	cc.opts.version = C.AK_CALL_OPTIONS_VERSION
+	cc.opts.cancel = tok
+	fired := cc.fired
+	cc.stop = context.AfterFunc(ctx, func() {
+		C.ak_cancel_trigger(tok)
+		close(fired)
+	})
+	return cc, nil
+}
+
+// close stops watching ctx, waits for a trigger already under way, and frees
+// the token (a pager still holding it keeps it alive). Call it once.
+func (cc *callCtl) close() {
+	if !cc.stop() {
+		<-cc.fired
+	}
+	C.ak_cancel_free(cc.tok)
+}
+
+// ctxErr is ctx's error once it has ended, or context.DeadlineExceeded once
+// its deadline has passed (the C library may report that deadline an instant
+// before ctx's own timer fires) or, for a call the deadline bounds, when the
+// library gave up on meeting it (a timeout), else nil.
+func (cc *callCtl) ctxErr(ctx context.Context, kind Kind) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if cc.hasDL && (!time.Now().Before(cc.dl) || cc.deadlineBound && kind == KindTimeout) {
+		return context.DeadlineExceeded
+	}
+	return nil
+}
+
+// wrap is the error to return for a C call that failed with err: a
+// *ContextError when ctx has ended and err is what ending it makes
+// (cancelled, outcome unknown, timeout), else err itself.
+func (cc *callCtl) wrap(ctx context.Context, err *Error) error {
+	switch err.Kind {
+	case KindCancelled, KindOutcomeUnknown, KindTimeout:
+		if ce := cc.ctxErr(ctx, err.Kind); ce != nil {
+			return &ContextError{Context: ce, Err: err}
+		}
+	}
+	return err
 }
 
 // Call runs an operation ("create_account", "update_account", "get_account",
@@ -296,28 +355,33 @@ func (c *Client) CallWithID(ctx context.Context, operation, id string, fields ma
 	return c.call(ctx, operation, f)
 }
 
-// call runs ak_call with f, which it frees.
+// call runs ak_call_with with f, which it frees, stopping it when ctx ends.
 func (c *Client) call(ctx context.Context, operation string, f *C.ak_fields) (*Result, error) {
+	defer C.ak_fields_free(f)
 	cop, err := cString(c.vendor, operation, "operation", operation)
 	if err != nil {
-		C.ak_fields_free(f)
 		return nil, err
 	}
+	defer C.free(unsafe.Pointer(cop))
+	cc, err := newCallCtl(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer cc.close()
 	h, err := c.acquire(operation)
 	if err != nil {
-		C.free(unsafe.Pointer(cop))
-		C.ak_fields_free(f)
 		return nil, err
 	}
-	return block(ctx, func() outcome {
-		var o outcome
-		o.st = C.ak_call(&o.res, h, cop, f, &o.err)
-		return o
-	}, func(bool) {
-		C.free(unsafe.Pointer(cop))
-		C.ak_fields_free(f)
-		c.release()
-	})
+	defer c.release()
+	var res *C.ak_result
+	var cerr *C.ak_error
+	if st := C.ak_call_with(&res, h, cop, f, cc.opts, &cerr); st != C.AK_OK {
+		C.ak_result_free(res)
+		return nil, cc.wrap(ctx, takeError(st, cerr))
+	}
+	// A call that succeeded is returned even if ctx ended as it did: a
+	// create that landed is worth more than ctx's error.
+	return takeResult(res), nil
 }
 
 // CreateAccount runs create_account.
@@ -350,52 +414,52 @@ func (c *Client) ListAccounts(ctx context.Context, filters map[string]any) iter.
 
 // List walks every item of a list operation lazily. The walk stops after
 // the first error is yielded. Breaking out of the loop releases the pager.
+// ctx governs the whole walk: one cancellation token and ctx's deadline
+// (counted from the start) go with every page, so ctx ending stops the page in
+// flight (a *ContextError, as for Call) and no page is fetched after it.
 func (c *Client) List(ctx context.Context, operation string, filters map[string]any) iter.Seq2[*Result, error] {
 	return func(yield func(*Result, error) bool) {
 		if err := ctx.Err(); err != nil {
 			yield(nil, err)
 			return
 		}
-		p, err := c.startList(operation, filters)
+		cc, err := newCallCtl(ctx)
 		if err != nil {
 			yield(nil, err)
 			return
 		}
-		owned := true // false once an abandoned background call owns p
-		defer func() {
-			if owned {
-				C.ak_pager_free(p)
-			}
-		}()
+		defer cc.close()
+		p, err := c.startList(operation, filters, cc.opts)
+		if err != nil {
+			yield(nil, err)
+			return
+		}
+		defer C.ak_pager_free(p)
 		for {
-			r, err := block(ctx, func() outcome {
-				var o outcome
-				o.st = C.ak_pager_next(&o.res, p, &o.err)
-				return o
-			}, func(abandoned bool) {
-				if abandoned { // the background goroutine owns p now
-					C.ak_pager_free(p)
-				}
-			})
-			if err != nil {
-				if _, isAK := err.(*Error); !isAK {
-					owned = false // ctx ended: the background call frees p
-				}
-				yield(nil, err)
+			if err := ctx.Err(); err != nil {
+				yield(nil, err) // ended between pages: nothing more is sent
 				return
 			}
-			if r == nil {
+			var res *C.ak_result
+			var cerr *C.ak_error
+			if st := C.ak_pager_next(&res, p, &cerr); st != C.AK_OK {
+				C.ak_result_free(res)
+				yield(nil, cc.wrap(ctx, takeError(st, cerr)))
+				return
+			}
+			if res == nil {
 				return // end of the list
 			}
-			if !yield(r, nil) {
+			if !yield(takeResult(res), nil) {
 				return
 			}
 		}
 	}
 }
 
-// startList makes the pager of a walk (ak_list; no request is made yet).
-func (c *Client) startList(operation string, filters map[string]any) (*C.ak_pager, error) {
+// startList makes the pager of a walk (ak_list_with; no request is made
+// yet). The pager keeps opts' token and deadline.
+func (c *Client) startList(operation string, filters map[string]any, opts *C.ak_call_options) (*C.ak_pager, error) {
 	f, err := newCFields(c.vendor, operation, filters)
 	if err != nil {
 		return nil, err
@@ -413,7 +477,7 @@ func (c *Client) startList(operation string, filters map[string]any) (*C.ak_page
 	defer c.release() // the pager keeps the client alive by itself
 	var p *C.ak_pager
 	var cerr *C.ak_error
-	if st := C.ak_list(&p, h, cop, f, &cerr); st != C.AK_OK {
+	if st := C.ak_list_with(&p, h, cop, f, opts, &cerr); st != C.AK_OK {
 		return nil, takeError(st, cerr)
 	}
 	return p, nil
@@ -423,7 +487,9 @@ func (c *Client) startList(operation string, filters map[string]any) (*C.ak_page
 // its pending states and returns the settled account. timeout bounds the
 // wait (a ctx deadline that comes sooner shortens it; timeout <= 0 means the
 // ctx deadline, or 5 minutes without one). A failed operation is
-// KindOperationFailed, a wait that runs out KindTimeout.
+// KindOperationFailed, a wait that runs out KindTimeout (when ctx's deadline
+// ran it out, a *ContextError that is context.DeadlineExceeded as well; ctx
+// ending stops the wait between or during polls, as for Call).
 func (c *Client) Wait(ctx context.Context, id string, timeout time.Duration) (*Result, error) {
 	return c.WaitFor(ctx, "", id, timeout)
 }
@@ -438,9 +504,10 @@ func (c *Client) WaitFor(ctx context.Context, after, id string, timeout time.Dur
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
+	bound := false // ctx's deadline comes before timeout
 	if dl, ok := ctx.Deadline(); ok {
 		if left := time.Until(dl); timeout <= 0 || left < timeout {
-			timeout = left
+			timeout, bound = left, true
 		}
 	}
 	if timeout <= 0 {
@@ -450,27 +517,30 @@ func (c *Client) WaitFor(ctx context.Context, after, id string, timeout time.Dur
 	if err != nil {
 		return nil, err
 	}
+	defer C.free(unsafe.Pointer(cid))
 	cafter, err := cString(c.vendor, "wait", "after", after)
 	if err != nil {
-		C.free(unsafe.Pointer(cid))
 		return nil, err
 	}
+	defer C.free(unsafe.Pointer(cafter))
+	cc, err := newCallCtl(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer cc.close()
+	cc.deadlineBound = bound
 	h, err := c.acquire("wait")
 	if err != nil {
-		C.free(unsafe.Pointer(cid))
-		C.free(unsafe.Pointer(cafter))
 		return nil, err
 	}
-	secs := C.double(timeout.Seconds())
-	return block(ctx, func() outcome {
-		var o outcome
-		o.st = C.ak_wait_for(&o.res, h, cafter, cid, secs, &o.err)
-		return o
-	}, func(bool) {
-		C.free(unsafe.Pointer(cid))
-		C.free(unsafe.Pointer(cafter))
-		c.release()
-	})
+	defer c.release()
+	var res *C.ak_result
+	var cerr *C.ak_error
+	if st := C.ak_wait_with(&res, h, cafter, cid, C.double(timeout.Seconds()), cc.opts, &cerr); st != C.AK_OK {
+		C.ak_result_free(res)
+		return nil, cc.wrap(ctx, takeError(st, cerr))
+	}
+	return takeResult(res), nil
 }
 
 // Validate checks fields for vendor/operation without any network access.

@@ -102,8 +102,10 @@ type FieldError struct {
 	Message string
 }
 
-// Error is every error accountkit returns (except context errors, which are
-// returned as ctx.Err()). Use errors.As to read its details. Its text never
+// Error is every error accountkit returns, except context errors: a context
+// done before a call is ctx.Err() itself, and one that ends during a call is
+// a *ContextError holding both ctx's error and this. Use errors.As to read its
+// details (errors.As finds it inside a *ContextError too). Its text never
 // contains a secret.
 type Error struct {
 	Kind       Kind
@@ -199,4 +201,42 @@ func takeError(st C.ak_status, e *C.ak_error) *Error {
 // localError makes an error found by the binding itself (no C call made).
 func localError(kind Kind, vendor, operation, msg string) *Error {
 	return &Error{Kind: kind, Category: kind.String(), Message: msg, Vendor: vendor, Operation: operation, RetryAfter: -1}
+}
+
+// ContextError is what a call returns when its context ended while the C
+// library was running it: the token the call carried was triggered (or ctx's
+// deadline, carried as the call's timeout, passed) and the call stopped where
+// it was. It is both errors at once, so callers keep accountkit's verdict:
+//
+//   - errors.Is(err, context.Canceled) or errors.Is(err,
+//     context.DeadlineExceeded): Context, which is ctx.Err();
+//   - errors.Is(err, ErrCancelled): nothing was applied (a read, or a change
+//     stopped before it was sent);
+//   - errors.Is(err, ErrOutcomeUnknown): a create or delete may have reached
+//     the vendor, so it may have happened (Err.Candidates may name the
+//     account); look before you retry it;
+//   - errors.Is(err, ErrTimeout): the deadline ended a read;
+//   - errors.As(err, &e) with e an *Error: the details.
+//
+// A call that completed before it could be stopped returns its result, even
+// if ctx ended at the same moment.
+type ContextError struct {
+	Context error  // ctx.Err(): context.Canceled or context.DeadlineExceeded
+	Err     *Error // how the C call ended: KindCancelled, KindOutcomeUnknown or KindTimeout
+}
+
+// Error names both: "context canceled: accountkit: ...".
+func (e *ContextError) Error() string {
+	if e.Err == nil {
+		return e.Context.Error()
+	}
+	return e.Context.Error() + ": " + e.Err.Error()
+}
+
+// Unwrap gives errors.Is and errors.As both errors.
+func (e *ContextError) Unwrap() []error {
+	if e.Err == nil {
+		return []error{e.Context}
+	}
+	return []error{e.Context, e.Err}
 }

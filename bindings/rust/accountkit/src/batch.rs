@@ -64,6 +64,20 @@ impl Batch {
         }
     }
 
+    /// Stops every operation submitted under `tag`, running or queued (and
+    /// any submitted under `tag` later), as soon as it can
+    /// (`ak_batch_cancel`): each still comes out of
+    /// [`next_outcome`](Self::next_outcome), as [`ErrorKind::Cancelled`], or
+    /// [`ErrorKind::OutcomeUnknown`] for a create or delete that may have
+    /// reached the vendor. Call it between `next_outcome`s (with a timeout
+    /// to come back in time); to stop from another thread, use a
+    /// [`CancelToken`](crate::CancelToken) with
+    /// [`Client::call_with`](crate::Client::call_with) instead.
+    pub fn cancel(&mut self, tag: u64) {
+        // SAFETY: valid handle, used by one thread (&mut self).
+        unsafe { sys::ak_batch_cancel(self.0.as_ptr(), tag) }
+    }
+
     /// Operations submitted and not yet taken.
     pub fn pending(&self) -> usize {
         // SAFETY: valid handle.

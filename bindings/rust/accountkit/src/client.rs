@@ -2,7 +2,7 @@
 //! waits and batches.
 use crate::error::check;
 use crate::fields::Fields;
-use crate::{cstring, sys, Batch, Error, ErrorKind, Pager, Response};
+use crate::{cstring, sys, Batch, CallOptions, Error, ErrorKind, Pager, Response};
 use serde_json::Value;
 use std::ffi::CStr;
 use std::fmt;
@@ -97,23 +97,38 @@ impl Client {
         self.raw.as_ptr()
     }
 
-    fn call_fields(&self, operation: &str, fields: Option<&Fields>) -> Result<Response, Error> {
+    fn call_fields(
+        &self,
+        operation: &str,
+        fields: Option<&Fields>,
+        opts: Option<&CallOptions<'_>>,
+    ) -> Result<Response, Error> {
         let op = cstring("operation", operation)?;
+        let raw_opts = opts.map(CallOptions::raw);
         let mut out = ptr::null_mut();
         let mut err = ptr::null_mut();
-        // SAFETY: valid handles (fields NULL or owned by the caller); ak_call
-        // is thread-safe on one client.
+        // SAFETY: valid handles (fields NULL or owned by the caller; the
+        // options and their token outlive the call); ak_call and ak_call_with
+        // are thread-safe on one client.
         unsafe {
-            check(
-                sys::ak_call(
+            let status = match &raw_opts {
+                None => sys::ak_call(
                     &mut out,
                     self.as_ptr(),
                     op.as_ptr(),
                     Fields::ptr(fields),
                     &mut err,
                 ),
-                err,
-            )?
+                Some(o) => sys::ak_call_with(
+                    &mut out,
+                    self.as_ptr(),
+                    op.as_ptr(),
+                    Fields::ptr(fields),
+                    o,
+                    &mut err,
+                ),
+            };
+            check(status, err)?
         };
         Response::from_raw(out)
     }
@@ -124,7 +139,23 @@ impl Client {
     /// ([`ErrorKind::InvalidArgument`]).
     pub fn call(&self, operation: &str, fields: &Value) -> Result<Response, Error> {
         let f = Fields::from_value(fields)?;
-        self.call_fields(operation, f.as_ref())
+        self.call_fields(operation, f.as_ref(), None)
+    }
+
+    /// [`Client::call`] with options (`ak_call_with`): a [`CancelToken`]
+    /// that stops it from another thread ([`ErrorKind::Cancelled`], or
+    /// [`ErrorKind::OutcomeUnknown`] for a create or delete that may have
+    /// landed) and a deadline for the whole call ([`ErrorKind::Timeout`]).
+    ///
+    /// [`CancelToken`]: crate::CancelToken
+    pub fn call_with(
+        &self,
+        operation: &str,
+        fields: &Value,
+        opts: &CallOptions<'_>,
+    ) -> Result<Response, Error> {
+        let f = Fields::from_value(fields)?;
+        self.call_fields(operation, f.as_ref(), Some(opts))
     }
 
     /// Runs an operation on the account `id`, given positionally: the C
@@ -141,7 +172,19 @@ impl Client {
         fields: &Value,
     ) -> Result<Response, Error> {
         let f = Fields::with_id(self.vendor, operation, id, fields)?;
-        self.call_fields(operation, Some(&f))
+        self.call_fields(operation, Some(&f), None)
+    }
+
+    /// [`Client::call_with_id`] with options, as [`Client::call_with`].
+    pub fn call_id_with(
+        &self,
+        operation: &str,
+        id: &str,
+        fields: &Value,
+        opts: &CallOptions<'_>,
+    ) -> Result<Response, Error> {
+        let f = Fields::with_id(self.vendor, operation, id, fields)?;
+        self.call_fields(operation, Some(&f), Some(opts))
     }
 
     /// `create_account` with the given fields.
@@ -176,23 +219,54 @@ impl Client {
     /// A pager over a list operation (`ak_list`; `Value::Null`: no filters);
     /// no request is made until the first item is asked for.
     pub fn list(&self, operation: &str, filters: &Value) -> Result<Pager, Error> {
+        self.list_opts(operation, filters, None)
+    }
+
+    /// [`Client::list`] with options (`ak_list_with`): the pager keeps the
+    /// token and the deadline (counted from now) for every page, so
+    /// triggering the token stops the page in flight and every later one
+    /// ([`ErrorKind::Cancelled`]). The pager does not borrow the token.
+    pub fn list_with(
+        &self,
+        operation: &str,
+        filters: &Value,
+        opts: &CallOptions<'_>,
+    ) -> Result<Pager, Error> {
+        self.list_opts(operation, filters, Some(opts))
+    }
+
+    fn list_opts(
+        &self,
+        operation: &str,
+        filters: &Value,
+        opts: Option<&CallOptions<'_>>,
+    ) -> Result<Pager, Error> {
         let op = cstring("operation", operation)?;
         let f = Fields::from_value(filters)?;
+        let raw_opts = opts.map(CallOptions::raw);
         let mut out = ptr::null_mut();
         let mut err = ptr::null_mut();
-        // SAFETY: valid handles; the pager copies the filters and keeps the
-        // client alive on the C side.
+        // SAFETY: valid handles; the pager copies the filters, keeps the
+        // client alive on the C side and holds its own reference to the token.
         unsafe {
-            check(
-                sys::ak_list(
+            let status = match &raw_opts {
+                None => sys::ak_list(
                     &mut out,
                     self.as_ptr(),
                     op.as_ptr(),
                     Fields::ptr(f.as_ref()),
                     &mut err,
                 ),
-                err,
-            )?
+                Some(o) => sys::ak_list_with(
+                    &mut out,
+                    self.as_ptr(),
+                    op.as_ptr(),
+                    Fields::ptr(f.as_ref()),
+                    o,
+                    &mut err,
+                ),
+            };
+            check(status, err)?
         };
         NonNull::new(out)
             .map(Pager::from_raw)
@@ -213,14 +287,39 @@ impl Client {
     /// settled. An `after` whose results do not settle is
     /// [`ErrorKind::UnknownOperation`].
     pub fn wait_for(&self, after: &str, id: &str, timeout: Duration) -> Result<Response, Error> {
+        self.wait_opts(after, id, timeout, None)
+    }
+
+    /// [`Client::wait_for`] with options (`ak_wait_with`): a token stops the
+    /// wait during or between polls ([`ErrorKind::Cancelled`]); the smaller
+    /// of `timeout` and the options' timeout applies.
+    pub fn wait_with(
+        &self,
+        after: &str,
+        id: &str,
+        timeout: Duration,
+        opts: &CallOptions<'_>,
+    ) -> Result<Response, Error> {
+        self.wait_opts(after, id, timeout, Some(opts))
+    }
+
+    fn wait_opts(
+        &self,
+        after: &str,
+        id: &str,
+        timeout: Duration,
+        opts: Option<&CallOptions<'_>>,
+    ) -> Result<Response, Error> {
         let after = cstring("after", after)?;
         let id = cstring("id", id)?;
+        let raw_opts = opts.map(CallOptions::raw);
         let mut out = ptr::null_mut();
         let mut err = ptr::null_mut();
-        // SAFETY: valid handle and strings; thread-safe.
+        // SAFETY: valid handle and strings; thread-safe; the options and
+        // their token outlive the call.
         unsafe {
-            check(
-                sys::ak_wait_for(
+            let status = match &raw_opts {
+                None => sys::ak_wait_for(
                     &mut out,
                     self.as_ptr(),
                     after.as_ptr(),
@@ -228,8 +327,17 @@ impl Client {
                     timeout.as_secs_f64(),
                     &mut err,
                 ),
-                err,
-            )?;
+                Some(o) => sys::ak_wait_with(
+                    &mut out,
+                    self.as_ptr(),
+                    after.as_ptr(),
+                    id.as_ptr(),
+                    timeout.as_secs_f64(),
+                    o,
+                    &mut err,
+                ),
+            };
+            check(status, err)?;
         }
         Response::from_raw(out)
     }

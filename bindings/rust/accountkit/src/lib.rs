@@ -24,6 +24,14 @@
 //! names and their hierarchy ([`ErrorKind::name`], [`ErrorKind::parent`]).
 //! These bindings convert values and own handles; they repeat none of it.
 //!
+//! Cancellation and deadlines are runtime-agnostic: [`Client::call_with`],
+//! [`Client::call_id_with`], [`Client::wait_with`] and [`Client::list_with`]
+//! take [`CallOptions`], a deadline for the whole call and a [`CancelToken`]
+//! that any thread may trigger to stop the call within milliseconds
+//! ([`ErrorKind::Cancelled`]; [`ErrorKind::OutcomeUnknown`] for a create or
+//! delete that may have landed); [`Batch::cancel`] stops a batch's
+//! operations by tag.
+//!
 //! Thread rules follow `accountkit.h`: a [`Client`] (and a `Sandbox`) is
 //! `Send + Sync` (the C library allows many threads at once); a [`Response`],
 //! a [`Pager`] and a [`Batch`] are `Send` but not `Sync` (one thread at a time).
@@ -42,6 +50,7 @@
 //! ```
 
 mod batch;
+mod cancel;
 mod client;
 mod error;
 mod fields;
@@ -53,6 +62,7 @@ mod vendor;
 mod webhook;
 
 pub use batch::{Batch, Completion};
+pub use cancel::{CallOptions, CancelToken};
 pub use client::Client;
 pub use error::{Error, ErrorDetails, ErrorKind, FieldError};
 pub use fields::{validate, validate_with_id};
@@ -70,6 +80,7 @@ const _: () = {
     const fn send_sync<T: Send + Sync>() {}
     const fn send<T: Send>() {}
     send_sync::<Client>();
+    send_sync::<CancelToken>();
     send_sync::<Error>();
     send::<Response>();
     send::<Pager>();
