@@ -10,8 +10,9 @@
 //   written out again;
 // - put_path then get_path find the value put there; erase_path removes it;
 //   the same through ak_fields_set_json / ak_fields_set_string / ak_fields_unset;
-// - expand_path, for every operation with path parameters and a fuzzed value
-//   (string, payload JSON, duplicated key), keeps the template's text and
+// - expand_path, for every path parameter of every operation and a fuzzed
+//   value (string, payload JSON, duplicated key; the other parameters "7"),
+//   keeps the template's text and
 //   writes the value only as unreserved characters and %XX that decode back to
 //   it: no raw '/', '?', '#', '%', space, CR, LF or NUL can come from the value;
 //   the parameter leaves the body; a missing, null, empty or dot-segment one
@@ -139,9 +140,24 @@ void check_c_fields(const std::string &path, const std::string &payload) {
   ak_fields_free(f);
 }
 
+// The template with every placeholder but name's filled with "7", the value
+// check_expand gives those (a path may have several: ActivePlatform v3's
+// reseller and account).
+std::string with_others(const ak::Operation &op, const std::string &name) {
+  std::string out = op.path;
+  for (const std::string &other : ak::path_params(op)) {
+    if (other == name) continue;
+    size_t at = out.find("{" + other + "}");
+    out.replace(at, other.size() + 2, "7");
+  }
+  return out;
+}
+
 void check_expand(const ak::Operation &op, const std::string &name, const Value &value, bool duplicate) {
   Value body = Value::object();
   body.as_object().emplace_back("before", 1);
+  for (const std::string &other : ak::path_params(op))
+    if (other != name) body.as_object().emplace_back(other, "7");
   body.as_object().emplace_back(name, value);
   if (duplicate) body.as_object().emplace_back(name, "second");
   body.as_object().emplace_back("after", 2);
@@ -159,8 +175,9 @@ void check_expand(const ak::Operation &op, const std::string &name, const Value 
   check(!value.is_null(), "expand_path accepted a null path parameter", op.path);
   check(ak::path_segment_problem(value.is_string() ? value.as_string() : ak::to_json(value)).empty(),
         "expand_path accepted an empty or dot-segment path parameter", op.path);
-  size_t open = op.path.find('{'), close = op.path.find('}');
-  std::string_view head(op.path.data(), open), tail(op.path.data() + close + 1, op.path.size() - close - 1);
+  const std::string tmpl = with_others(op, name);
+  size_t open = tmpl.find('{'), close = tmpl.find('}');
+  std::string_view head(tmpl.data(), open), tail(tmpl.data() + close + 1, tmpl.size() - close - 1);
   check(out.size() >= head.size() + tail.size() && std::string_view(out).starts_with(head) &&
             std::string_view(out).ends_with(tail),
         "expand_path changed the template's text", out);
@@ -280,12 +297,11 @@ void run(std::string_view input) {
 
   for (const ak::Vendor *v : ak::vendors()) {
     for (const auto &op : v->operations) {
-      size_t open = op.path.find('{');
-      if (open == std::string::npos) continue;
-      std::string name = op.path.substr(open + 1, op.path.find('}') - open - 1);
-      check_expand(op, name, Value(payload), false);
-      check_expand(op, name, Value(path), true);
-      if (is_json) check_expand(op, name, json, false);
+      for (const std::string &name : ak::path_params(op)) {
+        check_expand(op, name, Value(payload), false);
+        check_expand(op, name, Value(path), true);
+        if (is_json) check_expand(op, name, json, false);
+      }
     }
   }
 
