@@ -231,6 +231,10 @@ class AsyncClient:
                 self._pending[tag] = _Cancelled(self, operation)
                 if self._engine is not None:
                     self._engine.cancel(tag)
+            elif future.done() and not future.cancelled():
+                # It ended before the task, cancelled meanwhile, could take its outcome: report that.
+                error = future.exception()
+                _Cancelled(self, operation).report(None if error is not None else future.result(), error)
             raise
 
     # -- calls ----------------------------------------------------------------

@@ -136,10 +136,15 @@ class AsyncEngine {
   // (Kind::Call), a list of result tuples (a page's items) or a bool
   // (check_credentials); exception None on success.
   py::list take() {
-    signalled_.store(false);
+    // The pipe is emptied before the flag is cleared, and the flag cleared
+    // before the queue is taken: a completion queued after the swap then
+    // always writes a new byte (the flag is down), and none written while the
+    // flag was up is lost (it was up because a byte is in the pipe or was just
+    // read here, before the swap that takes what it announced).
     char buf[64];
     while (::read(read_fd_, buf, sizeof buf) > 0) {
     }
+    signalled_.store(false);
     std::deque<Done> got;
     {
       std::lock_guard lock(done_mu_);
