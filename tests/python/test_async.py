@@ -204,6 +204,29 @@ def test_a_thousand_tasks_on_one_client(fresh_sandbox: ak.Sandbox) -> None:
     assert len(creates) == 1000
 
 
+def test_tasks_that_loop_never_stall(sandbox: ak.Sandbox) -> None:
+    # Tasks that submit again as soon as they are answered keep completions
+    # racing the loop's wake-ups (the pipe): none may be lost (it once was,
+    # and every task then waited for ever).
+    created = sandbox.client("activeplatform").create_account(**ap_account())
+
+    async def main() -> int:
+        async with aclient(sandbox, "activeplatform", max_in_flight=16) as client:
+            calls = 0
+            deadline = time.monotonic() + 1.5
+
+            async def worker() -> None:
+                nonlocal calls
+                while time.monotonic() < deadline:
+                    assert (await client.get_account(created.id)).id == created.id
+                    calls += 1
+
+            await asyncio.wait_for(asyncio.gather(*(worker() for _ in range(16))), 30)
+            return calls
+
+    assert run(main) > 100
+
+
 def test_run_many_yields_outcomes(fresh_sandbox: ak.Sandbox) -> None:
     async def main() -> None:
         async with aclient(fresh_sandbox, "99digital") as client:
