@@ -7,6 +7,7 @@ MODE:
   ak_call          accountkit Client.call("create_account", fields) in a loop
   ak_create        accountkit Client.create_account(**fields) in a loop
   ak_run_many      accountkit Client.run_many(generator, max_in_flight=K)
+  ak_async         accountkit AsyncClient (max_in_flight=K): K asyncio tasks, each awaiting call("create_account")
   requests_seq     requests.Session().post(json=fields) in a loop, response decoded
   requests_threads K threads, one requests.Session each
   aiohttp          one aiohttp.ClientSession (TCPConnector(limit=K)), K asyncio tasks
@@ -280,6 +281,26 @@ def bench_httpx(args: argparse.Namespace) -> dict[str, Any]:
     return asyncio.run(run())
 
 
+def bench_async(args: argparse.Namespace) -> dict[str, Any]:
+    import accountkit as ak
+
+    if not hasattr(ak, "AsyncClient"):
+        return {"na": "AsyncClient is not in this build of accountkit"}
+
+    async def run() -> dict[str, Any]:
+        # One engine thread drives the K tasks' operations; K in flight at most.
+        async with ak.AsyncClient("99digital", base_url=args.base_url, access_token=TOKEN,
+                                  max_in_flight=args.in_flight) as c:
+            call = c.call
+
+            async def post(fields: dict[str, Any]) -> bool:
+                return bool((await call("create_account", fields)).id)
+
+            return await _async_tasks(args, post)
+
+    return asyncio.run(run())
+
+
 def bench_validate_many(args: argparse.Namespace) -> dict[str, Any]:
     import accountkit as ak
 
@@ -325,6 +346,7 @@ def main() -> int:
         "requests_seq": bench_requests_seq,
         "requests_threads": bench_requests_threads,
         "aiohttp": bench_aiohttp,
+        "ak_async": bench_async,
         "httpx": bench_httpx,
         "validate_many": bench_validate_many,
         "validate_each": bench_validate_each,

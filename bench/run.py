@@ -404,6 +404,8 @@ def main() -> int:
     p.add_argument("--validate-seconds", type=float, default=1.0)
     p.add_argument("--reps", type=int, default=3)
     p.add_argument("--in-flight", type=int, default=16)
+    p.add_argument("--async-in-flight", type=int, default=256,
+                   help="the wider concurrency of the asyncio rows (AsyncClient, run_many, aiohttp)")
     p.add_argument("--delay-url", help="the delay server (bench/delay_server.c); no latency rows without it")
     p.add_argument("--delay-ms", type=float, default=20)
     p.add_argument("--latency-in-flight", default="16,256,1024",
@@ -466,7 +468,20 @@ def main() -> int:
             [*py, "aiohttp", "--base-url", base, "--seconds", s, "--pool", py_pool, "--in-flight", k], in_flight=kk),
         Row("httpx", f"Python httpx: 1 AsyncClient, Limits(max_connections={k}), {k} tasks", "net",
             [*py, "httpx", "--base-url", base, "--seconds", s, "--pool", py_pool, "--in-flight", k], in_flight=kk),
+        Row("py_async", f"accountkit Python: AsyncClient, {k} tasks", "net",
+            [*py, "ak_async", "--base-url", base, "--seconds", s, "--pool", py_pool, "--in-flight", k], in_flight=kk),
     ]
+    # asyncio at a wider concurrency: AsyncClient next to run_many and aiohttp
+    # (the table after the second); client= lets --na of the narrow row cover these.
+    wide = args.async_in_flight
+    for key, mode, label in (
+        ("py_run_many", "ak_run_many", f"accountkit Python: run_many, max_in_flight {wide}"),
+        ("aiohttp", "aiohttp", f"Python aiohttp: 1 ClientSession, TCPConnector(limit={wide}), {wide} tasks"),
+        ("py_async", "ak_async", f"accountkit Python: AsyncClient, {wide} tasks"),
+    ):
+        rows.append(Row(f"{key}_{wide}", label, "net",
+                        [*py, mode, "--base-url", base, "--seconds", s, "--pool", py_pool, "--in-flight", str(wide)],
+                        in_flight=wide, client=key))
     for r in rows:
         r.server = base
 
@@ -650,7 +665,7 @@ def main() -> int:
     # ---- table 2: Python at the same concurrency against run_many ----
     lines.append(f"| Python, {k} in flight, canned nginx | median calls/s | / run_many | run_many is |")
     lines.append("|---|---:|---:|---:|")
-    for key in ("py_run_many", "aiohttp", "httpx", "req_threads"):
+    for key in ("py_run_many", "py_async", "aiohttp", "httpx", "req_threads"):
         r = by_key[key]
         if r.na:
             lines.append(f"| {r.label} | n/a ({r.na}) | | |")
@@ -659,6 +674,18 @@ def main() -> int:
         else:
             lines.append(f"| {r.label} | {fmt_rate(r.median)} | {fmt_ratio(r.median, run_many)} "
                          f"| {fmt_ratio(run_many, r.median)} |")
+    lines.append("")
+
+    # ---- table 2b: asyncio, AsyncClient against run_many and aiohttp at the same concurrency ----
+    lines.append("| asyncio, canned nginx | in flight | AsyncClient calls/s | run_many calls/s | aiohttp calls/s "
+                 "| AsyncClient / run_many | AsyncClient / aiohttp |")
+    lines.append("|---|---:|---:|---:|---:|---:|---:|")
+    for n, suffix in ((kk, ""), (wide, f"_{wide}")):
+        trio = [by_key[key + suffix] for key in ("py_async", "py_run_many", "aiohttp")]
+        shown = [("n/a" if r.na else "error" if r.error else fmt_rate(r.median)) for r in trio]
+        a, m, h = (r.median for r in trio)
+        lines.append(f"| AsyncClient, {n} tasks | {n} | {shown[0]} | {shown[1]} | {shown[2]} "
+                     f"| {fmt_ratio(a, m)} | {fmt_ratio(a, h)} |")
     lines.append("")
 
     # ---- table 3: latency-bound ----

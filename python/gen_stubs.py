@@ -98,11 +98,19 @@ def option_params(vendor: dict[str, Any]) -> list[str]:
     return params
 
 
-def methods(writer: Writer, prefix: str, vendor: dict[str, Any], taken: set[str]) -> list[str]:
+def methods(
+    writer: Writer, prefix: str, vendor: dict[str, Any], taken: set[str], asynchronous: bool = False
+) -> list[str]:
     """One method per operation: the Client's own five (overridden with the
     vendor's fields) and every other one (Client.__getattr__ at run time).
-    taken: Client's attribute names, which no operation may shadow."""
+    taken: Client's attribute names, which no operation may shadow.
+    asynchronous: AsyncClient's (coroutines; list operations async iterators);
+    the TypedDicts are the Client's, declared once."""
     out = []
+    if asynchronous:
+        writer = _Reuse()
+    define = "async def" if asynchronous else "def"
+    items = "AsyncIterator[Result]" if asynchronous else "Iterator[Result]"
     known = {op["name"] for op in vendor["operations"]}
     # A method whose operation the vendor lacks raises UnknownOperationError: not callable here.
     out += [f"    {name}: None  # type: ignore[assignment]" for name in _METHODS if name not in known]
@@ -115,22 +123,29 @@ def methods(writer: Writer, prefix: str, vendor: dict[str, Any], taken: set[str]
         base = prefix + camel(name)
         if op["kind"] == "list":
             td = writer.typed_dict(base + "Filters", fields)
-            out.append(f"    def {name}(self, **filters: Unpack[{td}]) -> Iterator[Result]: ...{override}")
+            out.append(f"    def {name}(self, **filters: Unpack[{td}]) -> {items}: ...{override}")
             continue
         if not id_field:
             td = writer.typed_dict(base + "Fields", fields)
-            out.append(f"    def {name}(self, **fields: Unpack[{td}]) -> Result: ...{override}")
+            out.append(f"    {define} {name}(self, **fields: Unpack[{td}]) -> Result: ...{override}")
             continue
         # The id by position (then not by name), or by name.
         by_name = writer.typed_dict(base + "Fields", fields)
         by_position = writer.typed_dict(base + "FieldsAfterId", fields, leave_out=id_field)
         out += [
             f"    @overload{override}",
-            f"    def {name}(self, id: str | int, /, **fields: Unpack[{by_position}]) -> Result: ...",
+            f"    {define} {name}(self, id: str | int, /, **fields: Unpack[{by_position}]) -> Result: ...",
             "    @overload",
-            f"    def {name}(self, /, **fields: Unpack[{by_name}]) -> Result: ...",
+            f"    {define} {name}(self, /, **fields: Unpack[{by_name}]) -> Result: ...",
         ]
     return out
+
+
+class _Reuse(Writer):
+    """A Writer that names the TypedDicts another has declared, declaring none."""
+
+    def typed_dict(self, name: str, fields: list[dict[str, Any]], *, optional: str = "", leave_out: str = "") -> str:
+        return name
 
 
 def vendor_prefix(vendor: dict[str, Any], class_names: list[str]) -> str:
@@ -143,10 +158,11 @@ def vendor_prefix(vendor: dict[str, Any], class_names: list[str]) -> str:
     return prefix
 
 
-def render(vendors: list[dict[str, Any]], taken: set[str]) -> str:
+def render(vendors: list[dict[str, Any]], taken: set[str], async_taken: set[str] | None = None) -> str:
     writer = Writer()
     names = [v["name"] for v in vendors]
     classes, overloads, class_names = [], [], []
+    async_classes, async_overloads, async_names = [], [], []
     for v in vendors:
         prefix = vendor_prefix(v, class_names)
         cls = prefix + "Client"
@@ -158,18 +174,30 @@ def render(vendors: list[dict[str, Any]], taken: set[str]) -> str:
             f"    @overload\n    def __new__(\n        cls,\n        vendor: Literal[{v['name']!r}],\n        *,\n"
             f"        {params},\n    ) -> {cls}: ..."
         )
+        acls = prefix + "AsyncClient"
+        async_names.append(acls)
+        adoc = (f'    """An AsyncClient of {v["display_name"]} ("{v["name"]}"): coroutine methods '
+                'taking its own fields."""')
+        amethods = methods(writer, prefix, v, taken if async_taken is None else async_taken, asynchronous=True)
+        async_classes.append(f"class {acls}(AsyncClient):\n{adoc}\n" + "\n".join(amethods) + "\n")
+        async_overloads.append(
+            f"    @overload\n    def __new__(\n        cls,\n        vendor: Literal[{v['name']!r}],\n        *,\n"
+            f"        max_in_flight: int = ...,\n        {params},\n    ) -> {acls}: ..."
+        )
     literal = "Literal[" + ", ".join(repr(n) for n in names) + "]"
-    all_names = ["VendorName", "Client"] + class_names
+    all_names = ["VendorName", "Client", "AsyncClient"] + class_names + async_names
     if len(overloads) == 1:  # one vendor: no overloads, a plain __new__
         overloads[0] = overloads[0].replace("    @overload\n", "", 1)
+        async_overloads[0] = async_overloads[0].replace("    @overload\n", "", 1)
     return (
         "# Generated by python/gen_stubs.py from the C library's vendor table at build time. Do not edit.\n"
         "# Per-vendor types for type checkers only: nothing here exists at run time except what\n"
         "# accountkit exports (ak.Client is accountkit.client.Client, ak.VendorName is str).\n"
         "import logging\n"
-        "from collections.abc import Iterator, Mapping\n"
+        "from collections.abc import AsyncIterator, Iterator, Mapping\n"
         "from typing import Any, Literal, overload\n\n"
         "from typing_extensions import Required, TypedDict, Unpack\n\n"
+        "from .aio import AsyncClient as _AsyncClient\n"
         "from .client import Client as _Client\n"
         "from .client import Result\n\n"
         f"__all__ = {all_names!r}\n\n"
@@ -181,26 +209,34 @@ def render(vendors: list[dict[str, Any]], taken: set[str]) -> str:
         + "\n".join(overloads)
         + "\n\n"
         + "\n".join(classes)
+        + "\nclass AsyncClient(_AsyncClient):\n"
+        '    """ak.AsyncClient as type checkers see it: AsyncClient("99digital", ...) is a Digital99AsyncClient."""\n'
+        + "\n".join(async_overloads)
+        + "\n\n"
+        + "\n".join(async_classes)
     )
 
 
-def client_attributes(client_py: Path) -> set[str]:
-    """The names Client defines (read from its source: the package is not
-    importable while it is being built), which operations must not shadow."""
+def client_attributes(client_py: Path, name: str = "Client") -> set[str]:
+    """The names Client (or name) defines (read from its source: the package is
+    not importable while it is being built), which operations must not shadow."""
     tree = ast.parse(client_py.read_text(encoding="utf-8"))
     for node in tree.body:
-        if isinstance(node, ast.ClassDef) and node.name == "Client":
+        if isinstance(node, ast.ClassDef) and node.name == name:
             return {n.name for n in ast.walk(node) if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))} - set(
                 _METHODS
             )
-    raise SystemExit(f"{client_py}: no class Client")
+    raise SystemExit(f"{client_py}: no class {name}")
 
 
 def main(argv: list[str]) -> int:
     if len(argv) != 4:
         print(__doc__, file=sys.stderr)
         return 2
-    text = render(load_core(argv[1]).vendors(), client_attributes(Path(argv[2])))
+    # AsyncClient lives next to Client (accountkit/aio.py).
+    aio_py = Path(argv[2]).with_name("aio.py")
+    text = render(load_core(argv[1]).vendors(), client_attributes(Path(argv[2])),
+                  client_attributes(aio_py, "AsyncClient"))
     compile(text, argv[3], "exec")  # a stub is Python syntax
     with open(argv[3], "w", encoding="utf-8", newline="\n") as out:
         out.write(text)

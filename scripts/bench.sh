@@ -106,7 +106,7 @@ if ! CMAKE_BUILD_PARALLEL_LEVEL=$jobs scripts/python-venv.sh "$venv" requests >"
   why="not built: pip install failed, see $build/venv.log"
   echo "bench: $why" >&2
   tail -5 "$build/venv.log" >&2 || true
-  for row in py_call py_create py_run_many req_seq req_threads aiohttp httpx val_py_many val_py_each apply; do
+  for row in py_call py_create py_run_many py_async req_seq req_threads aiohttp httpx val_py_many val_py_each apply; do
     na+=(--na "$row=$why")
   done
 else

@@ -42,9 +42,11 @@ from .sandbox import Sandbox
 if TYPE_CHECKING:
     # Type checkers see Client typed by vendor name and each operation's fields
     # (_vendors.pyi, generated from the vendor tables when the package is built).
+    from ._vendors import AsyncClient as AsyncClient
     from ._vendors import Client as Client
     from ._vendors import VendorName as VendorName
 else:
+    from .aio import AsyncClient
     from .client import Client
 
     #: A vendor's name: str at run time, a Literal of the known names for type checkers.
@@ -61,6 +63,7 @@ __all__ = [
     "VENDORS",
     "VendorName",
     "Client",
+    "AsyncClient",
     "Result",
     "Outcome",
     "Sandbox",

@@ -42,8 +42,26 @@ _CREATE = (
 
 # A correct program: mypy --strict accepts it, and it runs against the sandbox.
 GOOD = f"""
+import asyncio
+
 import accountkit as ak
 from accountkit import VendorName
+
+
+async def use_async(sb: ak.Sandbox) -> None:
+    # AsyncClient is typed as Client is, with coroutine methods and async iterators.
+    async with ak.AsyncClient("99digital", **sb.credentials("99digital"), max_in_flight=32) as ad:
+        made = await ad.create_account({_CREATE}, reference="typed2")
+        assert made.id is not None
+        await ad.update_account(made.id, server="online", account_name="Acme")
+        names = [a["account_name"] async for a in ad.list_accounts()]
+        assert "Acme" in names, names
+    ac = ak.AsyncClient("commvault", **sb.credentials("commvault"))
+    got = await ac.get_account("3f2b8c1e-5d4a-4e6f-9a7b-2c1d0e9f8a76")
+    assert got.id is not None
+    assert [f.id async for f in ac.list_fulfillments(pageSize=5)] == []
+    await ac.close()
+
 
 with ak.Sandbox() as sb:
     d = ak.Client("99digital", **sb.credentials("99digital"), max_attempts=2, verify_tls=True)
@@ -68,6 +86,7 @@ with ak.Sandbox() as sb:
     name: VendorName = "activeplatform"
     a = ak.Client(name, **sb.credentials("activeplatform"), timeout=5.0)
     assert isinstance(a, ak.Client)
+    asyncio.run(use_async(sb))
 print("ran")
 """
 
@@ -95,6 +114,15 @@ c.create_account({_CREATE})  # E: Unexpected keyword argument "account_name" for
 c.deactivate_account("x", disableLogin="yes")  # E: No overload variant of "deactivate_account" of "CommvaultClient" matches argument types "str", "str"
 c.list_fulfillments(pageSise=5)  # E: Unexpected keyword argument "pageSise" for "list_fulfillments" of "CommvaultClient"
 d.activate_account("1")  # E: "Digital99Client" has no attribute "activate_account"
+
+
+async def use_async() -> None:
+    a = ak.AsyncClient("99digital", access_token="t")
+    await a.create_account(acount_name="Acme", agents=5, inboxes=2, admin_email="a@b.example", admin_name="A", admin_displayName="A", admin_password="S3cret!pw")  # E: Unexpected keyword argument "acount_name" for "create_account" of "Digital99AsyncClient"; did you mean "account_name"?
+    await a.get_account(1)  # E: "None" not callable
+    for _ in a.list_accounts():  # E: "AsyncIterator[Result]" has no attribute "__iter__"
+        pass
+    a.list_accounts(page=1)  # E: Unexpected keyword argument "page"
 """
 
 
