@@ -19,7 +19,7 @@ from collections.abc import AsyncIterable, AsyncIterator, Callable, Iterable, Ma
 from typing import TYPE_CHECKING, Any
 
 from . import _core, _describe
-from .client import Client, Outcome, Result, _strip_userinfo
+from .client import Client, Outcome, Result, _strip_userinfo, wait_arguments
 from .errors import (
     CancelledError,
     Error,
@@ -296,23 +296,7 @@ class AsyncClient:
         """As :meth:`Client.wait`: polls (one engine operation per poll,
         ``asyncio.sleep`` in between, backing off as the client's
         ``poll_initial_ms``/``poll_max_ms`` say) until the result settles."""
-        if isinstance(id, Result):
-            after = id.operation if after is None else after
-            id = id.id  # noqa: A001
-        if isinstance(timeout, bool) or not isinstance(timeout, (int, float)):
-            raise InvalidArgumentError(
-                f"{self._vendor} wait: timeout must be a number of seconds", vendor=self._vendor, operation="wait"
-            )
-        if isinstance(id, bool) or not isinstance(id, (str, int)):
-            raise InvalidArgumentError(
-                f"{self._vendor} wait: the id must be a string, an integer or a Result with an id",
-                vendor=self._vendor,
-                operation="wait",
-            )
-        if after is not None and not isinstance(after, str):
-            raise InvalidArgumentError(
-                f"{self._vendor} wait: after must be an operation name", vendor=self._vendor, operation="wait"
-            )
+        target, timeout, after = wait_arguments(self._vendor, id, timeout, after)
         if not timeout > 0 or timeout > 86400:
             raise InvalidArgumentError(
                 f"{self._vendor} wait: timeout must be between 0 and 86400 seconds",
@@ -320,10 +304,9 @@ class AsyncClient:
                 operation="wait",
             )
         engine = self._live_engine()
-        settling, read_op, id_field, what, initial_ms, max_ms = engine.settle_plan(after or "")
+        settling, read_op, id_field, what, initial_ms, max_ms = engine.settle_plan(after)
         loop = self._attach()
         deadline = loop.time() + timeout
-        target = str(id)
         polls = 1
         while True:
             last_status = "unknown"

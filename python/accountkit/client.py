@@ -450,26 +450,29 @@ class Client:
         settles in failure, ak.TimeoutError when ``timeout`` seconds pass
         first, UnknownOperationError for a synchronous vendor or an ``after``
         whose results do not settle."""
-        if isinstance(id, Result):
-            after = id.operation if after is None else after
-            id = id.id  # noqa: A001
-        if isinstance(timeout, bool) or not isinstance(timeout, (int, float)):
-            raise InvalidArgumentError(
-                f"{self._vendor} wait: timeout must be a number of seconds", vendor=self._vendor, operation="wait"
-            )
-        if isinstance(id, bool) or not isinstance(id, (str, int)):
-            raise InvalidArgumentError(
-                f"{self._vendor} wait: the id must be a string, an integer or a Result with an id",
-                vendor=self._vendor,
-                operation="wait",
-            )
-        if after is not None and not isinstance(after, str):
-            raise InvalidArgumentError(
-                f"{self._vendor} wait: after must be an operation name", vendor=self._vendor, operation="wait"
-            )
-        raw = self._run(self._core.wait, str(id), float(timeout), after or "")
+        target, timeout, after = wait_arguments(self._vendor, id, timeout, after)
+        raw = self._run(self._core.wait, target, timeout, after)
         read = _describe.read_operation(self._vendor)
         return Result._from_core(raw, self._vendor, read["name"] if read else "wait")
+
+
+def wait_arguments(vendor: str, id: object, timeout: object, after: object) -> tuple[str, float, str]:  # noqa: A002
+    """What Client.wait and AsyncClient.wait were given, checked: (the id as
+    text, the timeout in seconds, the operation after or ""); a Result gives
+    its id and operation. Raises InvalidArgumentError naming the problem."""
+    if isinstance(id, Result):
+        after = id.operation if after is None else after
+        id = id.id  # noqa: A001
+
+    def refuse(problem: str) -> InvalidArgumentError:
+        return InvalidArgumentError(f"{vendor} wait: {problem}", vendor=vendor, operation="wait")
+    if isinstance(timeout, bool) or not isinstance(timeout, (int, float)):
+        raise refuse("timeout must be a number of seconds")
+    if isinstance(id, bool) or not isinstance(id, (str, int)):
+        raise refuse("the id must be a string, an integer or a Result with an id")
+    if after is not None and not isinstance(after, str):
+        raise refuse("after must be an operation name")
+    return str(id), float(timeout), after or ""
 
 
 def _strip_userinfo(url: str | None) -> str | None:
