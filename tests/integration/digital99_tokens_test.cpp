@@ -39,10 +39,13 @@ TEST_F(Digital99, FirstCallFetchesATokenAndLaterCallsReuseIt) {
 }
 
 TEST(Digital99Tokens, ExpiredLifetimeFetchesANewTokenBeforeTheCall) {
-  Sandbox sb(Knobs{{"token_lifetime_s", "1"}});
+  // A token is refreshed a quarter of its lifetime early: 3 s leaves the
+  // first call 2.25 s to use it even under a sanitizer (1 s left 750 ms,
+  // which a TSan run once overran, fetching twice up front).
+  Sandbox sb(Knobs{{"token_lifetime_s", "3"}});
   ClientPtr c = sb.client();
   ASSERT_TRUE(call(c.get(), "list_accounts", "{}").ok());
-  std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+  std::this_thread::sleep_for(std::chrono::milliseconds(3200));
   Outcome o = call(c.get(), "list_accounts", "{}");
   ASSERT_TRUE(o.ok()) << o.describe();
   // Refreshed proactively: no call went out with the stale token.
