@@ -19,7 +19,7 @@ from collections.abc import AsyncIterable, AsyncIterator, Callable, Iterable, Ma
 from typing import TYPE_CHECKING, Any
 
 from . import _core, _describe
-from .client import Client, Outcome, Result, _strip_userinfo, wait_arguments
+from .client import Client, Outcome, Result, _strip_userinfo, run_many_item, wait_arguments
 from .errors import (
     CancelledError,
     Error,
@@ -402,19 +402,11 @@ class AsyncClient:
                     except (StopIteration, StopAsyncIteration):
                         more = False
                         break
-                    try:
-                        operation, fields = item
-                    except (TypeError, ValueError):
-                        raise InvalidArgumentError(
-                            f"{self._vendor} run_many: operation {index} is not an (operation, fields) pair",
-                            vendor=self._vendor,
-                        ) from None
+                    operation, fields, refused = run_many_item(self._vendor, item, index)
                     position = index
                     index += 1
-                    if not isinstance(operation, str):
-                        yield Outcome(position, str(operation), None, InvalidArgumentError(
-                            f"{self._vendor}: the operation must be a name (got {type(operation).__name__})",
-                            vendor=self._vendor))
+                    if refused is not None:
+                        yield Outcome(position, operation, None, refused)
                         continue
                     tag = next(self._tags)
                     try:

@@ -363,19 +363,11 @@ class Client:
                     except StopIteration:
                         more = False
                         break
-                    try:
-                        operation, fields = item
-                    except (TypeError, ValueError):
-                        raise InvalidArgumentError(
-                            f"{self._vendor} run_many: operation {index} is not an (operation, fields) pair",
-                            vendor=self._vendor,
-                        ) from None
+                    operation, fields, refused = run_many_item(self._vendor, item, index)
                     position = index
                     index += 1
-                    if not isinstance(operation, str):
-                        yield Outcome(position, str(operation), None, InvalidArgumentError(
-                            f"{self._vendor}: the operation must be a name (got {type(operation).__name__})",
-                            vendor=self._vendor))
+                    if refused is not None:
+                        yield Outcome(position, operation, None, refused)
                         continue
                     try:
                         batch.submit(operation, {} if fields is None else fields, position)
@@ -454,6 +446,25 @@ class Client:
         raw = self._run(self._core.wait, target, timeout, after)
         read = _describe.read_operation(self._vendor)
         return Result._from_core(raw, self._vendor, read["name"] if read else "wait")
+
+
+def run_many_item(vendor: str, item: Any, index: int) -> tuple[str, Any, Error | None]:
+    """One (operation, fields) pair of run_many's input, for Client and
+    AsyncClient alike: (operation, fields, None), or with the error that is
+    that item's outcome (an operation that is no name). Raises
+    InvalidArgumentError for an item that is no pair."""
+    try:
+        operation, fields = item
+    except (TypeError, ValueError):
+        raise InvalidArgumentError(
+            f"{vendor} run_many: operation {index} is not an (operation, fields) pair", vendor=vendor
+        ) from None
+    if not isinstance(operation, str):
+        refused = InvalidArgumentError(
+            f"{vendor}: the operation must be a name (got {type(operation).__name__})", vendor=vendor
+        )
+        return str(operation), fields, refused
+    return operation, fields, None
 
 
 def wait_arguments(vendor: str, id: object, timeout: object, after: object) -> tuple[str, float, str]:  # noqa: A002
