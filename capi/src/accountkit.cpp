@@ -24,14 +24,6 @@ namespace {
 
 ak_status to_c(ak::Status s) { return static_cast<ak_status>(s); }
 
-// A new ak_error holding e, or NULL when out of memory.
-ak_error *new_error(const ak::Error &e) noexcept {
-  try {
-    return new ak_error{e};
-  } catch (...) {
-    return nullptr;
-  }
-}
 
 ak_status fail(ak_error **err, ak::Status s, std::string msg) { return akc::fail(err, ak::Error(s, std::move(msg)), new_error); }
 

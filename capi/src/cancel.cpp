@@ -13,13 +13,6 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-ak_error *new_error(const ak::Error &e) noexcept {
-  try {
-    return new ak_error{e};
-  } catch (...) {
-    return nullptr;
-  }
-}
 
 template <class Fn>
 ak_status guard(ak_error **err, Fn &&fn) {

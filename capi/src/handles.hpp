@@ -36,3 +36,12 @@ struct ak_result {
   ak::Result r;
   mutable std::optional<std::string> json;  // made on the first ak_result_json
 };
+
+// A new ak_error holding e, or NULL when out of memory (what guard() stores).
+inline ak_error *new_error(const ak::Error &e) noexcept {
+  try {
+    return new ak_error{e};
+  } catch (...) {
+    return nullptr;
+  }
+}

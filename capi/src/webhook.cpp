@@ -6,18 +6,6 @@
 #include "guard.hpp"
 #include "handles.hpp"
 
-namespace {
-
-ak_error *new_error(const ak::Error &e) noexcept {
-  try {
-    return new ak_error{e};
-  } catch (...) {
-    return nullptr;
-  }
-}
-
-}  // namespace
-
 extern "C" {
 
 ak_status ak_webhook_parse(ak_result **out, const char *vendor, const char *body, size_t len, ak_error **err) {
