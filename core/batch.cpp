@@ -9,7 +9,9 @@ Batch::Batch(std::shared_ptr<Client> client, std::size_t max_in_flight)
     : client_(std::move(client)), max_in_flight_(max_in_flight) {
   if (max_in_flight < 1 || max_in_flight > kMaxInFlight)
     throw Error(Status::InvalidArgument, "max_in_flight must be from 1 to " + std::to_string(kMaxInFlight));
-  driver_ = std::make_unique<engine::Driver>();
+  // As many idle connections as may run at once, so that an AsyncClient whose
+  // tasks come and go keeps its connections between bursts.
+  driver_ = std::make_unique<engine::Driver>(max_in_flight);
 }
 
 Batch::~Batch() = default;

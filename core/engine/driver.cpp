@@ -33,7 +33,7 @@ struct Driver::Entry {
   std::shared_ptr<void> watch;   // the waker on its authenticator while parked; released first
 };
 
-Driver::Driver() {
+Driver::Driver(std::size_t keep_connections) {
   multi_ = curl_multi_init();
   if (!multi_) throw Error(Status::NoMemory, "could not create a curl multi handle");
   // Multiplex over HTTP/2 where an https server offers it. The multi keeps
@@ -43,6 +43,7 @@ Driver::Driver() {
   // connections other threads held, and the transfer waited for one no event
   // of this multi would ever free.)
   curl_multi_setopt(multi_, CURLMOPT_PIPELINING, CURLPIPE_MULTIPLEX);
+  if (keep_connections > 0) curl_multi_setopt(multi_, CURLMOPT_MAXCONNECTS, static_cast<long>(keep_connections));
   wake_ = std::make_shared<WakeTarget>();
   wake_->multi = multi_;
   wake_->flag = &auth_moved_;

@@ -14,6 +14,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <cstddef>
 #include <cstdint>
 #include <deque>
 #include <map>
@@ -33,7 +34,10 @@ struct WakeTarget;
 
 class Driver {
  public:
-  Driver();
+  // keep_connections: idle connections kept for reuse (0: libcurl's default,
+  // four per transfer running at the time, which closes a burst's connections
+  // as soon as the concurrency dips).
+  explicit Driver(std::size_t keep_connections = 0);
   ~Driver();  // abandons what still runs (a create or delete in flight may or may not land)
   Driver(const Driver &) = delete;
   Driver &operator=(const Driver &) = delete;

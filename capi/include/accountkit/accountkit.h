@@ -407,8 +407,9 @@ AK_API ak_status ak_validate(const char *vendor, const char *operation, const ak
  * what ak_call gives it (validation, retries, the create lookup after a lost
  * answer, the client's rate limits); retries wait as timers, so one slow
  * operation never holds up the others. Outcomes come back in completion order
- * with the caller's tag. A batch belongs to one thread at a time; the client
- * may be used by other threads meanwhile, and the batch keeps it alive. */
+ * with the caller's tag. A batch belongs to one thread at a time (except
+ * ak_batch_wakeup and ak_batch_cancel); the client may be used by other
+ * threads meanwhile, and the batch keeps it alive. */
 typedef struct ak_batch ak_batch;
 
 /* Creates a batch over client c running at most max_in_flight exchanges at
@@ -435,8 +436,9 @@ AK_API size_t ak_batch_pending(const ak_batch *b);
  * libcurl), described in *err; the operations in flight are lost with it. */
 AK_API ak_status ak_batch_next(uint64_t *tag, ak_result **result, ak_error **failure, ak_batch *b, int timeout_ms,
                                ak_error **err);
-/* Makes an ak_batch_next running on another thread return soon. The only
- * batch function that may be called from another thread. */
+/* Makes an ak_batch_next running on another thread return soon. With
+ * ak_batch_cancel, the only batch functions that may be called from another
+ * thread. */
 AK_API void ak_batch_wakeup(ak_batch *b);
 /* Releases a batch; operations still in flight are abandoned (a create or
  * delete among them may or may not have been applied). NULL is a no-op. */

@@ -3,8 +3,11 @@ use crate::error::check;
 use crate::fields::Fields;
 use crate::{cstring, sys, Client, Error, ErrorKind, Response};
 use serde_json::Value;
+use std::cell::Cell;
 use std::fmt;
+use std::marker::PhantomData;
 use std::ptr::{self, NonNull};
+use std::sync::Arc;
 use std::time::Duration;
 
 /// Many operations of one client in flight at once, driven on the calling
@@ -12,15 +15,40 @@ use std::time::Duration;
 /// [`Client::call`](crate::Client::call) gives it (validation, retries, the
 /// create lookup after a lost answer, rate limits), and outcomes come back in
 /// completion order with the caller's tag. Dropping a batch abandons what is
-/// still in flight. Made by [`Client::batch`](crate::Client::batch).
-pub struct Batch(NonNull<sys::ak_batch>);
+/// still in flight (no longer driven; its connections close when the last
+/// [`BatchCanceller`] goes too). Made by [`Client::batch`](crate::Client::batch).
+pub struct Batch {
+    handle: Arc<Handle>,
+    // A batch belongs to one thread at a time (the header): Send, not Sync.
+    _one_thread: PhantomData<Cell<()>>,
+}
+
+/// Cancels a [`Batch`]'s operations by tag from any thread, while the batch's
+/// own thread waits in [`Batch::next_outcome`] (`ak_batch_cancel`). Made by
+/// [`Batch::canceller`]; cheap to clone; keeps the C batch alive.
+#[derive(Clone)]
+pub struct BatchCanceller {
+    handle: Arc<Handle>,
+}
+
+/// The C batch, freed when its last owner (the Batch, its cancellers) goes.
+struct Handle(NonNull<sys::ak_batch>);
+
+// SAFETY: the handle moves between threads with its Batch; through a shared
+// Handle other threads call only ak_batch_cancel, which the header allows
+// from any thread while another runs ak_batch_next.
+unsafe impl Send for Handle {}
+unsafe impl Sync for Handle {}
+
+impl Drop for Handle {
+    fn drop(&mut self) {
+        // SAFETY: the last owner frees the handle, once.
+        unsafe { sys::ak_batch_free(self.0.as_ptr()) }
+    }
+}
 
 /// One finished batch operation: the tag it was submitted under, and its outcome.
 pub type Completion = (u64, Result<Response, Error>);
-
-// SAFETY: a batch belongs to one thread at a time and may move between threads
-// (the header); the raw pointer keeps Batch !Sync.
-unsafe impl Send for Batch {}
 
 impl Batch {
     /// A batch over `client` (`ak_batch_new`); the library checks
@@ -37,7 +65,10 @@ impl Batch {
             )?
         };
         NonNull::new(out)
-            .map(Batch)
+            .map(|p| Batch {
+                handle: Arc::new(Handle(p)),
+                _one_thread: PhantomData,
+            })
             .ok_or_else(|| Error::local(ErrorKind::Internal, "ak_batch_new returned no batch"))
     }
 
@@ -53,7 +84,7 @@ impl Batch {
         unsafe {
             check(
                 sys::ak_batch_submit(
-                    self.0.as_ptr(),
+                    self.ptr(),
                     op.as_ptr(),
                     Fields::ptr(f.as_ref()),
                     tag,
@@ -69,19 +100,26 @@ impl Batch {
     /// (`ak_batch_cancel`): each still comes out of
     /// [`next_outcome`](Self::next_outcome), as [`ErrorKind::Cancelled`], or
     /// [`ErrorKind::OutcomeUnknown`] for a create or delete that may have
-    /// reached the vendor. Call it between `next_outcome`s (with a timeout
-    /// to come back in time); to stop from another thread, use a
-    /// [`CancelToken`](crate::CancelToken) with
-    /// [`Client::call_with`](crate::Client::call_with) instead.
-    pub fn cancel(&mut self, tag: u64) {
-        // SAFETY: valid handle, used by one thread (&mut self).
-        unsafe { sys::ak_batch_cancel(self.0.as_ptr(), tag) }
+    /// reached the vendor. From another thread, use a [`canceller`](Self::canceller).
+    pub fn cancel(&self, tag: u64) {
+        cancel(&self.handle, tag)
+    }
+
+    /// A handle that cancels this batch's operations by tag from any thread.
+    pub fn canceller(&self) -> BatchCanceller {
+        BatchCanceller {
+            handle: Arc::clone(&self.handle),
+        }
+    }
+
+    fn ptr(&self) -> *mut sys::ak_batch {
+        self.handle.0.as_ptr()
     }
 
     /// Operations submitted and not yet taken.
     pub fn pending(&self) -> usize {
         // SAFETY: valid handle.
-        unsafe { sys::ak_batch_pending(self.0.as_ptr()) }
+        unsafe { sys::ak_batch_pending(self.ptr()) }
     }
 
     /// Drives the transfers until an operation finishes and returns its tag
@@ -99,7 +137,7 @@ impl Batch {
                 &mut tag,
                 &mut result,
                 &mut failure,
-                self.0.as_ptr(),
+                self.ptr(),
                 ms,
                 &mut err,
             )
@@ -121,10 +159,23 @@ impl Batch {
     }
 }
 
-impl Drop for Batch {
-    fn drop(&mut self) {
-        // SAFETY: we own the handle.
-        unsafe { sys::ak_batch_free(self.0.as_ptr()) }
+impl BatchCanceller {
+    /// What [`Batch::cancel`] does, from any thread; after the batch was
+    /// dropped it does nothing that matters (nothing runs any more).
+    pub fn cancel(&self, tag: u64) {
+        cancel(&self.handle, tag)
+    }
+}
+
+fn cancel(handle: &Handle, tag: u64) {
+    // SAFETY: a live handle; ak_batch_cancel may run on any thread, beside
+    // the batch thread's ak_batch_next.
+    unsafe { sys::ak_batch_cancel(handle.0.as_ptr(), tag) }
+}
+
+impl fmt::Debug for BatchCanceller {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("BatchCanceller").finish_non_exhaustive()
     }
 }
 

@@ -30,10 +30,11 @@
 //! that any thread may trigger to stop the call within milliseconds
 //! ([`ErrorKind::Cancelled`]; [`ErrorKind::OutcomeUnknown`] for a create or
 //! delete that may have landed); [`Batch::cancel`] stops a batch's
-//! operations by tag.
+//! operations by tag, and a [`BatchCanceller`] does so from another thread.
 //!
 //! Thread rules follow `accountkit.h`: a [`Client`] (and a `Sandbox`) is
-//! `Send + Sync` (the C library allows many threads at once); a [`Response`],
+//! `Send + Sync` (the C library allows many threads at once), and so are a
+//! [`CancelToken`] and a [`BatchCanceller`]; a [`Response`],
 //! a [`Pager`] and a [`Batch`] are `Send` but not `Sync` (one thread at a time).
 //!
 //! ```compile_fail
@@ -61,7 +62,7 @@ mod sandbox;
 mod vendor;
 mod webhook;
 
-pub use batch::{Batch, Completion};
+pub use batch::{Batch, BatchCanceller, Completion};
 pub use cancel::{CallOptions, CancelToken};
 pub use client::Client;
 pub use error::{Error, ErrorDetails, ErrorKind, FieldError};
@@ -81,6 +82,7 @@ const _: () = {
     const fn send<T: Send>() {}
     send_sync::<Client>();
     send_sync::<CancelToken>();
+    send_sync::<BatchCanceller>();
     send_sync::<Error>();
     send::<Response>();
     send::<Pager>();

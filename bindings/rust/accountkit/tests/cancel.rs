@@ -1,6 +1,7 @@
 //! Cancellation and deadlines through the sandbox (feature `sandbox`): a
 //! token triggered from another thread, a per-call timeout, a batch
-//! operation cancelled by tag, a wait stopped between polls.
+//! operation cancelled by tag (on its thread and from another), a wait
+//! stopped between polls.
 mod common;
 
 use accountkit::{CallOptions, CancelToken, Client, ErrorKind, Sandbox};
@@ -152,6 +153,44 @@ fn a_batch_operation_is_cancelled_by_tag() {
     assert_eq!(outcomes[&1], Err(ErrorKind::Cancelled));
     assert_eq!(outcomes[&2], Err(ErrorKind::Cancelled));
     assert_eq!(outcomes[&3], Ok(()));
+}
+
+#[test]
+fn a_batch_is_cancelled_from_another_thread_while_it_waits() {
+    let sb = Sandbox::start().unwrap();
+    let c = warm_digital(&sb);
+    slow(&sb, "/api/online/createAccount");
+    let mut b = c.batch(4).unwrap();
+    b.submit("create_account", &nn_account("batchcancel1"), 1)
+        .unwrap();
+    b.submit("list_accounts", &json!({}), 2).unwrap();
+    let canceller = b.canceller();
+    let start = std::time::Instant::now();
+    let outcomes = std::thread::scope(|s| {
+        s.spawn(move || {
+            std::thread::sleep(Duration::from_millis(300)); // the create is in flight
+            canceller.cancel(1);
+        });
+        let mut outcomes = std::collections::BTreeMap::new();
+        while b.pending() > 0 {
+            // No timeout: only the other thread's cancel brings the create back soon.
+            let (tag, r) = b.next_outcome(None).unwrap().expect("an outcome");
+            outcomes.insert(tag, r.map_err(|e| e.kind).map(|_| ()));
+        }
+        outcomes
+    });
+    assert!(
+        start.elapsed() < Duration::from_secs(2),
+        "took {:?}",
+        start.elapsed()
+    );
+    assert_eq!(outcomes[&1], Err(ErrorKind::OutcomeUnknown));
+    assert_eq!(outcomes[&2], Ok(()));
+    // The batch goes on working after the cancel.
+    b.submit("list_accounts", &json!({}), 3).unwrap();
+    let (tag, r) = b.next_outcome(None).unwrap().unwrap();
+    assert_eq!(tag, 3);
+    r.unwrap();
 }
 
 #[test]
