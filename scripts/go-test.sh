@@ -130,7 +130,10 @@ echo "go-test.sh: the outside module needs no libaccountkit (ldd); built and ran
 # Without the tag the same module links the shared libraries (and ldd, which
 # judged the static build above, sees them).
 (cd "$app" && go build -o outside-shared .)
-if ! ldd "$app/outside-shared" | grep -q 'libaccountkit\.so'; then
+# ldd into a variable first: with pipefail, `ldd | grep -q` fails at random
+# when grep exits on its match and ldd dies writing the rest (SIGPIPE).
+deps="$(ldd "$app/outside-shared")"
+if ! grep -q 'libaccountkit\.so' <<<"$deps"; then
   echo "go-test.sh: the outside module built without the tag does not link libaccountkit.so" >&2
   exit 1
 fi
