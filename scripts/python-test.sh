@@ -16,7 +16,9 @@ venv=build/py-test-venv
 rm -rf "$venv"
 "${PYTHON:-python3}" -m venv "$venv"
 echo "installing $(basename "$wheel") into $venv..."
-"$venv/bin/python" -m pip install --quiet --disable-pip-version-check "$wheel" "pytest>=7" "mypy>=1.8"
+# uvloop: AsyncClient is also tested on uvloop's event loop (test_async.py).
+"$venv/bin/python" -m pip install --quiet --disable-pip-version-check "$wheel" "pytest>=7" "mypy>=1.8" \
+  "uvloop>=0.18"
 py=$PWD/$venv/bin/python
 cd build
 AK_WHEEL=$wheel AK_RAW_WHEEL=$raw "$py" -m pytest -q -p no:cacheprovider ../tests/python

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The whole CTest suite under AddressSanitizer + UBSan, and the concurrency
-# tests (token single flight, retries, faults, exactly-once, soak, the engine) under
+# tests (token single flight, retries, faults, exactly-once, soak, the engine,
+# cancellation) under
 # ThreadSanitizer. Presets: asan, tsan (CMakePresets.json).
 set -euo pipefail
 cd "$(dirname "$0")/.."

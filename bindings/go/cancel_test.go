@@ -10,6 +10,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -78,6 +79,32 @@ func TestCancelACreateInFlightIsOutcomeUnknown(t *testing.T) {
 	}
 	if errors.Is(err, accountkit.ErrCancelled) {
 		t.Errorf("a create that may have landed reads as cancelled (nothing applied): %v", err)
+	}
+}
+
+// A create that landed but whose answer was lost, cancelled while the
+// client looks it up: outcome-unknown, and never sent again.
+func TestCancelALostCreateDuringItsLookupIsOutcomeUnknown(t *testing.T) {
+	c, fault := warmDigital(t)
+	fault(`{"vendor":"99digital","path":"/api/online/createAccount","kind":"drop_after_commit","count":1}`)
+	fault(digitalListFault)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	time.AfterFunc(300*time.Millisecond, cancel)
+	start := time.Now()
+	_, err := c.CreateAccount(ctx, digitalCreate("d@cancel.example", "godropped1"))
+	if d := time.Since(start); d > 2*time.Second {
+		t.Errorf("returned after %v: the 3 s lookup was not stopped", d)
+	}
+	if !errors.Is(err, context.Canceled) || !errors.Is(err, accountkit.ErrOutcomeUnknown) {
+		t.Fatalf("want context.Canceled and ErrOutcomeUnknown, got %v", err)
+	}
+	list, err := c.Call(context.Background(), "list_accounts", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := strings.Count(list.JSON(), `"godropped1"`); n != 1 {
+		t.Errorf("the create landed %d times, want once: %s", n, list.JSON())
 	}
 }
 

@@ -91,6 +91,30 @@ TEST_F(Cancel, ACreateInFlightIsOutcomeUnknownNeverASilentResult) {
   EXPECT_TRUE(contains(o.error.message, "cancelled")) << o.error.message;
 }
 
+// The create lands and its answer is lost; the client looks it up (a slow
+// list) and is cancelled while it does: it may have landed, so it is
+// outcome-unknown, and nothing is sent again.
+TEST_F(Cancel, ACreateCancelledWhileItsLostAnswerIsLookedUpIsOutcomeUnknown) {
+  add_faults(sb, std::string(R"({"vendor":"99digital","path":")") + kCreatePath +
+                     R"(","kind":"drop_after_commit","count":1})");
+  add_faults(sb, kSlowList);
+  sb.clear_journal();
+  CancelPtr token = new_token();
+  ak_call_options opts = AK_CALL_OPTIONS_INIT;
+  opts.cancel = token.get();
+  std::thread canceller = trigger_after(token.get(), 300);
+  auto start = Clock::now();
+  Outcome o = call_with(c(), "create_account", create_json("Dropped Ltd", "d@cancel.example", "dropped1"), opts);
+  canceller.join();
+  EXPECT_EQ(o.status, AK_E_OUTCOME_UNKNOWN) << o.describe();
+  EXPECT_LT(seconds_since(start), 2.0) << "the 3 s lookup was not aborted";
+  EXPECT_EQ(sb.count(kCreatePath), 1u) << "a create whose answer was lost is never resent";
+  EXPECT_TRUE(contains(o.error.message, "cancelled before that could be checked")) << o.error.message;
+  EXPECT_TRUE(contains(o.error.message, "look for reference \"dropped1\"")) << o.error.message;
+  std::string listed = call(c(), "list_accounts", "{}").json;
+  EXPECT_TRUE(contains(listed, "Dropped Ltd")) << "the create landed: " << listed;
+}
+
 TEST_F(Cancel, ATokenTriggeredBeforehandSendsNothing) {
   CancelPtr token = new_token();
   ak_cancel_trigger(token.get());

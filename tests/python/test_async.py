@@ -1,6 +1,7 @@
 """AsyncClient: the Client's operations as coroutines, driven by one engine
 thread per client (no thread per call), against the sandbox. Plain asyncio
-(asyncio.run); the uvloop test runs only where uvloop is installed."""
+(asyncio.run), and uvloop (scripts/python-test.sh installs it; the test is
+skipped where it is missing)."""
 
 from __future__ import annotations
 
@@ -328,6 +329,37 @@ def test_a_cancelled_create_is_reported_and_not_repeated(fresh_sandbox: ak.Sandb
     assert len(creates) == 1
 
 
+def test_a_lost_create_cancelled_during_its_lookup_is_outcome_unknown(fresh_sandbox: ak.Sandbox,
+                                                                       lines: Lines) -> None:
+    fresh_sandbox.add_faults([{"vendor": "99digital", "path": "/api/online/createAccount",
+                               "kind": "drop_after_commit", "count": 1},
+                              {"vendor": "99digital", "path": "/api/online/getAccounts", "kind": "delay",
+                               "delay_ms": 3000, "count": 1}])
+
+    async def main() -> None:
+        async with aclient(fresh_sandbox, "99digital") as client:
+            await client.check_credentials()
+            task = asyncio.create_task(client.create_account(**nn_create(1, "dropped")))
+            await asyncio.sleep(0.5)  # the answer was lost; the lookup is in flight
+            started = time.monotonic()
+            task.cancel()
+            with pytest.raises(asyncio.CancelledError):
+                await task
+            assert time.monotonic() - started < 2
+            for _ in range(50):
+                await asyncio.sleep(0.05)
+                if any("cancelled" in r.getMessage() for r in lines.records if r.levelno == logging.WARNING):
+                    break
+            references = [a.get("reference") async for a in client.list_accounts()]
+            assert references.count("dropped1") == 1  # it landed, once
+
+    run(main)
+    reported = [r.getMessage() for r in lines.records if r.levelno == logging.WARNING]
+    assert any("may or may not have been applied" in w and "cancelled" in w for w in reported), reported
+    creates = [r for r in fresh_sandbox.requests() if r["path"] == "/api/online/createAccount"]
+    assert len(creates) == 1
+
+
 def test_close_with_operations_in_flight_returns_promptly(fresh_sandbox: ak.Sandbox) -> None:
     fresh_sandbox.add_faults({"vendor": "activeplatform", "method": "GET", "kind": "delay", "delay_ms": 3000})
     created = fresh_sandbox.client("activeplatform").create_account(**ap_account())
@@ -374,12 +406,25 @@ def test_one_client_across_event_loops(sandbox: ak.Sandbox) -> None:
     run(client.close)
 
 
-def test_works_under_uvloop(sandbox: ak.Sandbox) -> None:
+def test_works_under_uvloop(fresh_sandbox: ak.Sandbox) -> None:
     uvloop = pytest.importorskip("uvloop")
+    created = fresh_sandbox.client("activeplatform").create_account(**ap_account())
+    fresh_sandbox.add_faults({"vendor": "activeplatform", "method": "GET", "kind": "delay", "delay_ms": 3000,
+                              "count": 1})
 
     async def main() -> None:
-        async with aclient(sandbox, "99digital") as client:
+        async with aclient(fresh_sandbox, "99digital") as client:
             results = await asyncio.gather(*(client.create_account(**nn_create(i, "uv")) for i in range(50)))
             assert [r["reference"] for r in results] == [f"uv{i}" for i in range(50)]
+        # Cancellation wakes uvloop's loop as it wakes asyncio's.
+        async with aclient(fresh_sandbox, "activeplatform") as client:
+            task = asyncio.create_task(client.get_account(created.id))
+            await asyncio.sleep(0.3)
+            started = time.monotonic()
+            task.cancel()
+            with pytest.raises(asyncio.CancelledError):
+                await task
+            assert time.monotonic() - started < 2
+            assert (await client.get_account(created.id)).id == created.id
 
     uvloop.run(main())

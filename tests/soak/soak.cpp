@@ -7,9 +7,14 @@
 // exist twice, every success must exist exactly once and be the record's own
 // account, and every failure must be a clear error.
 //
-// Usage: ak_soak [RECORDS] [THREADS] [batch]   (defaults: 3000 records, 8
-// threads; CTest runs AK_SOAK_RECORDS, 10000 unless configured otherwise).
+// Usage: ak_soak [RECORDS] [THREADS] [batch] [cancel]   (defaults: 3000 records,
+// 8 threads; CTest runs AK_SOAK_RECORDS, 10000 unless configured otherwise).
 // With "batch", one ak_batch on the main thread keeps THREADS creates in flight.
+// With "cancel", another thread cancels one record in 8 at a random moment
+// of its life (queued, sending, waiting to retry, looking up a lost create):
+// through its ak_cancel token (threads) or ak_batch_cancel (batch). A
+// cancelled record must end as "cancelled" (and then never land) or
+// "outcome_unknown"; the counts above stay 0.
 #include <accountkit/accountkit.h>
 #include <accountkit/sandbox.h>
 
@@ -19,6 +24,7 @@
 #include <cstdlib>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -38,6 +44,53 @@ const char *kFaults = R"([
 
 // Record i's reference: one in 25 repeats the previous record's.
 std::string reference_of(int i) { return "soak" + std::to_string(i % 25 == 24 ? i - 1 : i); }
+
+// Records the "cancel" mode cancels, and when: most within the first ms
+// (sending, reading the answer), one in 5 at 20 to 24 ms (retrying, looking up).
+bool cancelled_record(int i) { return i % 8 == 3; }
+std::chrono::microseconds cancel_after(int i) {
+  int r = (i * 7919) % 25;
+  return std::chrono::microseconds(r < 20 ? r * 50 : r * 1000);
+}
+
+// Triggers tokens when they fall due, from its own thread (threads mode).
+class Canceller {
+ public:
+  Canceller() : thread_([this] { loop(); }) {}
+  ~Canceller() {
+    stop_ = true;
+    thread_.join();
+  }
+  void arm(ak_cancel *token, std::chrono::microseconds after) {
+    std::lock_guard lock(mu_);
+    due_.emplace(token, std::chrono::steady_clock::now() + after);
+  }
+  // Before the token is freed: it is never triggered after this returns.
+  void disarm(ak_cancel *token) {
+    std::lock_guard lock(mu_);
+    due_.erase(token);
+  }
+
+ private:
+  void loop() {
+    while (!stop_) {
+      std::this_thread::sleep_for(std::chrono::microseconds(100));
+      std::lock_guard lock(mu_);
+      auto now = std::chrono::steady_clock::now();
+      for (auto it = due_.begin(); it != due_.end();)
+        if (it->second <= now) {
+          ak_cancel_trigger(it->first);
+          it = due_.erase(it);
+        } else {
+          ++it;
+        }
+    }
+  }
+  std::mutex mu_;
+  std::map<ak_cancel *, std::chrono::steady_clock::time_point> due_;
+  std::atomic<bool> stop_{false};
+  std::thread thread_;
+};
 
 int fail(const char *what, ak_error *err) {
   std::fprintf(stderr, "soak: %s: %s\n", what, err ? ak_error_message(err) : "?");
@@ -64,7 +117,11 @@ size_t occurrences(const std::string &hay, const std::string &needle) {
 int main(int argc, char **argv) {
   const int records = argc > 1 ? std::atoi(argv[1]) : 3000;
   const int threads = argc > 2 ? std::atoi(argv[2]) : 8;
-  const bool batched = argc > 3 && std::string(argv[3]) == "batch";
+  bool batched = false, cancelling = false;
+  for (int k = 3; k < argc; ++k) {
+    batched = batched || std::string(argv[k]) == "batch";
+    cancelling = cancelling || std::string(argv[k]) == "cancel";
+  }
   ak_sandbox *sb = nullptr;
   ak_client *c = nullptr;
   ak_error *err = nullptr;
@@ -96,6 +153,20 @@ int main(int argc, char **argv) {
       if (ak_batch_submit(b, "create_account", f, static_cast<uint64_t>(i), &err)) return fail("submit", err);
       ak_fields_free(f);
     }
+    // "cancel": each chosen record is cancelled from another thread, once
+    // the batch has taken about as many outcomes as it keeps in flight ahead
+    // of it (so it is running, or about to), plus its random delay.
+    std::atomic<int> taken{0};
+    std::thread batch_canceller;
+    if (cancelling)
+      batch_canceller = std::thread([&] {
+        for (int i = 0; i < records; ++i) {
+          if (!cancelled_record(i)) continue;
+          while (taken < i - threads && taken < records) std::this_thread::sleep_for(std::chrono::microseconds(200));
+          std::this_thread::sleep_for(cancel_after(i));
+          ak_batch_cancel(b, static_cast<uint64_t>(i));
+        }
+      });
     uint64_t tag = 0;
     ak_result *r = nullptr;
     ak_error *e = nullptr;
@@ -103,10 +174,15 @@ int main(int argc, char **argv) {
       record(static_cast<int>(tag), r ? AK_OK : ak_error_code(e), r, e);
       ak_result_free(r);
       ak_error_free(e);
+      ++taken;
     }
+    taken = records;
+    if (batch_canceller.joinable()) batch_canceller.join();
     ak_batch_free(b);
     if (err) return fail("next", err);
   }
+  std::optional<Canceller> canceller;
+  if (cancelling && !batched) canceller.emplace();
   for (int t = 0; t < (batched ? 0 : threads); ++t)
     pool.emplace_back([&] {
       for (int i; (i = next++) < records;) {
@@ -115,7 +191,16 @@ int main(int argc, char **argv) {
         ak_result *r = nullptr;
         ak_error *e = nullptr;
         ak_fields_from_json(&f, json.data(), json.size(), nullptr);
-        ak_status s = ak_call(&r, c, "create_account", f, &e);
+        ak_call_options opts = AK_CALL_OPTIONS_INIT;
+        if (canceller && cancelled_record(i)) {
+          ak_cancel_new(&opts.cancel, nullptr);
+          canceller->arm(opts.cancel, cancel_after(i));
+        }
+        ak_status s = ak_call_with(&r, c, "create_account", f, &opts, &e);
+        if (opts.cancel) {
+          canceller->disarm(opts.cancel);
+          ak_cancel_free(opts.cancel);
+        }
         std::lock_guard lock(mu);
         record(i, s, r, e);
         ak_result_free(r);
@@ -124,6 +209,7 @@ int main(int argc, char **argv) {
       }
     });
   for (auto &t : pool) t.join();
+  canceller.reset();
   double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
 
   char *journal = nullptr;
@@ -147,9 +233,12 @@ int main(int argc, char **argv) {
   size_t accounts = 0;
   for (const auto &[name, ids] : held) accounts += ids.size();
   std::map<std::string, int> by_outcome;
-  int duplicates = 0, lost_successes = 0, unclear = 0, wrong = 0;
+  int duplicates = 0, lost_successes = 0, unclear = 0, wrong = 0, stray_cancels = 0, cancels_hit = 0;
   for (const auto &[i, result] : outcome) {
     ++by_outcome[result];
+    // Only the records chosen are cancelled; some of them while running.
+    if (result == "cancelled" && !(cancelling && cancelled_record(i))) ++stray_cancels;
+    if (cancelling && cancelled_record(i) && (result == "cancelled" || result == "outcome_unknown")) ++cancels_hit;
     const std::vector<std::string> &ids = held["Soak " + std::to_string(i)];
     if (ids.size() > 1) ++duplicates;
     if (result == "ok" && ids.size() != 1) ++lost_successes;
@@ -159,8 +248,9 @@ int main(int argc, char **argv) {
     if (result != "ok" && result != "outcome_unknown" && !ids.empty()) ++unclear;
   }
 
-  std::printf("soak: %d creates on %d %s in %.1f s (%.0f/s)\n", records, threads,
-              batched ? "in flight in one batch" : "threads", seconds, records / seconds);
+  std::printf("soak: %d creates on %d %s in %.1f s (%.0f/s)%s\n", records, threads,
+              batched ? "in flight in one batch" : "threads", seconds, records / seconds,
+              cancelling ? ", one in 8 cancelled" : "");
   std::printf("soak: faults fired:");
   for (const char *kind : {"status", "reset", "drop_after_commit", "malformed", "truncated", "answer_after_commit", "delay"})
     std::printf(" %s=%zu", kind, occurrences(log, std::string("\"fault\":\"") + kind + "\""));
@@ -170,8 +260,15 @@ int main(int argc, char **argv) {
   std::printf("\nsoak: accounts held=%zu duplicates=%d lost successes=%d wrong accounts returned=%d "
               "failures that landed unannounced=%d\n",
               accounts, duplicates, lost_successes, wrong, unclear);
+  if (cancelling)
+    std::printf("soak: cancelled or outcome_unknown among the records cancelled=%d (of %d); cancelled others=%d\n",
+                cancels_hit, (records + 4) / 8, stray_cancels);
+  // With "cancel", at least one chosen record in 12 must have been stopped
+  // (most finish first: a create takes about a millisecond here), or the
+  // cancellation did nothing.
   bool ok = duplicates == 0 && lost_successes == 0 && wrong == 0 && unclear == 0 && by_outcome["ok"] > records / 2 &&
-            static_cast<int>(outcome.size()) == records;
+            static_cast<int>(outcome.size()) == records && stray_cancels == 0 &&
+            (!cancelling || cancels_hit >= records / 100);
   std::printf("%d passed, %d failed\n", ok ? 1 : 0, ok ? 0 : 1);
   ak_client_free(c);
   ak_sandbox_free(sb);

@@ -100,6 +100,40 @@ fn a_create_cancelled_in_flight_is_outcome_unknown() {
     assert_eq!(e.kind, ErrorKind::OutcomeUnknown, "{e}");
 }
 
+/// A create that landed but whose answer was lost, cancelled while the
+/// client looks it up: outcome-unknown, and never sent again.
+#[test]
+fn a_lost_create_cancelled_during_its_lookup_is_outcome_unknown() {
+    let sb = Sandbox::start().unwrap();
+    let c = warm_digital(&sb);
+    sb.add_faults(
+        &json!({"vendor": "99digital", "path": "/api/online/createAccount",
+        "kind": "drop_after_commit", "count": 1}),
+    )
+    .unwrap();
+    slow(&sb, "/api/online/getAccounts");
+    let token = CancelToken::new().unwrap();
+    let start = std::time::Instant::now();
+    let e = std::thread::scope(|s| {
+        s.spawn(|| {
+            std::thread::sleep(Duration::from_millis(300));
+            token.trigger();
+        });
+        let opts = CallOptions::new().cancel(&token);
+        c.call_with("create_account", &nn_account("rsdropped1"), &opts)
+            .unwrap_err()
+    });
+    assert!(
+        start.elapsed() < Duration::from_secs(2),
+        "took {:?}",
+        start.elapsed()
+    );
+    assert_eq!(e.kind, ErrorKind::OutcomeUnknown, "{e}");
+    let listed = c.call("list_accounts", &json!({})).unwrap();
+    let text = listed.json_str();
+    assert_eq!(text.matches("\"rsdropped1\"").count(), 1, "{text}");
+}
+
 #[test]
 fn a_timeout_ends_a_slow_read() {
     let sb = Sandbox::start().unwrap();

@@ -1,9 +1,7 @@
 //! Every vendor through the sandbox (feature `sandbox`).
 mod common;
 
-use accountkit::{
-    validate, vendors, Batch, Client, Error, ErrorKind, Pager, Response, Sandbox,
-};
+use accountkit::{validate, vendors, Batch, Client, Error, ErrorKind, Pager, Response, Sandbox};
 use common::{ap_account, journal_of, nn_account, ACME};
 use serde_json::{json, Value};
 use std::sync::Arc;
