@@ -14,6 +14,8 @@ MODE:
   httpx            one httpx.AsyncClient (Limits(max_connections=K)), K asyncio tasks
   validate_many    accountkit.validate_many over N records (no network), timed as one batch
   validate_each    accountkit.validate per record (no network)
+  ak_async_cancel  AsyncClient cancellation latency (--samples, --hold-ms): prints samples, median_ms,
+                   p90_ms, max_ms, failures instead of a rate
 """
 
 from __future__ import annotations
@@ -301,6 +303,57 @@ def bench_async(args: argparse.Namespace) -> dict[str, Any]:
     return asyncio.run(run())
 
 
+def bench_async_cancel(args: argparse.Namespace) -> dict[str, Any]:
+    """Cancellation latency of AsyncClient: a create held by the server
+    (--hold-ms), then task.cancel(); the time until the engine reports the
+    operation over (its outcome-unknown warning on the "accountkit" logger,
+    logged when the engine's outcome reaches the loop), --samples times."""
+    import logging
+
+    import accountkit as ak
+
+    if not hasattr(ak, "AsyncClient"):
+        return {"na": "AsyncClient is not in this build of accountkit"}
+    ended: list[float] = []
+
+    class Ended(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            if "cancelled in flight" in record.getMessage():
+                ended.append(time.perf_counter())
+
+    logger = logging.getLogger("accountkit")
+    logger.addHandler(Ended(logging.WARNING))
+    logger.setLevel(logging.WARNING)
+    logger.propagate = False  # the warnings are what is measured, not output
+    records = pool(args.samples)
+
+    async def run() -> dict[str, Any]:
+        latencies: list[float] = []
+        failures = 0
+        async with ak.AsyncClient("99digital", base_url=args.base_url, access_token=TOKEN) as c:
+            for fields in records:
+                before = len(ended)
+                task = asyncio.create_task(c.create_account(**fields))
+                await asyncio.sleep(args.hold_ms / 1000)
+                cancelled = time.perf_counter()
+                task.cancel()
+                while len(ended) == before and time.perf_counter() - cancelled < 5:
+                    await asyncio.sleep(0.0005)
+                if len(ended) == before:
+                    failures += 1
+                    continue
+                latencies.append((ended[-1] - cancelled) * 1000)
+        return {"samples": len(records), "failures": failures, **latency_summary(latencies)}
+
+    return asyncio.run(run())
+
+
+def latency_summary(ms: list[float]) -> dict[str, float]:
+    ms = sorted(ms) or [float("nan")]
+    return {"median_ms": round(ms[len(ms) // 2], 3), "p90_ms": round(ms[min(len(ms) - 1, len(ms) * 9 // 10)], 3),
+            "max_ms": round(ms[-1], 3)}
+
+
 def bench_validate_many(args: argparse.Namespace) -> dict[str, Any]:
     import accountkit as ak
 
@@ -337,6 +390,8 @@ def main() -> int:
     p.add_argument("--seconds", type=float, default=2.5)
     p.add_argument("--pool", type=int, default=40000)
     p.add_argument("--in-flight", type=int, default=16)
+    p.add_argument("--samples", type=int, default=20, help="ak_async_cancel: cancellations measured")
+    p.add_argument("--hold-ms", type=float, default=100, help="ak_async_cancel: time in flight before the cancel")
     args = p.parse_args()
     raise_nofile(args.in_flight)
     modes = {
@@ -347,6 +402,7 @@ def main() -> int:
         "requests_threads": bench_requests_threads,
         "aiohttp": bench_aiohttp,
         "ak_async": bench_async,
+        "ak_async_cancel": bench_async_cancel,
         "httpx": bench_httpx,
         "validate_many": bench_validate_many,
         "validate_each": bench_validate_each,

@@ -4,12 +4,17 @@
 # nginx on loopback that answers 99digital's createAccount and the delay server
 # (bench/delay_server.c) that answers it after BENCH_DELAY_MS, and runs
 # bench/run.py, which measures every row in one run and prints the tables
-# (docs/benchmarks.md). Not part of `make test`.
+# (docs/benchmarks.md); then, against a second delay server that holds its
+# answers BENCH_HOLD_MS, bench/cancel_latency.py (the cancellation latency).
+# Not part of `make test`.
 #
 # Environment:
 #   BENCH_PORT            port for nginx on 127.0.0.1 (default: a free one; a taken port fails)
 #   BENCH_DELAY_PORT      port for the delay server on 127.0.0.1 (default: a free one)
 #   BENCH_DELAY_MS        the delay server's answer delay in ms (default 20)
+#   BENCH_HOLD_PORT       port of the second delay server, which holds answers for the
+#                         cancellation-latency rows (default: a free one)
+#   BENCH_HOLD_MS         that server's answer delay in ms (default 10000)
 #   BENCH_LATENCY_IN_FLIGHT  in-flight counts of the latency-bound rows (default 16,256,1024)
 #   BENCH_SECONDS         length of one network run, whole seconds for wrk (default 2)
 #   BENCH_REPS            runs per row; the median is reported (default 3)
@@ -32,6 +37,7 @@ reps=${BENCH_REPS:-3}
 apply_records=${BENCH_APPLY_RECORDS:-100000}
 workers=${BENCH_NGINX_WORKERS:-1}
 delay_ms=${BENCH_DELAY_MS:-20}
+hold_ms=${BENCH_HOLD_MS:-10000}
 latency_in_flight=${BENCH_LATENCY_IN_FLIGHT:-16,256,1024}
 build=build/bench
 venv=build/bench-venv
@@ -71,6 +77,8 @@ EOF
 port=$(pick_port "${BENCH_PORT:-0}" BENCH_PORT)
 delay_port=$(pick_port "${BENCH_DELAY_PORT:-0}" BENCH_DELAY_PORT)
 while [ "$delay_port" = "$port" ]; do delay_port=$(pick_port 0 BENCH_DELAY_PORT); done
+hold_port=$(pick_port "${BENCH_HOLD_PORT:-0}" BENCH_HOLD_PORT)
+while [ "$hold_port" = "$port" ] || [ "$hold_port" = "$delay_port" ]; do hold_port=$(pick_port 0 BENCH_HOLD_PORT); done
 
 # ---- 1. the C/C++ bench programs, each its own target -----------------------
 echo "bench: building the bench programs in $build (Release)" >&2
@@ -97,6 +105,7 @@ build_target ak_bench_raw_curl_multi raw_multi raw_multi_epoll
 build_target ak_bench_delay_server delay
 build_target ak_bench_seq c_seq val_c
 build_target ak_bench_batch c_batch
+build_target ak_bench_cancel cancel_c_call cancel_c_batch
 build_target ak_bench_validate val_cpp
 
 # ---- 2. the Python package, requests, aiohttp and httpx ------------------------
@@ -126,15 +135,18 @@ fi
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/accountkit-bench.XXXXXX")
 ngx_pid=""
 delay_pid=""
+hold_pid=""
 run_pid=""
 cleanup() {
   if [ -n "$run_pid" ] && kill -0 "$run_pid" 2>/dev/null; then
     kill "$run_pid" 2>/dev/null || true
   fi
-  if [ -n "$delay_pid" ] && kill -0 "$delay_pid" 2>/dev/null; then
-    kill "$delay_pid" 2>/dev/null || true
-    wait "$delay_pid" 2>/dev/null || true
-  fi
+  for pid in "$delay_pid" "$hold_pid"; do
+    if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
+      kill "$pid" 2>/dev/null || true
+      wait "$pid" 2>/dev/null || true
+    fi
+  done
   if [ -n "$ngx_pid" ] && kill -0 "$ngx_pid" 2>/dev/null; then
     kill "$ngx_pid" 2>/dev/null || true
     wait "$ngx_pid" 2>/dev/null || true
@@ -231,5 +243,32 @@ python3 bench/run.py --base-url "$base_url" --bin-dir "$root/$build/bench" --ven
 run_pid=$!
 wait "$run_pid"
 run_pid=""
-echo "bench: results in $build/results.md and $build/results.json" >&2
+
+# ---- 6. cancellation latency, against a delay server that holds its answers -----
+cancel_na=()
+for n in "${na[@]}"; do
+  case $n in cancel_c_*=*) cancel_na+=(--na "${n#cancel_}") ;; py_async=*) cancel_na+=(--na "$n") ;; esac
+done
+if [ -x "$build/bench/ak_bench_delay_server" ]; then
+  "${run_as[@]}" "$build/bench/ak_bench_delay_server" "$hold_port" "$hold_ms" 2>"$tmp/hold.log" &
+  hold_pid=$!
+  hold_url=http://127.0.0.1:$hold_port
+  for _ in $(seq 50); do
+    curl -fs -o /dev/null "$hold_url/_bench/status" && break
+    kill -0 "$hold_pid" 2>/dev/null || break
+    sleep 0.1
+  done
+  if curl -fs -o /dev/null "$hold_url/_bench/status"; then
+    echo "bench: delay server holding answers $hold_ms ms on $hold_url (cancellation latency)" >&2
+    python3 bench/cancel_latency.py --delay-url "$hold_url" --server-delay-ms "$hold_ms" \
+      --bin-dir "$root/$build/bench" --venv "$root/$venv" "${cancel_na[@]}" \
+      --out-md "$build/results.md" --out-json "$build/results-cancel.json" &
+    run_pid=$!
+    wait "$run_pid"
+    run_pid=""
+  else
+    echo "bench: the holding delay server did not start; no cancellation latency" >&2
+  fi
+fi
+echo "bench: results in $build/results.md, $build/results.json and $build/results-cancel.json" >&2
 echo "bench: total $((SECONDS / 60)) min $((SECONDS % 60)) s (installs, builds, servers, measurements)" >&2
