@@ -2,6 +2,8 @@
 
 #include "core/api.hpp"
 #include "core/engine/driver.hpp"
+#include "core/engine/machine.hpp"
+#include "core/engine/wait.hpp"
 
 namespace ak {
 
@@ -18,8 +20,15 @@ Batch::~Batch() = default;
 
 void Batch::submit(std::string_view op_name, const Value &fields, std::uint64_t tag) {
   const Operation &op = api::operation(client_->vendor(), op_name);
-  auto machine = std::make_unique<engine::Machine>(*client_, client_->state_for(op), op, fields);
-  queued_.push_back({tag, std::move(machine)});
+  queue(tag, std::make_unique<engine::Machine>(*client_, client_->state_for(op), op, fields));
+}
+
+void Batch::submit_wait(const std::string &id, std::string_view after, double timeout_s, std::uint64_t tag) {
+  queue(tag, std::make_unique<engine::WaitTask>(*client_, id, after, timeout_s));
+}
+
+void Batch::queue(std::uint64_t tag, std::unique_ptr<engine::Task> task) {
+  queued_.push_back({tag, std::move(task)});
   ++pending_;
   fill();
 }
@@ -31,9 +40,9 @@ void Batch::fill() {
     {
       // Cancelled while queued: it stops at its first step, nothing sent.
       std::lock_guard lock(cancel_mu_);
-      if (cancelled_.count(q.tag)) q.machine->cancel();
+      if (cancelled_.count(q.tag)) q.task->cancel();
     }
-    driver_->add(std::move(q.machine), q.tag);
+    driver_->add(std::move(q.task), q.tag);
   }
 }
 
@@ -46,7 +55,7 @@ std::optional<Batch::Completion> Batch::next(std::chrono::milliseconds timeout) 
   fill();
   Completion c;
   c.tag = done->tag;
-  engine::Machine &m = *done->machine;
+  engine::Task &m = *done->machine;
   if (m.error()) c.error = std::move(m.error());
   else c.result = std::move(m.result());
   return c;

@@ -25,7 +25,7 @@ namespace ak {
 
 namespace engine {
 class Driver;
-class Machine;
+class Task;
 }  // namespace engine
 
 class Batch {
@@ -44,6 +44,11 @@ class Batch {
   // Error(InvalidArgument) when the client's options are unusable; every other
   // problem (invalid fields included) is that operation's outcome.
   void submit(std::string_view op, const Value &fields, std::uint64_t tag);
+  // Queues a wait for id to settle (Client::wait's rules and arguments;
+  // core/engine/wait.hpp) under tag; its timeout counts from now. Throws
+  // InvalidArgument for a timeout out of range and UnknownOperation when
+  // after's results do not settle.
+  void submit_wait(const std::string &id, std::string_view after, double timeout_s, std::uint64_t tag);
 
   // Operations submitted and not yet taken by next().
   std::size_t pending() const { return pending_; }
@@ -71,8 +76,9 @@ class Batch {
  private:
   struct Queued {
     std::uint64_t tag;
-    std::unique_ptr<engine::Machine> machine;
+    std::unique_ptr<engine::Task> task;
   };
+  void queue(std::uint64_t tag, std::unique_ptr<engine::Task> task);
   void fill();
 
   std::shared_ptr<Client> client_;

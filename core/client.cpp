@@ -6,6 +6,8 @@
 
 #include "core/api.hpp"
 #include "core/engine/driver.hpp"
+#include "core/engine/machine.hpp"
+#include "core/engine/wait.hpp"
 #include "core/options.hpp"
 #include "core/redact.hpp"
 
@@ -121,16 +123,16 @@ void Client::give_back(std::unique_ptr<engine::Driver> d) {
   idle_drivers_.push_back(std::move(d));
 }
 
-std::unique_ptr<engine::Machine> Client::run(std::unique_ptr<engine::Machine> machine,
-                                             const std::shared_ptr<CancelToken> &cancel) {
+std::unique_ptr<engine::Task> Client::run(std::unique_ptr<engine::Task> task,
+                                          const std::shared_ptr<CancelToken> &cancel) {
   // A batch of one on this thread, on a driver kept for the next call. Each
   // run has its own tag, so a cancel that comes too late for it finds no
   // machine of a later run on the same driver.
   static std::atomic<std::uint64_t> runs{0};
   const std::uint64_t tag = ++runs;
   std::unique_ptr<engine::Driver> driver = take_driver();
-  if (cancel && cancel->triggered()) machine->cancel();  // stops at its first step: nothing sent
-  driver->add(std::move(machine), tag);
+  if (cancel && cancel->triggered()) task->cancel();  // stops at its first step: nothing sent
+  driver->add(std::move(task), tag);
   std::shared_ptr<void> stop;
   if (cancel) stop = cancel->on_trigger([d = driver.get(), tag] { d->cancel(tag); });
   std::optional<engine::Driver::Done> done;
@@ -182,78 +184,11 @@ Result Client::item_result(const Operation &op, Value item) const {
   return r;
 }
 
-Result Client::wait(const std::string &id, std::chrono::milliseconds timeout, std::string_view after,
-                    std::shared_ptr<CancelToken> cancel) {
-  using Clock = std::chrono::steady_clock;
-  auto fail = [&](Status status, std::string message) {
-    Error e(status, vendor_.name + " wait: " + std::move(message));
-    e.vendor = vendor_.name;
-    e.operation = "wait";
-    return e;
-  };
-  const Settling *settling = vendor_.settling_for(after);
-  if (!settling) {
-    if (vendor_.settlings.empty()) throw fail(Status::UnknownOperation, "the vendor has no asynchronous operations");
-    throw fail(Status::UnknownOperation, "\"" + std::string(after) + "\" is not an operation of " + vendor_.name +
-                                             " whose results settle later");
-  }
-  auto s = state();
-  const auto deadline = Clock::now() + timeout;
-  std::string target = id;
-  for (int polls = 1;;) {
-    const Operation &read = api::operation(vendor_, settling->read_op);
-    // "account", "fulfillment": what the read operation reads, for messages.
-    std::string what = read.name.starts_with("get_") ? read.name.substr(4) : "result";
-    Value fields = Value::object();
-    fields.set(read.id_field, target);
-    std::string last_status = "unknown";
-    auto delay = s->settings.poll_initial;
-    for (;; ++polls) {
-      auto wait_for = delay;
-      try {
-        Result r = call(read.name, fields, deadline, cancel);
-        if (settling->is_failed(r.status)) {
-          Error e = fail(Status::OperationFailed, what + " " + target + " settled in status \"" + r.status + "\"");
-          e.raw_body = to_json(r.data);
-          e.attempts = polls;
-          s->scrub(e);
-          throw e;
-        }
-        if (!settling->is_pending(r.status)) {
-          const Value *next = settling->then_id.empty() ? nullptr : r.data.find(settling->then_id);
-          if (!next) return r;
-          // Settled, and it leads on (a completed fulfillment to its account).
-          target = next->is_string() ? next->as_string() : to_json(*next);
-          const std::string follow = settling->then_read_op;
-          for (const auto &st : vendor_.settlings)
-            if (st.read_op == follow) settling = &st;
-          ++polls;
-          break;
-        }
-        last_status = r.status;
-      } catch (Error &e) {
-        // Rate limits and passing failures are waited out; anything else ends the wait.
-        if (e.status == Status::OperationFailed || !(e.status == Status::RateLimited || e.retriable)) throw;
-        if (e.retry_after >= 0)
-          wait_for = std::max<std::chrono::milliseconds>(
-              wait_for, std::chrono::milliseconds(static_cast<long>(std::min(e.retry_after, 1e9) * 1000)));
-        last_status = std::string("unknown (") + status_name(e.status) + ")";
-      }
-      if (Clock::now() + wait_for > deadline) {
-        Error e = fail(Status::Timeout, what + " " + target + " still " + last_status + " after " +
-                                            std::to_string(polls) + " polls; the wait timed out");
-        e.attempts = polls;
-        e.retriable = true;
-        throw e;
-      }
-      if (cancel ? cancel->sleep_until(Clock::now() + wait_for) : (std::this_thread::sleep_for(wait_for), false)) {
-        Error e = fail(Status::Cancelled, what + " " + target + " still " + last_status + " when the wait was cancelled");
-        e.attempts = polls;
-        throw e;
-      }
-      delay = std::min(delay * 2, s->settings.poll_max);
-    }
-  }
+Result Client::wait(const std::string &id, double timeout_s, std::string_view after,
+                    std::shared_ptr<CancelToken> cancel, std::chrono::steady_clock::time_point deadline) {
+  auto t = run(std::make_unique<engine::WaitTask>(*this, id, after, timeout_s, deadline), cancel);
+  if (t->error()) throw std::move(*t->error());
+  return std::move(*t->result());
 }
 
 }  // namespace ak

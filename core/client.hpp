@@ -22,6 +22,7 @@ namespace ak {
 namespace engine {
 class Driver;
 class Machine;
+class Task;
 }
 
 enum class LogLevel { Debug = 10, Info = 20, Warning = 30, Error = 40 };
@@ -56,12 +57,14 @@ class Client : public std::enable_shared_from_this<Client> {
   // of operation after (empty: an account) for id, with exponential backoff
   // (options poll_initial_ms, poll_max_ms), waiting out 429 Retry-After,
   // until the status leaves the pending set, then follows what it leads to (a
-  // fulfillment to its account) within the same timeout. Returns the settled
-  // account; throws OperationFailed for a failure status, Timeout when
-  // timeout passes first, UnknownOperation when after's results do not settle,
-  // Cancelled when cancel is triggered (the poll in flight is stopped too).
-  Result wait(const std::string &id, std::chrono::milliseconds timeout, std::string_view after = {},
-              std::shared_ptr<CancelToken> cancel = nullptr);
+  // fulfillment to its account) within the same timeout (core/engine/wait.hpp).
+  // Returns the settled account; throws OperationFailed for a failure status,
+  // Timeout when timeout_s (or deadline) passes first, InvalidArgument for a
+  // timeout_s out of (0, 86400], UnknownOperation when after's results do not
+  // settle, Cancelled when cancel is triggered (the poll in flight is stopped too).
+  Result wait(const std::string &id, double timeout_s, std::string_view after = {},
+              std::shared_ptr<CancelToken> cancel = nullptr,
+              std::chrono::steady_clock::time_point deadline = std::chrono::steady_clock::time_point::max());
 
   const Vendor &vendor() const { return vendor_; }
 
@@ -81,10 +84,10 @@ class Client : public std::enable_shared_from_this<Client> {
 
  private:
   std::shared_ptr<ClientState> state();
-  // Runs one machine to its end on a pooled driver (a batch of one); cancel,
+  // Runs one task to its end on a pooled driver (a batch of one); cancel,
   // when triggered, stops it.
-  std::unique_ptr<engine::Machine> run(std::unique_ptr<engine::Machine> machine,
-                                       const std::shared_ptr<CancelToken> &cancel = nullptr);
+  std::unique_ptr<engine::Task> run(std::unique_ptr<engine::Task> task,
+                                    const std::shared_ptr<CancelToken> &cancel = nullptr);
   // Drivers for blocking calls, kept between calls (a multi handle each).
   std::unique_ptr<engine::Driver> take_driver();
   void give_back(std::unique_ptr<engine::Driver> d);

@@ -298,6 +298,15 @@ ak_status ak_batch_submit(ak_batch *b, const char *operation, const ak_fields *f
   });
 }
 
+ak_status ak_batch_submit_wait(ak_batch *b, const char *after, const char *id, double timeout_s, uint64_t tag,
+                               ak_error **err) {
+  return guard(err, [&] {
+    need(b, "batch");
+    need(id, "id");
+    b->batch.submit_wait(id, after ? after : "", timeout_s, tag);
+  });
+}
+
 size_t ak_batch_pending(const ak_batch *b) { return b ? b->batch.pending() : 0; }
 
 ak_status ak_batch_next(uint64_t *tag, ak_result **result, ak_error **failure, ak_batch *b, int timeout_ms,

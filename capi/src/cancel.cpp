@@ -85,12 +85,9 @@ ak_status ak_wait_with(ak_result **out, ak_client *c, const char *after, const c
     need(out, "out");
     need(c, "client");
     need(id, "id");
-    if (!(timeout_s > 0) || timeout_s > 86400) throw std::invalid_argument("timeout_s must be between 0 and 86400 seconds");
     Carried how = carried(opts);
-    if (how.timeout_s > 0 && how.timeout_s < timeout_s) timeout_s = how.timeout_s;
     auto result = std::make_unique<ak_result>();
-    result->r = c->client->wait(id, std::chrono::milliseconds(static_cast<long>(timeout_s * 1000)),
-                                after ? after : "", how.cancel);
+    result->r = c->client->wait(id, timeout_s, after ? after : "", how.cancel, how.deadline);
     *out = result.release();
   });
 }

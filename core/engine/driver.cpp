@@ -23,7 +23,7 @@ struct WakeTarget {
 
 struct Driver::Entry {
   std::uint64_t id = 0, tag = 0;
-  std::unique_ptr<Machine> machine;
+  std::unique_ptr<Task> machine;
   CURL *handle = nullptr;
   std::unique_ptr<Exchange> exchange;
   int hops = 0;  // redirects followed for this request
@@ -63,7 +63,7 @@ Driver::~Driver() {
   curl_multi_cleanup(multi_);
 }
 
-void Driver::add(std::unique_ptr<Machine> m, std::uint64_t tag) {
+void Driver::add(std::unique_ptr<Task> m, std::uint64_t tag) {
   auto e = std::make_unique<Entry>();
   e->id = ++next_id_;
   e->tag = tag;
@@ -85,7 +85,7 @@ void Driver::advance(Entry &e, Clock::time_point now) {
 }
 
 void Driver::send(Entry &e, Clock::time_point now) {
-  Machine &m = *e.machine;
+  Task &m = *e.machine;
   Transport &t = *m.state().transport;
   try {
     e.handle = t.acquire();
@@ -106,7 +106,7 @@ void Driver::send(Entry &e, Clock::time_point now) {
   }
   transfers_[e.handle] = &e;
   // A transfer past the machine's deadline is dropped at the deadline.
-  if (m.deadline() != Machine::kNoDeadline) e.timer = timers_.emplace(m.deadline(), e.id);
+  if (m.deadline() != Task::kNoDeadline) e.timer = timers_.emplace(m.deadline(), e.id);
 }
 
 void Driver::park(Entry &e, std::uint64_t generation) {
@@ -118,7 +118,7 @@ void Driver::park(Entry &e, std::uint64_t generation) {
     if (auto t = target.lock()) t->wake(true);
   });
   parked_.push_back(e.id);
-  if (e.machine->deadline() != Machine::kNoDeadline) e.timer = timers_.emplace(e.machine->deadline(), e.id);
+  if (e.machine->deadline() != Task::kNoDeadline) e.timer = timers_.emplace(e.machine->deadline(), e.id);
   // The fetch may have ended before the waker was in place.
   if (auth.generation() != generation) auth_moved_ = true;
 }
@@ -154,7 +154,7 @@ void Driver::drop_transfer(Entry &e) {
 }
 
 void Driver::transfer_done(Entry &e, int rc, Clock::time_point now) {
-  Machine &m = *e.machine;
+  Task &m = *e.machine;
   try {
     HttpResponse resp = e.exchange->finish(rc);
     if (auto location = e.exchange->redirect(resp, e.hops)) {

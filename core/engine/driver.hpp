@@ -1,5 +1,6 @@
-// The driver: runs operation state machines (machine.hpp) on one curl multi
-// handle, on the calling thread. It performs each machine's Send steps as
+// The driver: runs tasks (task.hpp: operation state machines, machine.hpp,
+// and waits, wait.hpp) on one curl multi handle, on the calling thread. It
+// performs each task's Send steps as
 // transfers (following same-origin redirects of reads), sleeps Sleep steps as
 // timers, wakes Park steps when their authenticator's token fetch ends (even
 // one made by another thread's driver), aborts transfers past a machine's
@@ -24,7 +25,7 @@
 #include <unordered_map>
 #include <vector>
 
-#include "core/engine/machine.hpp"
+#include "core/engine/task.hpp"
 
 typedef void CURLM;
 
@@ -42,12 +43,12 @@ class Driver {
   Driver(const Driver &) = delete;
   Driver &operator=(const Driver &) = delete;
 
-  // Starts machine m under the caller's tag.
-  void add(std::unique_ptr<Machine> m, std::uint64_t tag);
+  // Starts task m under the caller's tag.
+  void add(std::unique_ptr<Task> m, std::uint64_t tag);
 
   struct Done {
     std::uint64_t tag = 0;
-    std::unique_ptr<Machine> machine;  // finished: result() or error()
+    std::unique_ptr<Task> machine;  // finished: result() or error()
   };
   // Drives the machines until one finishes and returns it. nullopt when
   // timeout passes first (negative: no limit), after wakeup(), or when none runs.

@@ -12,8 +12,8 @@
 // create or delete that may have reached the vendor ends as OutcomeUnknown,
 // never silently.
 //
-// A machine belongs to one driver thread; only cancel() may be called from
-// another thread.
+// A machine is a Task (task.hpp): it belongs to one driver thread; only
+// cancel() may be called from another thread.
 #pragma once
 
 #include <atomic>
@@ -22,10 +22,8 @@
 #include <memory>
 #include <optional>
 
-#include "core/http.hpp"
+#include "core/engine/task.hpp"
 #include "core/pager.hpp"
-#include "core/result.hpp"
-#include "core/state.hpp"
 
 namespace ak {
 class Client;
@@ -33,23 +31,8 @@ class Client;
 
 namespace ak::engine {
 
-using Clock = std::chrono::steady_clock;
-
-// What the machine needs from its driver next.
-struct Step {
-  enum Kind {
-    Send,      // perform request(), then report with on_response or on_no_response
-    Sleep,     // call next() again at until
-    Park,      // call next() again once the authenticator's generation moves past generation
-    Finished,  // the outcome is ready
-  } kind = Finished;
-  Clock::time_point until{};
-  std::uint64_t generation = 0;
-};
-
-class Machine {
+class Machine final : public Task {
  public:
-  static constexpr Clock::time_point kNoDeadline = Clock::time_point::max();
   // The pseudo-operation of Client::check_credentials: authorize (fetching a
   // token if the vendor uses one), send nothing else. Its result's status is
   // "checked" when a token was fetched or is cached, "unchecked" otherwise.
@@ -59,34 +42,19 @@ class Machine {
   // the first step), running with state until deadline.
   Machine(const Client &client, std::shared_ptr<ClientState> state, const Operation &op, Value fields,
           Clock::time_point deadline = kNoDeadline);
-  ~Machine();
+  ~Machine() override;
   Machine(const Machine &) = delete;
   Machine &operator=(const Machine &) = delete;
 
-  // The next step, given the time now. After Send, call on_response or
-  // on_no_response (not next) once the exchange ends.
-  Step next(Clock::time_point now);
-  // The request of the last Send step (credentials included).
-  const HttpRequest &request() const;
-  // The last Send's answer, or the failure that left it without one.
-  void on_response(HttpResponse resp, Clock::time_point now);
-  void on_no_response(Error e, Clock::time_point now);
-  // The driver dropped the last Send's transfer (cancelled or past the
-  // deadline): whether it reached the vendor is unknown.
-  void interrupt();
-
-  // Stop as soon as possible: the next step ends the operation. Thread-safe.
-  void cancel() { cancelled_.store(true, std::memory_order_relaxed); }
-  bool cancelled() const { return cancelled_.load(std::memory_order_relaxed); }
-  Clock::time_point deadline() const { return deadline_; }
+  Step next(Clock::time_point now) override;
+  const HttpRequest &request() const override;
+  void on_response(HttpResponse resp, Clock::time_point now) override;
+  void on_no_response(Error e, Clock::time_point now) override;
+  void interrupt() override;
+  ClientState &state() const override { return *state_; }
+  Clock::time_point deadline() const override { return deadline_; }
 
   bool finished() const { return phase_ == Phase::Done; }
-  // The outcome, once finished: a result or an error (vendor, operation and
-  // message set, secrets scrubbed).
-  std::optional<Result> &result() { return result_; }
-  std::optional<Error> &error() { return error_; }
-
-  ClientState &state() const { return *state_; }
   const Operation &operation() const { return op_; }
   int attempts() const { return attempts_; }
 
@@ -140,7 +108,6 @@ class Machine {
   bool unresolved_ = false;      // a create or delete may have reached the vendor
   bool delete_maybe_applied_ = false;
   Clock::time_point wake_{};     // Backoff: when to try again
-  std::atomic<bool> cancelled_{false};
   bool key_generated_ = false;   // the natural key is ours, so an account with it is this request's
   // Lookup of a lost create: the failure that caused it, the walks made, the
   // walk and its page in flight, the accounts found with the key.
@@ -151,8 +118,6 @@ class Machine {
   std::vector<Value> candidates_;
   std::vector<Value> to_read_;   // lookup_detail: listed items not read yet
   bool reading_ = false;         // lookup_detail: page_ is a detail read
-  std::optional<Result> result_;
-  std::optional<Error> error_;
 };
 
 }  // namespace ak::engine

@@ -20,15 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from . import _core, _describe
 from .client import Client, Outcome, Result, _strip_userinfo, run_many_item, wait_arguments
-from .errors import (
-    CancelledError,
-    Error,
-    InvalidArgumentError,
-    OperationFailedError,
-    OutcomeUnknownError,
-    RateLimitError,
-)
-from .errors import TimeoutError as _AkTimeoutError
+from .errors import CancelledError, Error, InvalidArgumentError, OutcomeUnknownError
 
 __all__ = ["AsyncClient"]
 
@@ -293,78 +285,15 @@ class AsyncClient:
     async def wait(
         self, id: object, /, *, timeout: float = 300.0, after: str | None = None  # noqa: A002
     ) -> Result:
-        """As :meth:`Client.wait`: polls (one engine operation per poll,
-        ``asyncio.sleep`` in between, backing off as the client's
-        ``poll_initial_ms``/``poll_max_ms`` say) until the result settles."""
+        """As :meth:`Client.wait`, on the engine: the wait is one engine
+        operation that polls (one read per poll, a timer in between, backing
+        off as the client's ``poll_initial_ms``/``poll_max_ms`` say) until the
+        result settles; cancelling the task cancels the wait."""
         target, timeout, after = wait_arguments(self._vendor, id, timeout, after)
-        if not timeout > 0 or timeout > 86400:
-            raise InvalidArgumentError(
-                f"{self._vendor} wait: timeout must be between 0 and 86400 seconds",
-                vendor=self._vendor,
-                operation="wait",
-            )
         engine = self._live_engine()
-        settling, read_op, id_field, what, initial_ms, max_ms = engine.settle_plan(after)
-        loop = self._attach()
-        deadline = loop.time() + timeout
-        polls = 1
-        while True:
-            last_status = "unknown"
-            delay = initial_ms / 1000
-            while True:
-                wait_for = delay
-                try:
-                    raw = await self._poll(loop, read_op, {id_field: target}, deadline)
-                    step = self._live_engine().settle_step(settling, target, polls, raw[0], raw[2])
-                    if step is True:
-                        read = _describe.read_operation(self._vendor)
-                        return Result._from_core(raw, self._vendor, read["name"] if read else "wait")
-                    if step is not None:  # settled, and it leads on (a fulfillment to its account)
-                        target, (settling, read_op, id_field, what, initial_ms, max_ms) = step
-                        polls += 1
-                        break
-                    last_status = raw[2] or ""
-                except Error as e:
-                    # Rate limits and passing failures are waited out; anything else ends the wait.
-                    if isinstance(e, OperationFailedError) or not (isinstance(e, RateLimitError) or e.is_retriable):
-                        raise
-                    if e.retry_after is not None:
-                        wait_for = max(wait_for, e.retry_after)
-                    last_status = f"unknown ({e.category})"
-                if loop.time() + wait_for > deadline:
-                    raise _AkTimeoutError(
-                        f"{self._vendor} wait: {what} {target} still {last_status} after {polls} polls; "
-                        "the wait timed out",
-                        vendor=self._vendor,
-                        operation="wait",
-                        attempts=polls,
-                        is_retriable=True,
-                    )
-                await asyncio.sleep(wait_for)
-                delay = min(delay * 2, max_ms / 1000)
-                polls += 1
-
-    async def _poll(
-        self, loop: asyncio.AbstractEventLoop, read_op: str, fields: dict[str, Any], deadline: float
-    ) -> Any:
-        """One poll of wait(): the read, cancelled when the wait's deadline
-        passes (then it ends as a retriable timeout, as Client.wait's does)."""
-        engine = self._live_engine()
-        tag_box: list[int] = []
-
-        def submit(*args: Any) -> None:
-            tag_box.append(args[-1])
-            engine.submit(*args)
-
-        timer = loop.call_at(deadline, lambda: tag_box and engine.cancel(tag_box[0]))
-        try:
-            return await self._submit(read_op, submit, read_op, fields, None)
-        except CancelledError as e:
-            if loop.time() < deadline:
-                raise
-            raise _AkTimeoutError(e.message, vendor=self._vendor, operation=read_op, is_retriable=True) from None
-        finally:
-            timer.cancel()
+        raw = await self._submit("wait", engine.submit_wait, target, after, timeout)
+        read = _describe.read_operation(self._vendor)
+        return Result._from_core(raw, self._vendor, read["name"] if read else "wait")
 
     def run_many(
         self,

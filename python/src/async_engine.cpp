@@ -59,7 +59,7 @@ struct Walk {
   bool done() const { return walk->done(); }
 };
 
-enum class Kind { Call, Page, Check };
+enum class Kind { Call, Page, Check, Wait };
 
 struct Submission {
   std::uint64_t tag = 0;
@@ -67,6 +67,8 @@ struct Submission {
   std::string op;
   ak::Value fields;
   std::shared_ptr<ak::PageWalk> walk;  // Kind::Page
+  std::string id, after;               // Kind::Wait
+  double timeout_s = 0;
 };
 
 struct Done {
@@ -126,6 +128,16 @@ class AsyncEngine {
     push({tag, Kind::Page, w.walk->operation().name, w.walk->page_fields(), w.walk});
   }
 
+  // A wait for id to settle (Client::wait's rules: core/engine/wait.hpp), run
+  // by the batch like any operation; its arguments are checked when it starts.
+  void submit_wait(const std::string &id, const std::string &after, double timeout_s, std::uint64_t tag) {
+    Submission s{tag, Kind::Wait, "wait", {}, nullptr};
+    s.id = id;
+    s.after = after;
+    s.timeout_s = timeout_s;
+    push(std::move(s));
+  }
+
   // Client::check_credentials runs on the engine thread (it blocks it while a
   // token is fetched: once per client, in practice).
   void check_credentials(std::uint64_t tag) { push({tag, Kind::Check, "check_credentials", {}, nullptr}); }
@@ -177,83 +189,8 @@ class AsyncEngine {
 
   void close() { stop(); }
 
-  // How wait() polls a result of operation after ("" = an account):
-  // (settling, read_op, id_field, what, poll_initial_ms, poll_max_ms); what
-  // names what the read operation reads, for messages. The rules are the
-  // vendor's (ak::Vendor::settlings), as Client::wait uses them.
-  py::tuple settle_plan(const std::string &after) {
-    const ak::Vendor &v = client_->vendor();
-    const ak::Settling *settling = v.settling_for(after);
-    if (!settling) {
-      if (v.settlings.empty())
-        throw wait_error(ak::Status::UnknownOperation, "the vendor has no asynchronous operations");
-      throw wait_error(ak::Status::UnknownOperation,
-                       "\"" + after + "\" is not an operation of " + v.name + " whose results settle later");
-    }
-    const ak::Operation &read = ak::api::operation(v, settling->read_op);
-    auto s = state_for(read);
-    return plan(*settling, s->settings.poll_initial.count(), s->settings.poll_max.count());
-  }
-
-  // What a poll's answer means for settling (an index from settle_plan):
-  // None while pending, True when settled, a new plan when it leads on (a
-  // fulfillment to its account); raises OperationFailedError for a failure.
-  py::object settle_step(std::size_t index, const std::string &target, int polls, py::handle data,
-                         const std::optional<std::string> &status) {
-    const ak::Vendor &v = client_->vendor();
-    if (index >= v.settlings.size()) throw wait_error(ak::Status::InvalidArgument, "no such settling");
-    const ak::Settling &settling = v.settlings[index];
-    const std::string st = status.value_or("");
-    const ak::Operation &read = ak::api::operation(v, settling.read_op);
-    if (settling.is_failed(st)) {
-      auto s = state_for(read);
-      std::vector<ak::FieldError> errors;
-      ak::Value value = to_value(data, "data", errors);
-      ak::Error e = wait_error(ak::Status::OperationFailed, what(read) + " " + target + " settled in status \"" + st + "\"");
-      e.raw_body = ak::to_json(value);
-      e.attempts = polls;
-      s->scrub(e);
-      throw e;
-    }
-    if (settling.is_pending(st)) return py::none();
-    if (settling.then_id.empty() || !py::isinstance<py::dict>(data)) return py::bool_(true);
-    py::dict d = py::reinterpret_borrow<py::dict>(data);
-    if (!d.contains(settling.then_id.c_str())) return py::bool_(true);
-    std::vector<ak::FieldError> errors;
-    ak::Value next = to_value(d[settling.then_id.c_str()], "id", errors);
-    const std::string next_target = next.is_string() ? next.as_string() : ak::to_json(next);
-    const ak::Settling *follow = &settling;
-    for (const auto &other : v.settlings)
-      if (other.read_op == settling.then_read_op) follow = &other;
-    auto s = state_for(ak::api::operation(v, follow->read_op));
-    return py::make_tuple(next_target,
-                          plan(*follow, s->settings.poll_initial.count(), s->settings.poll_max.count()));
-  }
-
  private:
   std::string vendor() const { return client_->vendor().name; }
-
-  // The client's state for op, taken without the GIL: the client's lock may
-  // be held by a thread that is logging (which takes the GIL).
-  std::shared_ptr<ak::ClientState> state_for(const ak::Operation &op) {
-    py::gil_scoped_release release;
-    return client_->state_for(op);
-  }
-
-  ak::Error wait_error(ak::Status status, const std::string &message) const {
-    return error_with(status, vendor() + " wait: " + message, vendor(), "wait");
-  }
-
-  static std::string what(const ak::Operation &read) {
-    return read.name.starts_with("get_") ? read.name.substr(4) : "result";
-  }
-
-  py::tuple plan(const ak::Settling &settling, long initial_ms, long max_ms) const {
-    const ak::Vendor &v = client_->vendor();
-    const ak::Operation &read = ak::api::operation(v, settling.read_op);
-    std::size_t index = static_cast<std::size_t>(&settling - v.settlings.data());
-    return py::make_tuple(index, read.name, read.id_field, what(read), initial_ms, max_ms);
-  }
 
   ak::Error closed() const {
     return error_with(ak::Status::InvalidArgument, vendor() + ": the async client is closed", vendor());
@@ -310,7 +247,8 @@ class AsyncEngine {
       return;
     }
     try {
-      batch_->submit(s.op, s.fields, s.tag);
+      if (s.kind == Kind::Wait) batch_->submit_wait(s.id, s.after, s.timeout_s, s.tag);
+      else batch_->submit(s.op, s.fields, s.tag);
       in_flight_[s.tag] = {s.kind, std::move(s.walk)};
     } catch (...) {
       fail(s.tag, s.kind, ak::api::current_error());
@@ -430,9 +368,8 @@ void register_async(py::module_ &m) {
       .def("cancel", &AsyncEngine::cancel, py::arg("tag"))
       .def("take", &AsyncEngine::take)
       .def("close", &AsyncEngine::close)
-      .def("settle_plan", &AsyncEngine::settle_plan, py::arg("after"))
-      .def("settle_step", &AsyncEngine::settle_step, py::arg("settling"), py::arg("target"), py::arg("polls"),
-           py::arg("data"), py::arg("status"));
+      .def("submit_wait", &AsyncEngine::submit_wait, py::arg("id"), py::arg("after"), py::arg("timeout"),
+           py::arg("tag"));
 }
 
 }  // namespace akpy

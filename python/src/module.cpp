@@ -229,13 +229,10 @@ class Client {
   }
 
   py::tuple wait(const std::string &id, double timeout_s, const std::string &after) {
-    if (!(timeout_s > 0) || timeout_s > 86400)
-      throw error_with(ak::Status::InvalidArgument, vendor() + " wait: timeout must be between 0 and 86400 seconds",
-                       vendor(), "wait");
     ak::Result r;
     {
       py::gil_scoped_release release;
-      r = client_->wait(id, std::chrono::milliseconds(static_cast<long>(timeout_s * 1000)), after);
+      r = client_->wait(id, timeout_s, after);
     }
     return result_to_python(r);
   }

@@ -10,6 +10,10 @@
 #include "commvault_fixture.hpp"
 #include "sandbox_faults.hpp"
 
+#include <map>
+#include <memory>
+#include <vector>
+
 namespace {
 
 using namespace akt;
@@ -143,6 +147,51 @@ TEST_F(CommvaultCreate, AnAnsweredFailureWithNothingMadeIsSubmittedAgainAfterThe
   EXPECT_EQ(ak_result_is_recovered(o.result.get()), 0);
   EXPECT_EQ(submits(), 2u);
   EXPECT_EQ(fulfillments_for("NC-2003"), 1u);
+}
+
+// Waits in a batch: several fulfillments followed to their accounts on one
+// thread, each wait sleeping as a timer between polls; a wait cancelled by
+// tag ends as Cancelled; a bad argument is refused at submit.
+TEST_F(CommvaultCreate, WaitsRunSideBySideInOneBatchAndOneIsCancelledByTag) {
+  std::vector<std::string> ids;
+  for (int i = 0; i < 3; ++i) {
+    Outcome o = call(c(), "create_account", new_customer("NC-20" + std::to_string(i), "Batch " + std::to_string(i)));
+    ASSERT_TRUE(o.ok()) << o.describe();
+    ids.push_back(ak_result_id(o.result.get()));
+  }
+  ak_batch *raw = nullptr;
+  ASSERT_EQ(ak_batch_new(&raw, c(), 4, nullptr), AK_OK);
+  std::unique_ptr<ak_batch, decltype(&ak_batch_free)> b(raw, ak_batch_free);
+  ak_error *err = nullptr;
+  EXPECT_EQ(ak_batch_submit_wait(b.get(), "create_account", ids[0].c_str(), 0, 9, &err), AK_E_INVALID_ARGUMENT);
+  EXPECT_TRUE(contains(ak_error_message(err), "timeout must be between 0 and 86400 seconds")) << ak_error_message(err);
+  ak_error_free(err);
+  err = nullptr;
+  EXPECT_EQ(ak_batch_submit_wait(b.get(), "no_such_operation", ids[0].c_str(), 10, 9, &err), AK_E_UNKNOWN_OPERATION);
+  ak_error_free(err);
+  for (uint64_t tag = 0; tag < 3; ++tag)
+    ASSERT_EQ(ak_batch_submit_wait(b.get(), "create_account", ids[tag].c_str(), 10, tag, nullptr), AK_OK);
+  ak_batch_cancel(b.get(), 2);
+  std::map<uint64_t, std::string> outcome;  // tag -> account name, or the error's category
+  while (ak_batch_pending(b.get()) > 0) {
+    uint64_t tag = 0;
+    ak_result *r = nullptr;
+    ak_error *failure = nullptr;
+    ASSERT_EQ(ak_batch_next(&tag, &r, &failure, b.get(), 10000, nullptr), AK_OK);
+    ASSERT_TRUE(r || failure) << "timed out";
+    if (r) {
+      const char *name = nullptr;
+      ak_result_get_string(&name, r, "name", nullptr);
+      outcome[tag] = std::string(ak_result_status(r)) + " " + (name ? name : "?");
+    } else {
+      outcome[tag] = ak_error_category(failure);
+    }
+    ak_result_free(r);
+    ak_error_free(failure);
+  }
+  EXPECT_EQ(outcome[0], "active Batch 0");
+  EXPECT_EQ(outcome[1], "active Batch 1");
+  EXPECT_EQ(outcome[2], "cancelled");
 }
 
 }  // namespace

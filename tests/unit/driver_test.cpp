@@ -9,6 +9,7 @@
 #include "core/api.hpp"
 #include "core/client.hpp"
 #include "core/engine/driver.hpp"
+#include "core/engine/machine.hpp"
 #include "sandbox/sandbox.hpp"
 
 namespace {

@@ -424,6 +424,14 @@ AK_API ak_status ak_batch_new(ak_batch **out, ak_client *c, size_t max_in_flight
  * fields and every other failure are that operation's outcome. */
 AK_API ak_status ak_batch_submit(ak_batch *b, const char *operation, const ak_fields *fields, uint64_t tag,
                                  ak_error **err);
+/* Queues a wait for id to settle (ak_wait_for's rules: after names the
+ * operation id is a result of, NULL or "" an account; timeout_s from 0 to
+ * 86400, counted from now) under tag. Between polls it sleeps as a timer, so
+ * a batch waits for many results on one thread. Fails at once for
+ * AK_E_INVALID_ARGUMENT (a NULL argument, a timeout out of range) and
+ * AK_E_UNKNOWN_OPERATION (after's results do not settle). */
+AK_API ak_status ak_batch_submit_wait(ak_batch *b, const char *after, const char *id, double timeout_s, uint64_t tag,
+                                      ak_error **err);
 /* Operations submitted and not yet taken by ak_batch_next. */
 AK_API size_t ak_batch_pending(const ak_batch *b);
 /* Drives the transfers until an operation finishes and takes it: returns
