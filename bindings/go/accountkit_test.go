@@ -260,6 +260,50 @@ func TestCommvaultCreateWaitsThroughTheFulfillment(t *testing.T) {
 	}
 }
 
+// Waits in a batch: two fulfillments followed to their accounts by one
+// Next loop, and a bad timeout refused at submit.
+func TestCommvaultBatchWaits(t *testing.T) {
+	sb := startSandbox(t, map[string]string{"commvault.update_delay_ms": "100"})
+	c := client(t, sb, "commvault", accountkit.WithOption("poll_initial_ms", "20"), accountkit.WithOption("poll_max_ms", "100"))
+	ctx := context.Background()
+	b, err := c.NewBatch(4)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	names := map[uint64]string{}
+	for tag := uint64(1); tag <= 2; tag++ {
+		name := fmt.Sprintf("Go Batch %d", tag)
+		r, err := c.Call(ctx, "create_account", map[string]any{
+			"account": map[string]any{"externalId": fmt.Sprintf("GO-B%d", tag), "name": name, "contacts": []any{
+				map[string]any{"email": "admin@gob.example", "firstName": "Ada", "lastName": "Admin"}}},
+			"service": map[string]any{"skus": []any{map[string]any{"sku": "MET-M365-BASIC"}}},
+		})
+		if err != nil {
+			t.Fatalf("create: %v", err)
+		}
+		if err := b.SubmitWait("create_account", r.ID(), 10*time.Second, tag); err != nil {
+			t.Fatalf("submit wait: %v", err)
+		}
+		names[tag] = name
+	}
+	if err := b.SubmitWait("create_account", "x", 25*time.Hour, 9); !errors.Is(err, accountkit.ErrInvalidArgument) {
+		t.Errorf("a 25 h wait: %v", err)
+	}
+	for b.Pending() > 0 {
+		done, ok, err := b.Next(ctx)
+		if err != nil || !ok {
+			t.Fatalf("next: %v %v", ok, err)
+		}
+		if done.Err != nil {
+			t.Fatalf("wait %d: %v", done.Tag, done.Err)
+		}
+		if done.Result.Status() != "active" || done.Result.Map()["name"] != names[done.Tag] {
+			t.Errorf("wait %d: %s", done.Tag, done.Result.JSON())
+		}
+	}
+}
+
 func TestActivePlatformCreateAndPagedList(t *testing.T) {
 	sb := startSandbox(t, nil)
 	c := client(t, sb, "activeplatform")

@@ -86,6 +86,36 @@ func (b *Batch) Submit(operation string, fields map[string]any, tag uint64) erro
 	return nil
 }
 
+// SubmitWait queues a wait for id to settle under tag, with WaitFor's rules
+// (after names the operation id is a result of, "" an account; timeout 0
+// means 5 minutes, at most 24 hours): the batch polls it between its other
+// operations, sleeping as a timer, and its Completion carries the settled
+// account. A timeout out of range, or an after whose results do not settle,
+// is refused here.
+func (b *Batch) SubmitWait(after, id string, timeout time.Duration, tag uint64) error {
+	if b.h == nil {
+		return localError(KindInvalidArgument, b.client.vendor, "wait", "the batch is closed")
+	}
+	if timeout == 0 {
+		timeout = 5 * time.Minute
+	}
+	cid, err := cString(b.client.vendor, "wait", "id", id)
+	if err != nil {
+		return err
+	}
+	defer C.free(unsafe.Pointer(cid))
+	cafter, err := cString(b.client.vendor, "wait", "after", after)
+	if err != nil {
+		return err
+	}
+	defer C.free(unsafe.Pointer(cafter))
+	var cerr *C.ak_error
+	if st := C.ak_batch_submit_wait(b.h, cafter, cid, C.double(timeout.Seconds()), C.uint64_t(tag), &cerr); st != C.AK_OK {
+		return takeError(st, cerr)
+	}
+	return nil
+}
+
 // SubmitContext is Submit with a context for this one operation: when ctx
 // ends, the operation is cancelled by its tag (Cancel), running or queued, and
 // its Completion's Err is a *ContextError (see ContextError: ctx's error and

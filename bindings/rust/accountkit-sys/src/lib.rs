@@ -311,6 +311,14 @@ extern "C" {
         tag: u64,
         err: *mut *mut ak_error,
     ) -> ak_status;
+    pub fn ak_batch_submit_wait(
+        b: *mut ak_batch,
+        after: *const c_char,
+        id: *const c_char,
+        timeout_s: c_double,
+        tag: u64,
+        err: *mut *mut ak_error,
+    ) -> ak_status;
     pub fn ak_batch_pending(b: *const ak_batch) -> usize;
     pub fn ak_batch_next(
         tag: *mut u64,

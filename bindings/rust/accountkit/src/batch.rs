@@ -95,6 +95,39 @@ impl Batch {
         }
     }
 
+    /// Queues a wait for `id` to settle under `tag`
+    /// (`ak_batch_submit_wait`), with [`Client::wait_for`](crate::Client::wait_for)'s
+    /// rules: `after` names the operation `id` is a result of (`""`: an
+    /// account); the batch polls it between its other operations, sleeping
+    /// as a timer, and its outcome is the settled account. A timeout out of
+    /// range ([`ErrorKind::InvalidArgument`]) or an `after` whose results do
+    /// not settle ([`ErrorKind::UnknownOperation`]) is refused here.
+    pub fn submit_wait(
+        &mut self,
+        after: &str,
+        id: &str,
+        timeout: Duration,
+        tag: u64,
+    ) -> Result<(), Error> {
+        let after = cstring("after", after)?;
+        let id = cstring("id", id)?;
+        let mut err = ptr::null_mut();
+        // SAFETY: valid handle, used by one thread (&mut self); the strings are copied.
+        unsafe {
+            check(
+                sys::ak_batch_submit_wait(
+                    self.ptr(),
+                    after.as_ptr(),
+                    id.as_ptr(),
+                    timeout.as_secs_f64(),
+                    tag,
+                    &mut err,
+                ),
+                err,
+            )
+        }
+    }
+
     /// Stops every operation submitted under `tag`, running or queued (and
     /// any submitted under `tag` later), as soon as it can
     /// (`ak_batch_cancel`): each still comes out of

@@ -218,6 +218,43 @@ fn commvault_create_waits_through_the_fulfillment() {
     );
 }
 
+/// Waits in a batch: two fulfillments followed to their accounts by one
+/// next_outcome loop; a bad timeout is refused at submit.
+#[test]
+fn commvault_waits_in_a_batch() {
+    let sb = Sandbox::start().unwrap();
+    sb.set_option("commvault.update_delay_ms", "100").unwrap();
+    let c = sb.client("commvault").unwrap();
+    let mut b = c.batch(4).unwrap();
+    for tag in 1..=2u64 {
+        let r = c
+            .call(
+                "create_account",
+                &json!({
+                    "account": {"externalId": format!("RS-B{tag}"), "name": format!("Rust Batch {tag}"),
+                        "contacts": [{"email": "admin@rsb.example", "firstName": "Ada", "lastName": "Admin"}]},
+                    "service": {"skus": [{"sku": "MET-M365-BASIC"}]}
+                }),
+            )
+            .unwrap();
+        b.submit_wait("create_account", r.id(), Duration::from_secs(20), tag)
+            .unwrap();
+    }
+    let e = b
+        .submit_wait("create_account", "x", Duration::from_secs(90_000), 9)
+        .unwrap_err();
+    assert_eq!(e.kind, ErrorKind::InvalidArgument, "{e}");
+    while b.pending() > 0 {
+        let (tag, r) = b.next_outcome(None).unwrap().expect("an outcome");
+        let account = r.unwrap();
+        assert_eq!(account.status(), "active");
+        assert_eq!(
+            account.get_str("name"),
+            Some(format!("Rust Batch {tag}").as_str())
+        );
+    }
+}
+
 #[test]
 fn commvault_update_then_wait() {
     let sb = Sandbox::start().unwrap();
