@@ -146,6 +146,22 @@ class Authenticator {
   virtual std::vector<std::string> secrets() const = 0;
 };
 
+// How plan/apply (core/plan.hpp) brings the vendor's accounts in line with
+// the partner's desired records. An empty key_field: the vendor cannot be
+// planned (no documented place for the partner's own key).
+struct Reconcile {
+  std::string key_field;     // path of the partner's key in create_account's fields: "reference"
+  std::string compare_root;  // the part of create_account's fields an account record mirrors ("": all)
+  // How an account reaches a status ("active", "suspended"): the operation
+  // and the fields that make it (the account's id is added).
+  struct StatusChange {
+    std::string status, operation;
+    Value fields = Value::object();
+  };
+  std::vector<StatusChange> to_status;
+  std::string remove_op;  // what removes an account when pruning ("": it cannot be removed)
+};
+
 class Vendor {
  public:
   virtual ~Vendor() = default;
@@ -169,6 +185,7 @@ class Vendor {
   // Documented request budgets per hour (0: none), the defaults of the client
   // options reads_per_hour (GET) and writes_per_hour (every other method).
   long reads_per_hour = 0, writes_per_hour = 0;
+  Reconcile reconcile;
 
   const Operation *find(std::string_view op) const;
   // The settling that follows a result of op ("" = an account id), or null

@@ -280,6 +280,14 @@ class Commvault final : public Vendor {
     };
     reads_per_hour = 1000;  // per tenant [doc]; past them HTTP 429
     writes_per_hour = 100;
+    // Plan/apply (core/plan.hpp): the partner's key is the account's
+    // externalId [doc]; a record mirrors create_account's "account" part;
+    // suspended is deactivated, and pruning deactivates (the API deletes no
+    // account) [ours].
+    reconcile.key_field = "account.externalId";
+    reconcile.compare_root = "account";
+    reconcile.to_status = {{"suspended", "deactivate_account"}, {"active", "activate_account"}};
+    reconcile.remove_op = "deactivate_account";
   }
 
   std::unique_ptr<Authenticator> authenticator(const Options &opts) const override {

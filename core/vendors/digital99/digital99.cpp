@@ -264,6 +264,13 @@ class Digital99 final : public Vendor {
     operations = {create_account(), update_account(), list_accounts(), delete_account(),
                   list_agents(),    login_agent(),    create_builder(), list_builders(),
                   login_builder(),  set_webhook(),    get_webhook()};
+    // Plan/apply (core/plan.hpp): the partner's key is the reference [doc:
+    // "your internal reference"]; a status is reached with update_account's
+    // account_status, and pruning deletes [ours].
+    reconcile.key_field = "reference";
+    reconcile.to_status = {{"suspended", "update_account", Value(Object{{"account_status", Value(0)}})},
+                           {"active", "update_account", Value(Object{{"account_status", Value(1)}})}};
+    reconcile.remove_op = "delete_account";
   }
 
   std::unique_ptr<Authenticator> authenticator(const Options &opts) const override {

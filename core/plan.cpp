@@ -1,0 +1,282 @@
+#include "core/plan.hpp"
+
+#include <map>
+
+#include "core/api.hpp"
+
+namespace ak {
+
+namespace {
+
+std::string key_text(const Value *v) {
+  if (!v || v->is_null()) return "";
+  if (v->is_string()) return v->as_string();
+  return to_json(*v);
+}
+
+std::string join_ids(const std::vector<const Value *> &accounts) {
+  std::string out;
+  for (const Value *a : accounts) out += (out.empty() ? "" : ", ") + key_text(a->find("id"));
+  return out;
+}
+
+// The schema of a member of create_account's fields, by path ("account.name"), or null.
+const Field *member_at(const Field &root, const std::string &path) {
+  const Field *f = &root;
+  std::size_t start = 0;
+  while (f && start <= path.size()) {
+    std::size_t dot = path.find('.', start);
+    f = f->member(path.substr(start, dot == std::string::npos ? std::string::npos : dot - start));
+    if (dot == std::string::npos) return f;
+    start = dot + 1;
+  }
+  return nullptr;
+}
+
+class Planner {
+ public:
+  Planner(const Vendor &v, bool prune)
+      : v_(v), rules_(v.reconcile), prune_(prune), create_(api::operation(v, "create_account")),
+        update_(v.find("update_account")) {}
+
+  std::vector<PlanStep> run(const std::vector<DesiredAccount> &desired, const std::vector<Value> &current) {
+    std::map<std::string, std::vector<const Value *>> by_key;
+    for (const Value &account : current) by_key[key_text(account.find("key"))].push_back(&account);
+    std::map<std::string, std::size_t> first_line;  // key -> the desired record that has it
+    for (const DesiredAccount &d : desired) {
+      std::string key = key_text(get_path(d.fields, rules_.key_field));
+      if (key.empty()) {
+        conflict(d, key, "the record has no " + rules_.key_field + ": it cannot be matched, so it is not created");
+        continue;
+      }
+      if (auto [it, fresh] = first_line.emplace(key, d.line); !fresh) {
+        conflict(d, key, rules_.key_field + " \"" + key + "\" is also the key of record " + std::to_string(it->second));
+        continue;
+      }
+      const std::vector<const Value *> &found = by_key[key];
+      if (found.empty()) create(d, key);
+      else if (found.size() > 1) conflict(d, key, std::to_string(found.size()) + " accounts carry this key: " + join_ids(found));
+      else compare(d, key, *found.front());
+    }
+    for (const Value &account : current) {
+      std::string key = key_text(account.find("key"));
+      if (!key.empty() && first_line.count(key)) continue;
+      only_at_vendor(account, key);
+    }
+    return std::move(steps_);
+  }
+
+ private:
+  PlanStep &add(PlanAction action, const DesiredAccount *d, std::string key, std::string id) {
+    PlanStep &s = steps_.emplace_back();
+    s.action = action;
+    s.key = std::move(key);
+    s.id = std::move(id);
+    s.line = d ? d->line : 0;
+    s.expect = Value::object();
+    return s;
+  }
+
+  void conflict(const DesiredAccount &d, const std::string &key, std::string why) {
+    add(PlanAction::Conflict, &d, key, "").reason = std::move(why);
+  }
+
+  void create(const DesiredAccount &d, const std::string &key) {
+    PlanStep &s = add(PlanAction::Create, &d, key, "");
+    s.operation = create_.name;
+    s.fields = d.fields;
+  }
+
+  void compare(const DesiredAccount &d, const std::string &key, const Value &account) {
+    const std::string id = key_text(account.find("id"));
+    const Value *record = account.find("record");
+    const Value *base = rules_.compare_root.empty() ? &d.fields : get_path(d.fields, rules_.compare_root);
+    std::vector<FieldChange> changes;
+    Value expect = Value::object();
+    if (base && base->is_object() && record && record->is_object())
+      for (const auto &[name, want] : base->as_object()) diff(name, want, *record, changes, expect);
+    bool any = false, blocked = false;
+    for (const FieldChange &c : changes) (c.applied ? any : blocked) = true;
+    const std::string status = key_text(account.find("status"));
+    const bool status_differs = !d.status.empty() && d.status != status;
+    const std::string cannot = "some differences cannot be applied: update_account does not take those fields";
+    if (any) {
+      PlanStep &s = add(PlanAction::Update, &d, key, id);
+      s.operation = update_->name;
+      s.fields = update_fields(id, *base, *record, changes);
+      s.changes = std::move(changes);
+      s.expect = std::move(expect);
+      if (blocked) s.reason = cannot;
+    } else if (!status_differs) {
+      PlanStep &s = add(PlanAction::NoChange, &d, key, id);
+      s.changes = std::move(changes);
+      s.expect = std::move(expect);
+      if (blocked) s.reason = cannot;
+    }
+    if (status_differs) {
+      PlanStep &s = set_status(d, key, id, status, record);
+      if (!any && blocked) {  // the drift nothing applies is shown with the status step
+        s.changes.insert(s.changes.begin(), changes.begin(), changes.end());
+        if (s.reason.empty()) s.reason = cannot;
+      }
+    }
+  }
+
+  // Compares the desired value at path with the record's; objects member by member.
+  void diff(const std::string &path, const Value &want, const Value &record, std::vector<FieldChange> &changes,
+            Value &expect) {
+    const std::string full = rules_.compare_root.empty() ? path : rules_.compare_root + "." + path;
+    if (full == rules_.key_field) return;
+    const Field *schema = member_at(create_.request, full);
+    if (schema && schema->secret) return;  // write-only: sent on create, never compared
+    const Value *have = get_path(record, path);
+    if (!have) return;  // the record does not show it: nothing to compare
+    if (want.is_object() && have->is_object()) {
+      for (const auto &[name, w] : want.as_object()) diff(path + "." + name, w, record, changes, expect);
+      return;
+    }
+    expect.set(path, *have);
+    if (same(want, *have)) return;
+    const bool takes = update_ && update_->request.member(path.substr(0, path.find('.')));
+    changes.push_back({full, *have, want, takes});
+  }
+
+  // 5 and 5.0 are one value; everything else compares as JSON.
+  static bool same(const Value &a, const Value &b) {
+    if (a.is_number() && b.is_number()) return a.as_double() == b.as_double();
+    return a == b;
+  }
+
+  // An operation's fields for the account: its id (bound as the operation
+  // takes it), what it requires (from the desired record, else the
+  // account's), then extra.
+  Value fields_for(const Operation &op, const std::string &id, const Value *base, const Value *record,
+                   const Value &extra) const {
+    Value out = Value::object();
+    api::bind_id(v_, op, out, Value(id));
+    for (const Field &m : op.request.members) {
+      if (!m.required || m.name == op.id_field) continue;
+      if (const Value *b = base ? base->find(m.name) : nullptr) out.set(m.name, *b);
+      else if (const Value *r = record ? record->find(m.name) : nullptr) out.set(m.name, *r);
+    }
+    if (extra.is_object())
+      for (const auto &[name, value] : extra.as_object()) out.set(name, value);
+    return out;
+  }
+
+  // update_account's fields: the id, what it requires, and every top-level
+  // member a change it takes is in (a nested change sends its whole member).
+  Value update_fields(const std::string &id, const Value &base, const Value &record,
+                      const std::vector<FieldChange> &changes) const {
+    Value changed = Value::object();
+    for (const FieldChange &c : changes) {
+      if (!c.applied) continue;
+      std::string path = rules_.compare_root.empty() ? c.field : c.field.substr(rules_.compare_root.size() + 1);
+      std::string top = path.substr(0, path.find('.'));
+      changed.set(top, *base.find(top));
+    }
+    return fields_for(*update_, id, &base, &record, changed);
+  }
+
+  PlanStep &set_status(const DesiredAccount &d, const std::string &key, const std::string &id, const std::string &now,
+                       const Value *record) {
+    if (now != "active" && now != "suspended") {  // still settling (or deleted): nothing to decide yet
+      PlanStep &s = add(PlanAction::Conflict, &d, key, id);
+      s.reason = "the account is " + (now.empty() ? std::string("of unknown status") : now) + ", not " + d.status +
+                 ": plan again once it settles";
+      return s;
+    }
+    for (const Reconcile::StatusChange &to : rules_.to_status) {
+      if (to.status != d.status) continue;
+      PlanStep &s = add(to.status == "suspended" ? PlanAction::Suspend : PlanAction::Resume, &d, key, id);
+      s.operation = to.operation;
+      s.fields = fields_for(api::operation(v_, to.operation), id, nullptr, record, to.fields);
+      s.changes.push_back({"status", Value(now), Value(d.status), true});
+      s.expect.set("status", now);
+      return s;
+    }
+    PlanStep &s = add(PlanAction::Conflict, &d, key, id);
+    s.reason = v_.name + " has no operation that makes an account " + d.status + " (it is " + now + ")";
+    return s;
+  }
+
+  void only_at_vendor(const Value &account, const std::string &key) {
+    const std::string id = key_text(account.find("id"));
+    const bool removable = prune_ && !key.empty() && !rules_.remove_op.empty();
+    PlanStep &s = add(removable ? PlanAction::Remove : PlanAction::OnlyAtVendor, nullptr, key, id);
+    s.expect.set("status", key_text(account.find("status")));
+    if (removable) {
+      s.operation = rules_.remove_op;
+      s.fields = fields_for(api::operation(v_, rules_.remove_op), id, nullptr, account.find("record"), Value::object());
+    } else if (key.empty()) {
+      s.reason = "no " + rules_.key_field + ": not one of the partner's accounts, never removed";
+    } else if (rules_.remove_op.empty()) {
+      s.reason = v_.name + " has no operation that removes an account";
+    } else {
+      s.reason = "no desired record has this key (removed only when pruning)";
+    }
+  }
+
+  const Vendor &v_;
+  const Reconcile &rules_;
+  bool prune_;
+  const Operation &create_;
+  const Operation *update_;
+  std::vector<PlanStep> steps_;
+};
+
+}  // namespace
+
+const char *action_name(PlanAction a) {
+  switch (a) {
+    case PlanAction::Create: return "create";
+    case PlanAction::Update: return "update";
+    case PlanAction::Suspend: return "suspend";
+    case PlanAction::Resume: return "resume";
+    case PlanAction::NoChange: return "no_change";
+    case PlanAction::Conflict: return "conflict";
+    case PlanAction::OnlyAtVendor: return "only_at_vendor";
+    case PlanAction::Remove: return "remove";
+  }
+  return "?";
+}
+
+std::vector<PlanStep> make_plan(const Vendor &v, const std::vector<DesiredAccount> &desired,
+                                const std::vector<Value> &current, bool prune) {
+  if (v.reconcile.key_field.empty())
+    throw Error(Status::InvalidArgument,
+                v.name + " cannot be planned: its API documents no field for the partner's own key");
+  return Planner(v, prune).run(desired, current);
+}
+
+Value plan_step_json(const Vendor &v, const PlanStep &step) {
+  Value out = Value::object();
+  out.set("action", action_name(step.action));
+  out.set("vendor", v.name);
+  out.set("key", step.key);
+  if (!step.id.empty()) out.set("id", step.id);
+  if (step.line) out.set("line", static_cast<std::int64_t>(step.line));
+  if (!step.operation.empty()) {
+    out.set("operation", step.operation);
+    Value fields = step.fields;
+    api::mask_secrets(fields);
+    out.set("fields", std::move(fields));
+  }
+  if (!step.changes.empty()) {
+    Value changes = Value::array();
+    for (const FieldChange &c : step.changes) {
+      Value one = Value::object();
+      one.set("field", c.field);
+      one.set("from", c.from);
+      one.set("to", c.to);
+      if (!c.applied) one.set("applied", false);
+      changes.as_array().push_back(std::move(one));
+    }
+    out.set("changes", std::move(changes));
+  }
+  if (step.expect.is_object() && !step.expect.as_object().empty()) out.set("expect", step.expect);
+  if (!step.reason.empty()) out.set("reason", step.reason);
+  return out;
+}
+
+}  // namespace ak

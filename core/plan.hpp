@@ -1,0 +1,76 @@
+// Desired state: what it takes to bring one vendor's accounts in line with
+// the partner's own records (issue 17). A plan is made from the desired
+// records and the accounts the vendor holds (their account views), with no
+// I/O: the matching and diffing rules live here, once, for the CLI, the C API
+// and every binding. The rules (docs/plan.md):
+//
+//  - Accounts are matched by the partner's own key (Reconcile::key_field of a
+//    desired record, the view's "key" of an account); never by name or email.
+//  - No account with the key: create. One: compare. Several: conflict (never
+//    guessed). A desired record without a key, or whose key another desired
+//    record already has: conflict.
+//  - Compared are the desired fields (under Reconcile::compare_root) that the
+//    account's record shows, secret (write-only) fields never; a field the
+//    update operation takes becomes an update, one it does not take is shown
+//    as drift that cannot be applied.
+//  - A desired status ("active", "suspended") the view's status differs from
+//    is a step of its own (Reconcile::to_status), or a conflict where the
+//    vendor has no way to reach it.
+//  - Accounts whose key no desired record has are "only at the vendor":
+//    reported, and removed only when pruning and the vendor can
+//    (Reconcile::remove_op); an account without a key is never removed.
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <vector>
+
+#include "core/json.hpp"
+#include "core/vendor.hpp"
+
+namespace ak {
+
+struct DesiredAccount {
+  std::size_t line = 0;  // where it came from (1-based record number), for messages
+  Value fields;          // create_account's fields
+  std::string status;    // "" (leave as it is), "active" or "suspended"
+};
+
+enum class PlanAction { Create, Update, Suspend, Resume, NoChange, Conflict, OnlyAtVendor, Remove };
+const char *action_name(PlanAction a);  // "create", "update", ..., "only_at_vendor", "remove"
+
+struct FieldChange {
+  std::string field;  // path in the desired record: "account_name", "account.name"
+  Value from, to;
+  bool applied = true;  // false: the update operation does not take this field
+};
+
+struct PlanStep {
+  PlanAction action = PlanAction::NoChange;
+  std::string key;        // the partner's key ("" when missing)
+  std::string id;         // the matched account ("" for a create)
+  std::size_t line = 0;   // the desired record's (0 for an account only at the vendor)
+  std::string operation;  // what applying runs ("" when nothing is run)
+  Value fields;           // what applying sends (secret fields included: never print it)
+  std::vector<FieldChange> changes;
+  // What the plan read of the account and relies on (field path -> value,
+  // "status" -> the view's status): applying refuses the step if the account
+  // no longer shows these.
+  Value expect;
+  std::string reason;  // conflicts, only-at-vendor, drift that cannot be applied
+};
+
+// The plan for vendor v: desired records against current (account views,
+// core/view.hpp's shape: "id", "key", "status", "record"). Steps come in the
+// order of desired, then the accounts only at the vendor in the order of
+// current. prune: remove those (where the vendor can and they carry a key).
+// Throws Error(InvalidArgument) when v has no reconcile rules.
+std::vector<PlanStep> make_plan(const Vendor &v, const std::vector<DesiredAccount> &desired,
+                                const std::vector<Value> &current, bool prune);
+
+// A step as JSON for a plan file or a display: secret fields masked ("***"),
+// so a plan file never holds a password (applying takes them from the
+// desired record on line `line`).
+Value plan_step_json(const Vendor &v, const PlanStep &step);
+
+}  // namespace ak
