@@ -97,6 +97,7 @@ def test_embedded_sandbox_and_errors(external_sandbox: ak.Sandbox) -> None:
 def test_environment_variables_go_to_the_longest_vendor_prefix() -> None:
     from accountkit.cli import load_options
 
-    options = load_options(None, {"ACCOUNTKIT_ACTIVEPLATFORM_V3_API_TOKEN": "t3", "ACCOUNTKIT_ACTIVEPLATFORM_API_TOKEN": "t1"})
+    environ = {"ACCOUNTKIT_ACTIVEPLATFORM_V3_API_TOKEN": "t3", "ACCOUNTKIT_ACTIVEPLATFORM_API_TOKEN": "t1"}
+    options = load_options(None, environ)
     assert options["activeplatform"] == {"api_token": "t1"}
     assert options["activeplatform-v3"] == {"api_token": "t3"}
