@@ -9,6 +9,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "core/error.hpp"
@@ -57,6 +58,20 @@ struct Settling {
 
   bool is_pending(const std::string &status) const;
   bool is_failed(const std::string &status) const;
+};
+
+// How a vendor's account record (get_account's result, an item of
+// list_accounts) reads as the common account view (core/view.hpp). Each
+// common field lists the record paths that may hold it ("contacts[0].email"):
+// the first holding a value that is not null or "" wins; no path (or none
+// holding a value) leaves the field null. docs/vendors/<vendor>.md, "Account
+// view", says where each comes from.
+struct AccountView {
+  std::vector<std::string> id, name, status, email, country, key, created, updated;
+  // The vendor's status values (compared case-insensitively; a number by its
+  // JSON text, "1") and the common status each means: "active", "suspended",
+  // "pending" or "deleted". A value not listed reads "unknown".
+  std::vector<std::pair<std::string, std::string>> statuses;
 };
 
 struct Operation {
@@ -186,6 +201,8 @@ class Vendor {
   // options reads_per_hour (GET) and writes_per_hour (every other method).
   long reads_per_hour = 0, writes_per_hour = 0;
   Reconcile reconcile;
+  // How its account records read as the common account view.
+  AccountView account_view;
 
   const Operation *find(std::string_view op) const;
   // The settling that follows a result of op ("" = an account id), or null

@@ -17,7 +17,7 @@ The full reference is docs/python.md.
 from typing import TYPE_CHECKING
 
 from . import _core
-from .client import Outcome, Result, describe_vendors, parse_webhook, validate, validate_many
+from .client import Outcome, Result, account_view, describe_vendors, parse_webhook, validate, validate_many
 from .errors import (
     AuthError,
     CancelledError,
@@ -71,6 +71,7 @@ __all__ = [
     "validate_many",
     "describe_vendors",
     "parse_webhook",
+    "account_view",
     "FieldError",
     "Error",
     "InvalidArgumentError",

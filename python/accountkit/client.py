@@ -12,7 +12,16 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from . import _core, _describe
 from .errors import Error, FieldError, InvalidArgumentError
 
-__all__ = ["Client", "Result", "Outcome", "validate", "validate_many", "describe_vendors", "parse_webhook"]
+__all__ = [
+    "Client",
+    "Result",
+    "Outcome",
+    "validate",
+    "validate_many",
+    "describe_vendors",
+    "parse_webhook",
+    "account_view",
+]
 
 _T = TypeVar("_T")
 
@@ -111,6 +120,12 @@ class Result(Mapping[str, Any]):
             out["recovered"] = True
             out["unavailable"] = list(self.unavailable)
         return out
+
+    def view(self) -> dict[str, Any]:
+        """This account as the common account view (:func:`account_view` of
+        ``data``): for a result of get_account, an item of list_accounts, or
+        another answer holding one account."""
+        return account_view(self.vendor, self._data)
 
     def __repr__(self) -> str:
         return (
@@ -538,6 +553,28 @@ def parse_webhook(vendor: str, body: bytes | str) -> Result:
             f"parse_webhook takes a vendor name and a bytes or str body (got {type(body).__name__})", vendor=str(vendor)
         )
     return Result._from_core(_core.parse_webhook(vendor, body), vendor, "webhook")
+
+
+def account_view(vendor: str, record: Mapping[str, Any]) -> dict[str, Any]:
+    """``record``, one account of ``vendor`` as get_account returns it or
+    list_accounts lists it (a mapping of the vendor's fields), as the same
+    fields for every vendor: ``{"vendor", "id", "name", "status",
+    "vendor_status", "email", "country", "key", "created", "updated",
+    "record"}``. ``status`` is "active", "suspended", "pending", "deleted" or
+    "unknown" (``vendor_status`` the vendor's own word); ``key`` your own key
+    for the account (99digital ``reference``, Commvault ``externalId``;
+    ActivePlatform has none); ``created`` and ``updated`` ISO 8601 UTC
+    ("2026-12-02T13:04:05Z"); a field the vendor or the record lacks is None;
+    ``record`` is the record, secret values masked. Sends nothing. Raises
+    InvalidArgumentError for an unknown vendor or a record that is not a
+    mapping of JSON values."""
+    if isinstance(record, Result):
+        record = record.data
+    if not isinstance(vendor, str) or not isinstance(record, Mapping):
+        raise InvalidArgumentError(
+            f"account_view takes a vendor name and a record mapping (got {type(record).__name__})", vendor=str(vendor)
+        )
+    return _core.account_view(vendor, dict(record))
 
 
 def describe_vendors() -> list[dict[str, Any]]:

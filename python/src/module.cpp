@@ -37,6 +37,7 @@
 #include "core/pager.hpp"
 #include "core/describe.hpp"
 #include "core/schema.hpp"
+#include "core/view.hpp"
 #include "core/webhook.hpp"
 #include "sandbox/sandbox.hpp"
 
@@ -355,6 +356,13 @@ PYBIND11_MODULE(_core, m) {
     return result_to_python(ak::parse_webhook(vendor, body));
   }, py::arg("vendor"), py::arg("body"),
         "A received webhook body (bytes or str) as a raw result; raises DecodeError for a malformed one.");
+  m.def("account_view", [](const std::string &vendor, py::handle record) {
+    std::vector<ak::FieldError> errors;
+    ak::Value v = akpy::to_value(record, "record", errors);
+    if (!errors.empty()) throw ak::Error(ak::Status::InvalidArgument, errors.front().path + ": " + errors.front().message);
+    return akpy::to_python(ak::account_view(vendor, v));
+  }, py::arg("vendor"), py::arg("record"),
+        "An account record (a dict) as the common account view (a new dict); raises InvalidArgumentError.");
   m.attr("MAX_DEPTH") = ak::api::kMaxDepth;
   m.attr("MAX_IN_FLIGHT") = ak::Batch::kMaxInFlight;
   m.def("check_many", &check_many, py::arg("vendor"), py::arg("operation"), py::arg("records"),

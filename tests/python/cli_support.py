@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import accountkit as ak
+from accountkit.cli import env_prefix
 
 from conftest import EXAMPLES
 
@@ -35,7 +36,7 @@ def sandbox_env(sb: ak.Sandbox) -> dict[str, str]:
     env = {"ACCOUNTKIT_COMMVAULT_POLL_INITIAL_MS": "50"}
     for vendor in ak.VENDORS:
         for name, value in sb.credentials(vendor).items():
-            env[f"ACCOUNTKIT_{vendor.upper()}_{name.upper()}"] = value
+            env[env_prefix(vendor) + name.upper()] = value
     return env
 
 

@@ -484,6 +484,27 @@ AK_API ak_status ak_vendors_json(char **out, ak_error **err);
 AK_API ak_status ak_webhook_parse(ak_result **out, const char *vendor, const char *body, size_t len,
                                   ak_error **err);
 
+/* ---- the common account view ------------------------------------------------ */
+
+/* Reads record_json, one account record of vendor (the JSON text of a
+ * get_account result, ak_result_json, or of one item of a list_accounts
+ * page, ak_result_get_json), as the same few fields for every vendor; *out_json receives the JSON
+ * object {"vendor", "id", "name", "status", "vendor_status", "email",
+ * "country", "key", "created", "updated", "record"}:
+ *  - id, name, email, country and key (your own key for the account: 99digital
+ *    "reference", Commvault "externalId", none for ActivePlatform) are
+ *    strings, or null where the vendor has no such field or the record none;
+ *  - status is "active", "suspended", "pending", "deleted" or "unknown" (null
+ *    when the record has none); vendor_status is the vendor's own value;
+ *  - created and updated are ISO 8601 UTC, "2026-12-02T13:04:05Z" (null when
+ *    the record has none or it is not a time);
+ *  - record is the record itself, the value of every secret key masked.
+ * docs/vendors/<vendor>.md, "Account view", lists each vendor's fields and
+ * statuses. *out_json: caller frees with ak_string_free; NULL on failure.
+ * Needs no client and sends nothing. Fails with AK_E_INVALID_ARGUMENT for an
+ * unknown vendor or a record that is not a JSON object. Any thread. */
+AK_API ak_status ak_account_view(char **out_json, const char *vendor, const char *record_json, ak_error **err);
+
 /* ---- cancellation and deadlines -------------------------------------------- */
 
 /* A cancellation token: trigger it from any thread to stop every call, wait,

@@ -24,6 +24,23 @@ Field custom_attributes() {
   })).describe("additional attributes (of the account type, or of users)");
 }
 
+AccountView account_view() {
+  AccountView t;
+  t.id = {"id"};
+  // The company name for a legal entity, else the contact person's name [ours].
+  t.name = {"primary_name", "name"};
+  t.status = {"status"};
+  t.email = {"email"};
+  t.country = {"country"};
+  t.created = {"created_at"};
+  t.updated = {"updated_at"};
+  t.statuses = {{"active", "active"},
+                {"administrative hold", "suspended"},
+                {"credit hold", "suspended"},
+                {"deleted", "deleted"}};
+  return t;
+}
+
 // The contact person and address, in the seed's order: required on create,
 // each optional on update (seed 002).
 std::vector<Field> contact(bool required) {
@@ -276,6 +293,7 @@ class ActivePlatform final : public Vendor {
     secret_options = {"api_token"};
     operations = {create_account(), get_account(), list_accounts(), update_account()};
     for (auto &op : activeplatform_user_operations()) operations.push_back(std::move(op));
+    account_view = activeplatform_shared::account_view();
   }
 
   std::unique_ptr<Authenticator> authenticator(const Options &opts) const override {

@@ -23,6 +23,11 @@ std::vector<Field> contact(bool required);
 // attribute's definition allows (accounts and users alike).
 Field custom_attributes();
 
+// The account view of both versions: the records name the same fields [doc].
+// No field or attribute is documented for the partner's own key: key stays
+// empty [ours]. Statuses are v1's (v3 documents none) [doc].
+AccountView account_view();
+
 // A short one-line text body (not HTML) as the vendor's message, else "".
 std::string plain_message(const std::string &body);
 

@@ -227,6 +227,7 @@ class ActivePlatformV3 final : public Vendor {
     secret_options = {"api_token"};
     path_options = {"reseller_id"};
     operations = {create_account(), get_account(), list_accounts(), update_account()};
+    account_view = shared::account_view();
   }
 
   std::unique_ptr<Authenticator> authenticator(const Options &opts) const override {

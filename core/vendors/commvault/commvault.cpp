@@ -279,6 +279,22 @@ class Commvault final : public Vendor {
         {"get_fulfillment", {}, {"failed", "error", "cancelled"}, {"complete"}, "accountId", "get_account"},
     };
     reads_per_hour = 1000;  // per tenant [doc]; past them HTTP 429
+    // One contact per account, the admin [doc]: its email. Times carry no zone: UTC [ours].
+    account_view.id = {"id"};
+    account_view.name = {"name"};
+    account_view.status = {"status"};
+    account_view.email = {"contacts[0].email"};
+    account_view.country = {"provisionCountry", "contacts[0].address.country"};
+    account_view.key = {"externalId"};
+    account_view.created = {"insertTs"};
+    account_view.updated = {"updateTs"};
+    // [ours] an account being updated (or whose update failed) still serves;
+    // one being provisioned or activated is not in use yet; deactivating and
+    // deactivated stop it.
+    account_view.statuses = {{"active", "active"},        {"updating", "active"},
+                             {"update_failure", "active"}, {"provisioning", "pending"},
+                             {"activating", "pending"},    {"deactivating", "suspended"},
+                             {"deactivated", "suspended"}};
     writes_per_hour = 100;
     // Plan/apply (core/plan.hpp): the partner's key is the account's
     // externalId [doc]; a record mirrors create_account's "account" part;

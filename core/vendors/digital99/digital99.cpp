@@ -264,6 +264,16 @@ class Digital99 final : public Vendor {
     operations = {create_account(), update_account(), list_accounts(), delete_account(),
                   list_agents(),    login_agent(),    create_builder(), list_builders(),
                   login_builder(),  set_webhook(),    get_webhook()};
+    // No account read: the view is of what getAccounts lists (and updateAccount
+    // answers). It lists no email, country or update time [doc].
+    account_view.id = {"account_id"};
+    account_view.name = {"account_name"};
+    account_view.status = {"account_status"};
+    account_view.key = {"reference"};
+    account_view.created = {"create_time"};  // unix seconds
+    account_view.statuses = {{"active", "active"}, {"suspended", "suspended"},
+                             // updateAccount's account_status: 1 active, 0 disabled [doc]
+                             {"1", "active"}, {"0", "suspended"}};
     // Plan/apply (core/plan.hpp): the partner's key is the reference [doc:
     // "your internal reference"]; a status is reached with update_account's
     // account_status, and pruning deletes [ours].

@@ -4,12 +4,13 @@
   accountkit apply FILE --out RESULTS run every record, one result line each
   accountkit sandbox [--port N]       serve the sandbox in the foreground
   accountkit vendors [--json]         list vendors, operations and fields
+  accountkit list --vendor NAME|all   every account as the common account view
 
 docs/python.md is the reference (record format, references, CSV typing,
 credentials, exit codes).
 
 One module per command (_validate_command, _apply_command, _sandbox_command,
-_vendors_command); apply's work is split by concern: _apply_plan (what
+_vendors_command, _list_command); apply's work is split by concern: _apply_plan (what
 becomes of each record and when it may start), _apply_run (running them),
 _apply_resume (--resume), _apply_refs (what is kept for references) and
 _apply_report (result lines, counts, expect). This module holds the parser
@@ -31,6 +32,7 @@ from ._apply_run import Runner
 from ._check import Problem, check_record
 from ._common import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, INVALID_RECORD, REFERENCE, UsageError
 from ._config import env_prefix, load_options
+from ._list_command import add_list_parser, cmd_list
 from ._sandbox_command import cmd_sandbox
 from ._validate_command import cmd_validate
 from ._vendors_command import cmd_vendors
@@ -55,6 +57,7 @@ __all__ = [
     "cmd_apply",
     "cmd_sandbox",
     "cmd_vendors",
+    "cmd_list",
     "build_parser",
     "main",
 ]
@@ -86,6 +89,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("vendors", help="list vendors, operations and field rules")
     p.add_argument("--json", action="store_true", help="print the full description as JSON")
     p.set_defaults(func=cmd_vendors)
+
+    add_list_parser(sub)
     return parser
 
 

@@ -19,7 +19,7 @@ import sys
 import threading
 from typing import IO, Any
 
-from .. import _core, _describe
+from .. import _core
 from .._records import detect_format, read_records
 from ..client import Client
 from ..errors import AuthError, Error
@@ -30,7 +30,7 @@ from ._apply_report import Progress, Report, summary, unfinished_message
 from ._apply_resume import Resume
 from ._apply_run import ApplyRun, Runner
 from ._common import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, UsageError, open_input
-from ._config import credential_sources, load_options
+from ._config import client_options, credential_sources, load_options
 from ._sandbox_command import set_sandbox_options
 
 
@@ -95,13 +95,7 @@ class Clients:
     def get(self, vendor: str) -> Client:
         with self._lock:
             if vendor not in self._made:
-                opts = dict(self._options.get(vendor, {}))
-                if self._sandbox is not None:
-                    # The sandbox's own credentials replace any configured ones.
-                    info = _describe.vendor(vendor)
-                    for name in ["base_url", *(info["credentials"] if info else [])]:
-                        opts.pop(name, None)
-                    opts.update(self._sandbox.credentials(vendor))
+                opts = client_options(vendor, self._options, self._sandbox)
                 try:
                     self._made[vendor] = self._check(vendor, Client(vendor, **opts))
                 except Error as e:

@@ -5,10 +5,13 @@ from __future__ import annotations
 
 import re
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .. import _describe
 from ._common import UsageError
+
+if TYPE_CHECKING:
+    from ..sandbox import Sandbox
 
 
 def env_prefix(vendor: str) -> str:
@@ -42,12 +45,28 @@ def load_options(config: str | None, environ: Any) -> dict[str, dict[str, Any]]:
                     raise UsageError(f"{config}: [{vendor}] {name} must be a string, number or boolean")
                 options[vendor][name] = value
     # The environment wins over the file: secrets are often injected that way.
-    for vendor, opts in options.items():
-        prefix = env_prefix(vendor)
-        for key, value in environ.items():
+    # A variable belongs to the vendor with the longest matching prefix:
+    # ACCOUNTKIT_ACTIVEPLATFORM_V3_API_TOKEN is activeplatform-v3's api_token,
+    # not activeplatform's "v3_api_token".
+    prefixes = sorted(((env_prefix(vendor), vendor) for vendor in options), key=lambda p: -len(p[0]))
+    for key, value in environ.items():
+        for prefix, vendor in prefixes:
             if key.startswith(prefix) and len(key) > len(prefix):
-                opts[key[len(prefix) :].lower()] = value
+                options[vendor][key[len(prefix) :].lower()] = value
+                break
     return options
+
+
+def client_options(vendor: str, options: dict[str, dict[str, Any]], sandbox: Sandbox | None) -> dict[str, Any]:
+    """The options of vendor's client: the configured ones, or with a sandbox,
+    its credentials in place of the configured ones (other options kept)."""
+    opts = dict(options.get(vendor, {}))
+    if sandbox is not None:
+        info = _describe.vendor(vendor)
+        for name in ["base_url", *(info["credentials"] if info else [])]:
+            opts.pop(name, None)
+        opts.update(sandbox.credentials(vendor))
+    return opts
 
 
 def credential_sources(vendor: str, options: dict[str, Any], config: str | None, environ: Any) -> list[str]:
