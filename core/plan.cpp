@@ -279,4 +279,18 @@ Value plan_step_json(const Vendor &v, const PlanStep &step) {
   return out;
 }
 
+std::string changed_since(const Value &expect, const Value &view) {
+  if (!expect.is_object()) return "";
+  const Value *record = view.find("record");
+  std::string out;
+  for (const auto &[path, read] : expect.as_object()) {
+    const Value *now = path == "status" ? view.find("status") : record ? get_path(*record, path) : nullptr;
+    if (now && (*now == read || (now->is_number() && read.is_number() && now->as_double() == read.as_double())))
+      continue;
+    out += (out.empty() ? "" : "; ") + path + (now ? " is now " + to_json(*now) : " is gone") + ", the plan read " +
+           to_json(read);
+  }
+  return out;
+}
+
 }  // namespace ak

@@ -73,4 +73,10 @@ std::vector<PlanStep> make_plan(const Vendor &v, const std::vector<DesiredAccoun
 // desired record on line `line`).
 Value plan_step_json(const Vendor &v, const PlanStep &step);
 
+// Whether the account (its view now) still shows what a step relied on
+// (PlanStep::expect, or a plan file step's "expect"): "" when it does, else
+// what changed ("account_name is now \"B\", the plan read \"A\""). Applying
+// refuses such a step unless told to refresh (plan again).
+std::string changed_since(const Value &expect, const Value &view);
+
 }  // namespace ak

@@ -31,6 +31,7 @@
 #include "async_engine.hpp"
 #include "bridge.hpp"
 #include "convert.hpp"
+#include "plan.hpp"
 #include "core/api.hpp"
 #include "core/batch.hpp"
 #include "core/client.hpp"
@@ -394,6 +395,7 @@ PYBIND11_MODULE(_core, m) {
       .def("async_engine", &Client::async_engine, py::arg("max_in_flight"));
 
   akpy::register_async(m);
+  akpy::register_plan(m);
 
   py::class_<ak::sandbox::Server>(m, "Sandbox")
       .def(py::init<>())

@@ -191,4 +191,14 @@ TEST(Plan, ReconcileTablesNameRealOperations) {
   }
 }
 
+TEST(Plan, AStepIsStaleWhenTheAccountNoLongerShowsWhatThePlanRead) {
+  Value expect = json(R"({"account_name":"Old","status":"active","agents":5})");
+  Value same = view("1", "r", "active", R"({"account_name":"Old","agents":5.0})");
+  EXPECT_EQ(changed_since(expect, same), "");
+  Value moved = view("1", "r", "suspended", R"({"account_name":"New"})");
+  EXPECT_EQ(changed_since(expect, moved),
+            R"(account_name is now "New", the plan read "Old"; status is now "suspended", the plan read "active"; )"
+            R"(agents is gone, the plan read 5)");
+}
+
 }  // namespace
