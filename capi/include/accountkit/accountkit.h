@@ -505,6 +505,35 @@ AK_API ak_status ak_webhook_parse(ak_result **out, const char *vendor, const cha
  * unknown vendor or a record that is not a JSON object. Any thread. */
 AK_API ak_status ak_account_view(char **out_json, const char *vendor, const char *record_json, ak_error **err);
 
+/* ---- plans: desired state against what a vendor holds ---------------------- */
+
+/* The plan that brings vendor's accounts in line with desired records
+ * (docs/plan.md has the rules): desired_json is a JSON array of
+ * {"line": n, "fields": {create_account's fields}, "status": "active" |
+ * "suspended" | null} (line: where the record came from, for messages;
+ * default its position from 1), current_json a JSON array of the accounts the
+ * vendor holds as ak_account_view gives them; prune nonzero removes accounts
+ * only at the vendor where the vendor can and they carry your key.
+ * *out_json: {"vendor": ..., "steps": [{"action": "create" | "update" |
+ * "suspend" | "resume" | "no_change" | "conflict" | "only_at_vendor" |
+ * "remove", "key", "id", "line", "operation", "fields", "changes": [{"field",
+ * "from", "to", "applied"}], "expect", "reason"}, ...]}, in the order of the
+ * desired records, then the accounts only at the vendor. Secret fields are
+ * "***" in "fields": a create sends the desired record itself. Run a step's
+ * "operation" with its "fields" (ak_call) after checking, with
+ * ak_plan_changed_since, that the account still shows "expect". Caller frees
+ * with ak_string_free. Sends nothing; any thread. AK_E_INVALID_ARGUMENT for an
+ * unknown vendor, malformed input, or a vendor that cannot be planned (no
+ * documented place for your own key: ActivePlatform). */
+AK_API ak_status ak_plan(char **out_json, const char *vendor, const char *desired_json, const char *current_json,
+                         int prune, ak_error **err);
+/* What changed in an account (view_json: its view now) since a plan read it
+ * (expect_json: the step's "expect"): *out_text is "" when nothing did, else
+ * for example "account_name is now \"B\", the plan read \"A\"". Caller frees
+ * with ak_string_free. Any thread. */
+AK_API ak_status ak_plan_changed_since(char **out_text, const char *expect_json, const char *view_json,
+                                       ak_error **err);
+
 /* ---- cancellation and deadlines -------------------------------------------- */
 
 /* A cancellation token: trigger it from any thread to stop every call, wait,

@@ -1,0 +1,69 @@
+// ak_plan, ak_plan_changed_since: the plan rules of the core (core/plan.hpp;
+// docs/plan.md) over JSON text, for callers that read the vendors themselves.
+#include "core/plan.hpp"
+#include "guard.hpp"
+#include "handles.hpp"
+
+namespace {
+
+std::vector<ak::DesiredAccount> desired_from(const ak::Value &all) {
+  if (!all.is_array()) throw ak::Error(ak::Status::InvalidArgument, "desired_json must be a JSON array");
+  std::vector<ak::DesiredAccount> out;
+  std::size_t n = 0;
+  for (const ak::Value &item : all.as_array()) {
+    ++n;
+    const std::string where = "desired_json[" + std::to_string(n - 1) + "]";
+    const ak::Value *fields = item.find("fields");
+    if (!fields || !fields->is_object())
+      throw ak::Error(ak::Status::InvalidArgument, where + ".fields must be an object");
+    ak::DesiredAccount d;
+    d.fields = *fields;
+    const ak::Value *line = item.find("line");
+    d.line = line && line->is_int() && line->as_int() > 0 ? static_cast<std::size_t>(line->as_int()) : n;
+    if (const ak::Value *status = item.find("status"); status && !status->is_null()) {
+      if (!status->is_string() || (status->as_string() != "active" && status->as_string() != "suspended"))
+        throw ak::Error(ak::Status::InvalidArgument, where + ".status must be \"active\", \"suspended\" or null");
+      d.status = status->as_string();
+    }
+    out.push_back(std::move(d));
+  }
+  return out;
+}
+
+}  // namespace
+
+extern "C" {
+
+ak_status ak_plan(char **out_json, const char *vendor, const char *desired_json, const char *current_json, int prune,
+                  ak_error **err) {
+  if (out_json) *out_json = nullptr;
+  return akc::guard(err, new_error, [&] {
+    akc::need(out_json, "out_json");
+    akc::need(vendor, "vendor");
+    akc::need(desired_json, "desired_json");
+    akc::need(current_json, "current_json");
+    const ak::Vendor &v = ak::api::vendor(vendor);
+    ak::Value current = ak::parse_json(current_json);
+    if (!current.is_array()) throw ak::Error(ak::Status::InvalidArgument, "current_json must be a JSON array");
+    std::vector<ak::PlanStep> steps = ak::make_plan(v, desired_from(ak::parse_json(desired_json)),
+                                                    current.as_array(), prune != 0);
+    ak::Value out = ak::Value::object();
+    out.set("vendor", v.name);
+    ak::Value list = ak::Value::array();
+    for (const ak::PlanStep &s : steps) list.as_array().push_back(ak::plan_step_json(v, s));
+    out.set("steps", std::move(list));
+    *out_json = akc::dup_string(ak::to_json(out));
+  });
+}
+
+ak_status ak_plan_changed_since(char **out_text, const char *expect_json, const char *view_json, ak_error **err) {
+  if (out_text) *out_text = nullptr;
+  return akc::guard(err, new_error, [&] {
+    akc::need(out_text, "out_text");
+    akc::need(expect_json, "expect_json");
+    akc::need(view_json, "view_json");
+    *out_text = akc::dup_string(ak::changed_since(ak::parse_json(expect_json), ak::parse_json(view_json)));
+  });
+}
+
+}  // extern "C"

@@ -1,0 +1,125 @@
+// ak_plan and ak_plan_changed_since through the C API against the sandbox:
+// the accounts 99digital holds, read as views, planned against desired
+// records (one unchanged, one renamed, one new, one only at the vendor), the
+// plan's steps run with ak_call, and a second plan that finds nothing to do;
+// a step whose account moved since is caught; argument errors.
+#include <accountkit/accountkit.h>
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "support.hpp"
+
+using namespace akt;
+
+namespace {
+
+std::string nn(const std::string &ref, const std::string &name) {
+  return R"({"account_name":")" + name + R"(","agents":2,"inboxes":1,"admin_email":"a@)" + ref +
+         R"(.example","admin_name":"A","admin_displayName":"A","admin_password":"Sandbox!Pass1","reference":")" +
+         ref + R"("})";
+}
+
+// Every account the client's vendor lists, as a JSON array of views.
+std::string current_views(ak_client *c) {
+  ak_pager *raw = nullptr;
+  ak_error *err = nullptr;
+  EXPECT_EQ(ak_list(&raw, c, "list_accounts", nullptr, &err), AK_OK);
+  std::unique_ptr<ak_pager, void (*)(ak_pager *)> pager(raw, ak_pager_free);
+  std::string out = "[";
+  for (ak_result *item = nullptr; ak_pager_next(&item, pager.get(), &err) == AK_OK && item;) {
+    ResultPtr owned(item);
+    char *view = nullptr;
+    EXPECT_EQ(ak_account_view(&view, "99digital", ak_result_json(item), nullptr), AK_OK);
+    StringPtr v(view);
+    out += (out.size() > 1 ? "," : "") + std::string(view);
+  }
+  return out + "]";
+}
+
+struct Planned {
+  ak_status status = AK_OK;
+  std::string json;
+  ErrorInfo error;
+};
+
+Planned plan(const char *vendor, const std::string &desired, const std::string &current, int prune = 0) {
+  Planned p;
+  char *raw = nullptr;
+  ak_error *err = nullptr;
+  p.status = ak_plan(&raw, vendor, desired.c_str(), current.c_str(), prune, &err);
+  StringPtr owned(raw);
+  if (p.status == AK_OK) p.json = raw;
+  else p.error = copy_error(p.status, err);
+  return p;
+}
+
+}  // namespace
+
+TEST(PlanCapi, Digital99PlanApplyPlanAgain) {
+  Sandbox sb;
+  ClientPtr c = sb.client({}, "99digital");
+  for (auto [ref, name] : {std::pair{"keep", "Keep Ltd"}, {"rename", "Old Name"}, {"stray", "Stray Ltd"}})
+    ASSERT_TRUE(call(c.get(), "create_account", nn(ref, name)).ok());
+  const std::string desired = "[{\"fields\":" + nn("keep", "Keep Ltd") + "},{\"fields\":" + nn("rename", "New Name") +
+                              "},{\"fields\":" + nn("new", "New Ltd") + ",\"status\":null}]";
+  Planned p = plan("99digital", desired, current_views(c.get()));
+  ASSERT_EQ(p.status, AK_OK) << p.error.message;
+  EXPECT_TRUE(contains(p.json, R"({"vendor":"99digital","steps":[{"action":"no_change","vendor":"99digital","key":"keep",)"
+                               R"("id":"1000","line":1,"expect":{"account_name":"Keep Ltd"}},)")) << p.json;
+  const std::string update_fields = R"({"account_id":1001,"server":"online","account_name":"New Name"})";
+  EXPECT_TRUE(contains(p.json, R"({"action":"update","vendor":"99digital","key":"rename","id":"1001","line":2,)"
+                               R"("operation":"update_account","fields":)" + update_fields +
+                               R"(,"changes":[{"field":"account_name","from":"Old Name","to":"New Name"}],)"
+                               R"("expect":{"account_name":"Old Name"}})")) << p.json;
+  EXPECT_TRUE(contains(p.json, R"({"action":"create","vendor":"99digital","key":"new","line":3,)"
+                               R"("operation":"create_account","fields":{"account_name":"New Ltd",)")) << p.json;
+  EXPECT_TRUE(contains(p.json, R"("admin_password":"***")")) << p.json;
+  EXPECT_FALSE(contains(p.json, "Sandbox!Pass1")) << "no secret in a plan";
+  EXPECT_TRUE(contains(p.json, R"({"action":"only_at_vendor","vendor":"99digital","key":"stray","id":"1002",)"))
+      << p.json;
+
+  // Applying: each step's operation with its fields (a create: the desired record).
+  ASSERT_TRUE(call(c.get(), "update_account", update_fields).ok());
+  ASSERT_TRUE(call(c.get(), "create_account", nn("new", "New Ltd")).ok());
+  Planned again = plan("99digital", desired, current_views(c.get()));
+  ASSERT_EQ(again.status, AK_OK) << again.error.message;
+  EXPECT_FALSE(contains(again.json, R"("action":"update")")) << again.json;
+  EXPECT_FALSE(contains(again.json, R"("action":"create")")) << again.json;
+  EXPECT_TRUE(contains(again.json, R"("key":"new","id":"1003","line":3)")) << again.json;
+  // Pruning removes the stray account.
+  EXPECT_TRUE(contains(plan("99digital", desired, current_views(c.get()), 1).json,
+                       R"({"action":"remove","vendor":"99digital","key":"stray","id":"1002","operation":"delete_account",)"
+                       R"("fields":{"accountID":1002})"));
+}
+
+TEST(PlanCapi, ChangedSinceNamesWhatMoved) {
+  char *out = nullptr;
+  ASSERT_EQ(ak_plan_changed_since(&out, R"({"account_name":"Old Name"})",
+                                  R"({"status":"active","record":{"account_name":"Someone Else's"}})", nullptr),
+            AK_OK);
+  StringPtr owned(out);
+  EXPECT_STREQ(out, R"(account_name is now "Someone Else's", the plan read "Old Name")");
+  char *none = nullptr;
+  ASSERT_EQ(ak_plan_changed_since(&none, R"({"status":"active"})", R"({"status":"active","record":{}})", nullptr), AK_OK);
+  StringPtr owned_none(none);
+  EXPECT_STREQ(none, "");
+}
+
+TEST(PlanCapi, BadArgumentsAreRefusedByName) {
+  Planned p = plan("activeplatform", "[]", "[]");
+  EXPECT_EQ(p.status, AK_E_INVALID_ARGUMENT);
+  EXPECT_TRUE(contains(p.error.message, "activeplatform cannot be planned")) << p.error.message;
+  p = plan("99digital", R"([{"fields":[]}])", "[]");
+  EXPECT_EQ(p.status, AK_E_INVALID_ARGUMENT);
+  EXPECT_TRUE(contains(p.error.message, "desired_json[0].fields must be an object")) << p.error.message;
+  p = plan("99digital", R"([{"fields":{},"status":"paused"}])", "[]");
+  EXPECT_TRUE(contains(p.error.message, "desired_json[0].status must be")) << p.error.message;
+  p = plan("99digital", "[]", "{}");
+  EXPECT_TRUE(contains(p.error.message, "current_json must be a JSON array")) << p.error.message;
+  p = plan("nobody", "[]", "[]");
+  EXPECT_EQ(p.status, AK_E_INVALID_ARGUMENT);
+  char *out = nullptr;
+  EXPECT_EQ(ak_plan(&out, "99digital", nullptr, "[]", 0, nullptr), AK_E_INVALID_ARGUMENT);
+  EXPECT_EQ(out, nullptr);
+}
