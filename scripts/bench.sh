@@ -188,16 +188,22 @@ fi
 echo "bench: nginx ($workers worker) on $base_url, as $ngx_user; keep-alive checked" >&2
 
 # ---- 4. the delay server (the latency-bound rows) ----------------------------------
-delay=()
-if [ -x "$build/bench/ak_bench_delay_server" ]; then
-  "${run_as[@]}" "$build/bench/ak_bench_delay_server" "$delay_port" "$delay_ms" 2>"$tmp/delay.log" &
-  delay_pid=$!
-  delay_url=http://127.0.0.1:$delay_port
+# Starts a delay server on port answering after ms (its pid in started_pid)
+# and waits up to 5 s for its status page.
+start_delay_server() {  # port, ms, log
+  "${run_as[@]}" "$build/bench/ak_bench_delay_server" "$1" "$2" 2>"$3" &
+  started_pid=$!
   for _ in $(seq 50); do
-    curl -fs -o /dev/null "$delay_url/_bench/status" && break
-    kill -0 "$delay_pid" 2>/dev/null || break
+    curl -fs -o /dev/null "http://127.0.0.1:$1/_bench/status" && break
+    kill -0 "$started_pid" 2>/dev/null || break
     sleep 0.1
   done
+}
+delay=()
+if [ -x "$build/bench/ak_bench_delay_server" ]; then
+  start_delay_server "$delay_port" "$delay_ms" "$tmp/delay.log"
+  delay_pid=$started_pid
+  delay_url=http://127.0.0.1:$delay_port
   # Two creates on one connection: the second must reuse the first one's
   # connection, and each must take at least the delay.
   trace=$(curl -sv -o /dev/null -o /dev/null -w '%{time_total}\n' -H 'Content-Type: application/json' \
@@ -250,14 +256,9 @@ for n in "${na[@]}"; do
   case $n in cancel_c_*=*) cancel_na+=(--na "${n#cancel_}") ;; py_async=*) cancel_na+=(--na "$n") ;; esac
 done
 if [ -x "$build/bench/ak_bench_delay_server" ]; then
-  "${run_as[@]}" "$build/bench/ak_bench_delay_server" "$hold_port" "$hold_ms" 2>"$tmp/hold.log" &
-  hold_pid=$!
+  start_delay_server "$hold_port" "$hold_ms" "$tmp/hold.log"
+  hold_pid=$started_pid
   hold_url=http://127.0.0.1:$hold_port
-  for _ in $(seq 50); do
-    curl -fs -o /dev/null "$hold_url/_bench/status" && break
-    kill -0 "$hold_pid" 2>/dev/null || break
-    sleep 0.1
-  done
   if curl -fs -o /dev/null "$hold_url/_bench/status"; then
     echo "bench: delay server holding answers $hold_ms ms on $hold_url (cancellation latency)" >&2
     python3 bench/cancel_latency.py --delay-url "$hold_url" --server-delay-ms "$hold_ms" \
