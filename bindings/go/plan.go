@@ -70,25 +70,17 @@ func Plan(vendor string, desired []DesiredAccount, current []map[string]any, pru
 	if current == nil {
 		current = []map[string]any{}
 	}
-	dj, err := encodeJSON(vendor, "plan", "desired accounts", in)
-	if err != nil {
-		return nil, err
-	}
-	cj, err := encodeJSON(vendor, "plan", "current accounts", current)
-	if err != nil {
-		return nil, err
-	}
 	cv, err := cString(vendor, "plan", "vendor", vendor)
 	if err != nil {
 		return nil, err
 	}
 	defer C.free(unsafe.Pointer(cv))
-	cd, err := cString(vendor, "plan", "desired accounts", string(dj))
+	cd, err := cJSON(vendor, "plan", "desired accounts", in)
 	if err != nil {
 		return nil, err
 	}
 	defer C.free(unsafe.Pointer(cd))
-	cc, err := cString(vendor, "plan", "current accounts", string(cj))
+	cc, err := cJSON(vendor, "plan", "current accounts", current)
 	if err != nil {
 		return nil, err
 	}
@@ -137,20 +129,12 @@ func Plan(vendor string, desired []DesiredAccount, current []map[string]any, pru
 // returns "" when nothing did, else for example `account_name is now "B",
 // the plan read "A"`.
 func ChangedSince(expect, view map[string]any) (string, error) {
-	ej, err := encodeJSON("", "changed_since", "expect", expect)
-	if err != nil {
-		return "", err
-	}
-	vj, err := encodeJSON("", "changed_since", "view", view)
-	if err != nil {
-		return "", err
-	}
-	ce, err := cString("", "changed_since", "expect", string(ej))
+	ce, err := cJSON("", "changed_since", "expect", expect)
 	if err != nil {
 		return "", err
 	}
 	defer C.free(unsafe.Pointer(ce))
-	cv, err := cString("", "changed_since", "view", string(vj))
+	cv, err := cJSON("", "changed_since", "view", view)
 	if err != nil {
 		return "", err
 	}
@@ -161,4 +145,13 @@ func ChangedSince(expect, view map[string]any) (string, error) {
 		return "", takeError(st, cerr)
 	}
 	return takeString(out), nil
+}
+
+// cJSON is v as JSON text for C (encodeJSON's checks); the caller frees it.
+func cJSON(vendor, operation, what string, v any) (*C.char, error) {
+	data, err := encodeJSON(vendor, operation, what, v)
+	if err != nil {
+		return nil, err
+	}
+	return cString(vendor, operation, what, string(data))
 }

@@ -118,6 +118,10 @@ func TestPlanApplyPlanAgain(t *testing.T) {
 	if _, err := accountkit.Plan("activeplatform", nil, nil, false); !errors.Is(err, accountkit.ErrInvalidArgument) {
 		t.Fatalf("activeplatform: %v", err)
 	}
+	bad := []accountkit.DesiredAccount{{Fields: map[string]any{"reference": make(chan int)}}}
+	if _, err := accountkit.Plan("99digital", bad, nil, false); !errors.Is(err, accountkit.ErrValidation) {
+		t.Fatalf("a value JSON cannot carry: %v", err)
+	}
 	if _, err := accountkit.AccountView("nobody", map[string]any{}); !errors.Is(err, accountkit.ErrInvalidArgument) {
 		t.Fatalf("unknown vendor: %v", err)
 	}
