@@ -210,7 +210,7 @@ func (b *Batch) Next(ctx context.Context) (c Completion, ok bool, err error) {
 		switch {
 		case res != nil:
 			b.settle(uint64(tag), nil)
-			return Completion{Tag: uint64(tag), Result: takeResult(res)}, true, nil
+			return Completion{Tag: uint64(tag), Result: takeResult(b.client.vendor, res)}, true, nil
 		case failure != nil:
 			err := b.settle(uint64(tag), takeError(C.ak_error_code(failure), failure))
 			return Completion{Tag: uint64(tag), Err: err}, true, nil

@@ -381,7 +381,7 @@ func (c *Client) call(ctx context.Context, operation string, f *C.ak_fields) (*R
 	}
 	// A call that succeeded is returned even if ctx ended as it did: a
 	// create that landed is worth more than ctx's error.
-	return takeResult(res), nil
+	return takeResult(c.vendor, res), nil
 }
 
 // CreateAccount runs create_account.
@@ -450,7 +450,7 @@ func (c *Client) List(ctx context.Context, operation string, filters map[string]
 			if res == nil {
 				return // end of the list
 			}
-			if !yield(takeResult(res), nil) {
+			if !yield(takeResult(c.vendor, res), nil) {
 				return
 			}
 		}
@@ -540,7 +540,7 @@ func (c *Client) WaitFor(ctx context.Context, after, id string, timeout time.Dur
 		C.ak_result_free(res)
 		return nil, cc.wrap(ctx, takeError(st, cerr))
 	}
-	return takeResult(res), nil
+	return takeResult(c.vendor, res), nil
 }
 
 // Validate checks fields for vendor/operation without any network access.

@@ -211,18 +211,10 @@ func newCFields(vendor, operation string, fields map[string]any) (*C.ak_fields, 
 	if fields == nil {
 		return nil, nil
 	}
-	var g goValues
-	g.check(reflect.ValueOf(fields))
-	if len(g.problems) > 0 {
-		return nil, goValueError(vendor, operation, g.problems)
+	data, err := encodeJSON(vendor, operation, "fields", fields)
+	if err != nil {
+		return nil, err
 	}
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(fields); err != nil { // a MarshalJSON of the caller's failed
-		return nil, localError(KindInvalidArgument, vendor, operation, "the fields cannot be encoded as JSON: "+err.Error())
-	}
-	data := bytes.TrimRight(buf.Bytes(), "\n")
 	cs := C.CBytes(data)
 	defer C.free(cs)
 	var f *C.ak_fields
@@ -231,6 +223,24 @@ func newCFields(vendor, operation string, fields map[string]any) (*C.ak_fields, 
 		return nil, takeError(st, cerr)
 	}
 	return f, nil
+}
+
+// encodeJSON checks that v holds only values JSON can carry (the rules of
+// the fields: a KindValidation error naming each problem) and encodes it;
+// what names v in the error when encoding fails.
+func encodeJSON(vendor, operation, what string, v any) ([]byte, error) {
+	var g goValues
+	g.check(reflect.ValueOf(v))
+	if len(g.problems) > 0 {
+		return nil, goValueError(vendor, operation, g.problems)
+	}
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil { // a MarshalJSON of the caller's failed
+		return nil, localError(KindInvalidArgument, vendor, operation, "the "+what+" cannot be encoded as JSON: "+err.Error())
+	}
+	return bytes.TrimRight(buf.Bytes(), "\n"), nil
 }
 
 // newCFieldsWithID converts fields and binds the positional account id to

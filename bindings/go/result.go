@@ -12,18 +12,20 @@ import (
 
 // Result is a call's answer, copied out of C: plain Go data, safe to share.
 type Result struct {
+	vendor           string
 	id, status, json string
 	recovered        bool
 	unavailable      []string
 }
 
-// takeResult copies a C result and frees it (nil stays nil).
-func takeResult(r *C.ak_result) *Result {
+// takeResult copies a C result of vendor's and frees it (nil stays nil).
+func takeResult(vendor string, r *C.ak_result) *Result {
 	if r == nil {
 		return nil
 	}
 	defer C.ak_result_free(r)
 	out := &Result{
+		vendor:    vendor,
 		id:        goStr(C.ak_result_id(r)),
 		status:    goStr(C.ak_result_status(r)),
 		json:      goStr(C.ak_result_json(r)),

@@ -35,5 +35,5 @@ func ParseWebhook(vendor string, body []byte) (*Result, error) {
 	if st := C.ak_webhook_parse(&res, cv, cb, C.size_t(len(body)), &cerr); st != C.AK_OK {
 		return nil, takeError(st, cerr)
 	}
-	return takeResult(res), nil
+	return takeResult(vendor, res), nil
 }

@@ -345,6 +345,30 @@ extern "C" {
         err: *mut *mut ak_error,
     ) -> ak_status;
 
+    // ---- the common account view
+    pub fn ak_account_view(
+        out_json: *mut *mut c_char,
+        vendor: *const c_char,
+        record_json: *const c_char,
+        err: *mut *mut ak_error,
+    ) -> ak_status;
+
+    // ---- plans
+    pub fn ak_plan(
+        out_json: *mut *mut c_char,
+        vendor: *const c_char,
+        desired_json: *const c_char,
+        current_json: *const c_char,
+        prune: c_int,
+        err: *mut *mut ak_error,
+    ) -> ak_status;
+    pub fn ak_plan_changed_since(
+        out_text: *mut *mut c_char,
+        expect_json: *const c_char,
+        view_json: *const c_char,
+        err: *mut *mut ak_error,
+    ) -> ak_status;
+
     // ---- cancellation and deadlines
     pub fn ak_cancel_new(out: *mut *mut ak_cancel, err: *mut *mut ak_error) -> ak_status;
     pub fn ak_cancel_trigger(token: *mut ak_cancel);

@@ -19,6 +19,7 @@ use std::time::Duration;
 /// [`BatchCanceller`] goes too). Made by [`Client::batch`](crate::Client::batch).
 pub struct Batch {
     handle: Arc<Handle>,
+    vendor: &'static str,
     // A batch belongs to one thread at a time (the header): Send, not Sync.
     _one_thread: PhantomData<Cell<()>>,
 }
@@ -67,6 +68,7 @@ impl Batch {
         NonNull::new(out)
             .map(|p| Batch {
                 handle: Arc::new(Handle(p)),
+                vendor: client.vendor(),
                 _one_thread: PhantomData,
             })
             .ok_or_else(|| Error::local(ErrorKind::Internal, "ak_batch_new returned no batch"))
@@ -181,7 +183,7 @@ impl Batch {
             return Err(unsafe { Error::from_raw(status, err) });
         }
         if !result.is_null() {
-            return Ok(Some((tag, Response::from_raw(result))));
+            return Ok(Some((tag, Response::from_raw(result, self.vendor))));
         }
         if !failure.is_null() {
             // SAFETY: failure is a new error object we own.

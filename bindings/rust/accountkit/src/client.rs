@@ -130,7 +130,7 @@ impl Client {
             };
             check(status, err)?
         };
-        Response::from_raw(out)
+        Response::from_raw(out, self.vendor)
     }
 
     /// Runs an operation with JSON fields: an object (`null` members are sent
@@ -269,7 +269,7 @@ impl Client {
             check(status, err)?
         };
         NonNull::new(out)
-            .map(Pager::from_raw)
+            .map(|p| Pager::from_raw(p, self.vendor))
             .ok_or_else(|| Error::local(ErrorKind::Internal, "ak_list returned no pager"))
     }
 
@@ -339,7 +339,7 @@ impl Client {
             };
             check(status, err)?;
         }
-        Response::from_raw(out)
+        Response::from_raw(out, self.vendor)
     }
 
     /// A batch running at most `max_in_flight` exchanges at once

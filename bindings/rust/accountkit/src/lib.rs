@@ -24,6 +24,13 @@
 //! names and their hierarchy ([`ErrorKind::name`], [`ErrorKind::parent`]).
 //! These bindings convert values and own handles; they repeat none of it.
 //!
+//! Accounts as one view and plans: [`account_view`] (and
+//! [`Response::view`]) reads any vendor's account record as the same few
+//! fields; [`plan`] compares [`DesiredAccount`]s with those views and returns
+//! the [`PlanStep`]s that bring the vendor in line (docs/plan.md), each run
+//! with [`Client::call`] after [`changed_since`] finds nothing moved. Neither
+//! sends anything.
+//!
 //! Cancellation and deadlines are runtime-agnostic: [`Client::call_with`],
 //! [`Client::call_id_with`], [`Client::wait_with`] and [`Client::list_with`]
 //! take [`CallOptions`], a deadline for the whole call and a [`CancelToken`]
@@ -56,10 +63,12 @@ mod client;
 mod error;
 mod fields;
 mod pager;
+mod plan;
 mod response;
 #[cfg(feature = "sandbox")]
 mod sandbox;
 mod vendor;
+mod view;
 mod webhook;
 
 pub use batch::{Batch, BatchCanceller, Completion};
@@ -68,10 +77,12 @@ pub use client::Client;
 pub use error::{Error, ErrorDetails, ErrorKind, FieldError};
 pub use fields::{validate, validate_with_id};
 pub use pager::Pager;
+pub use plan::{changed_since, plan, DesiredAccount, FieldChange, PlanStep};
 pub use response::Response;
 #[cfg(feature = "sandbox")]
 pub use sandbox::Sandbox;
 pub use vendor::{vendor_names, vendors, Operation, Vendor};
+pub use view::account_view;
 pub use webhook::parse_webhook;
 
 pub use accountkit_sys::ak_status as Status;

@@ -9,6 +9,7 @@ pub struct Pager {
     raw: Option<NonNull<sys::ak_pager>>,
     pending: Option<Error>,
     done: bool,
+    vendor: &'static str,
 }
 
 // SAFETY: a pager belongs to one thread at a time and may move between threads
@@ -16,12 +17,13 @@ pub struct Pager {
 unsafe impl Send for Pager {}
 
 impl Pager {
-    /// Takes ownership of a pager the library returned.
-    pub(crate) fn from_raw(raw: NonNull<sys::ak_pager>) -> Pager {
+    /// Takes ownership of a pager over `vendor`'s items the library returned.
+    pub(crate) fn from_raw(raw: NonNull<sys::ak_pager>, vendor: &'static str) -> Pager {
         Pager {
             raw: Some(raw),
             pending: None,
             done: false,
+            vendor,
         }
     }
 
@@ -31,6 +33,7 @@ impl Pager {
             raw: None,
             pending: Some(e),
             done: false,
+            vendor: "",
         }
     }
 
@@ -48,7 +51,7 @@ impl Pager {
         if item.is_null() {
             return Ok(None);
         }
-        Response::from_raw(item).map(Some)
+        Response::from_raw(item, self.vendor).map(Some)
     }
 }
 

@@ -9,17 +9,24 @@ use std::ptr::{self, NonNull};
 
 /// One result of a call (or one item of a list): the vendor's response fields
 /// by their own names. Owns its C handle.
-pub struct Response(NonNull<sys::ak_result>);
+pub struct Response {
+    raw: NonNull<sys::ak_result>,
+    /// The vendor whose answer this is (for [`Response::view`]).
+    vendor: &'static str,
+}
 
 // SAFETY: the header says ak_result objects belong to one thread at a time and
 // may move between threads. The raw pointer keeps Response !Sync.
 unsafe impl Send for Response {}
 
 impl Response {
-    /// Takes ownership of a result the library returned.
-    pub(crate) fn from_raw(r: *mut sys::ak_result) -> Result<Response, Error> {
+    /// Takes ownership of a result of `vendor`'s the library returned.
+    pub(crate) fn from_raw(
+        r: *mut sys::ak_result,
+        vendor: &'static str,
+    ) -> Result<Response, Error> {
         NonNull::new(r)
-            .map(Response)
+            .map(|raw| Response { raw, vendor })
             .ok_or_else(|| Error::local(ErrorKind::Internal, "the library returned no result"))
     }
 
@@ -34,20 +41,20 @@ impl Response {
     /// The account id the result names, or "".
     pub fn id(&self) -> &str {
         // SAFETY: valid handle.
-        self.str_of(unsafe { sys::ak_result_id(self.0.as_ptr()) })
+        self.str_of(unsafe { sys::ak_result_id(self.raw.as_ptr()) })
     }
 
     /// The account's normalised status ("active", "suspended", ...), or "".
     pub fn status(&self) -> &str {
         // SAFETY: valid handle.
-        self.str_of(unsafe { sys::ak_result_status(self.0.as_ptr()) })
+        self.str_of(unsafe { sys::ak_result_status(self.raw.as_ptr()) })
     }
 
     /// Whether this is a create whose answer was lost and whose account was
     /// found again by its natural key (provably this request's).
     pub fn is_recovered(&self) -> bool {
         // SAFETY: valid handle.
-        unsafe { sys::ak_result_is_recovered(self.0.as_ptr()) != 0 }
+        unsafe { sys::ak_result_is_recovered(self.raw.as_ptr()) != 0 }
     }
 
     /// A recovered result: the fields a normal answer carries that the lookup
@@ -55,7 +62,7 @@ impl Response {
     pub fn unavailable(&self) -> Vec<&str> {
         (0..)
             // SAFETY: valid handle; NULL past the last, each string owned by the result.
-            .map(|i| unsafe { sys::ak_result_unavailable(self.0.as_ptr(), i) })
+            .map(|i| unsafe { sys::ak_result_unavailable(self.raw.as_ptr(), i) })
             .take_while(|p| !p.is_null())
             .map(|p| self.str_of(p))
             .collect()
@@ -64,7 +71,15 @@ impl Response {
     /// The whole result as compact JSON text.
     pub fn json_str(&self) -> &str {
         // SAFETY: valid handle.
-        self.str_of(unsafe { sys::ak_result_json(self.0.as_ptr()) })
+        self.str_of(unsafe { sys::ak_result_json(self.raw.as_ptr()) })
+    }
+
+    /// This account as its vendor's common account view
+    /// ([`account_view`](crate::account_view)): for a
+    /// [`Client::get_account`](crate::Client::get_account) answer or an item
+    /// of a list.
+    pub fn view(&self) -> Result<Value, Error> {
+        crate::view::view_of_json(self.vendor, self.json_str())
     }
 
     /// The whole result as a JSON value.
@@ -83,7 +98,7 @@ impl Response {
         // SAFETY: valid handle and out-pointers; out is "caller frees".
         let text = unsafe {
             check(
-                sys::ak_result_get_json(&mut out, self.0.as_ptr(), p.as_ptr(), &mut err),
+                sys::ak_result_get_json(&mut out, self.raw.as_ptr(), p.as_ptr(), &mut err),
                 err,
             )?;
             take_string(out)
@@ -97,7 +112,7 @@ impl Response {
         let mut out = ptr::null();
         // SAFETY: valid handle and out-pointer; errors are not asked for.
         let status = unsafe {
-            sys::ak_result_get_string(&mut out, self.0.as_ptr(), path.as_ptr(), ptr::null_mut())
+            sys::ak_result_get_string(&mut out, self.raw.as_ptr(), path.as_ptr(), ptr::null_mut())
         };
         (status == sys::AK_OK).then(|| self.str_of(out))
     }
@@ -108,7 +123,7 @@ impl Response {
         let mut out = 0i64;
         // SAFETY: valid handle and out-pointer; errors are not asked for.
         let status = unsafe {
-            sys::ak_result_get_int(&mut out, self.0.as_ptr(), path.as_ptr(), ptr::null_mut())
+            sys::ak_result_get_int(&mut out, self.raw.as_ptr(), path.as_ptr(), ptr::null_mut())
         };
         (status == sys::AK_OK).then_some(out)
     }
@@ -119,7 +134,7 @@ impl Response {
         let mut out = 0f64;
         // SAFETY: valid handle and out-pointer; errors are not asked for.
         let status = unsafe {
-            sys::ak_result_get_double(&mut out, self.0.as_ptr(), path.as_ptr(), ptr::null_mut())
+            sys::ak_result_get_double(&mut out, self.raw.as_ptr(), path.as_ptr(), ptr::null_mut())
         };
         (status == sys::AK_OK).then_some(out)
     }
@@ -130,7 +145,7 @@ impl Response {
         let mut out = 0;
         // SAFETY: valid handle and out-pointer; errors are not asked for.
         let status = unsafe {
-            sys::ak_result_get_bool(&mut out, self.0.as_ptr(), path.as_ptr(), ptr::null_mut())
+            sys::ak_result_get_bool(&mut out, self.raw.as_ptr(), path.as_ptr(), ptr::null_mut())
         };
         (status == sys::AK_OK).then_some(out != 0)
     }
@@ -141,7 +156,7 @@ impl Response {
             return false;
         };
         // SAFETY: valid handle.
-        unsafe { sys::ak_result_is_null(self.0.as_ptr(), path.as_ptr()) != 0 }
+        unsafe { sys::ak_result_is_null(self.raw.as_ptr(), path.as_ptr()) != 0 }
     }
 
     /// Elements of the array (or members of the object) at `path`; 0 if absent.
@@ -150,14 +165,14 @@ impl Response {
             return 0;
         };
         // SAFETY: valid handle.
-        unsafe { sys::ak_result_size(self.0.as_ptr(), path.as_ptr()) }
+        unsafe { sys::ak_result_size(self.raw.as_ptr(), path.as_ptr()) }
     }
 }
 
 impl Drop for Response {
     fn drop(&mut self) {
         // SAFETY: we own the handle.
-        unsafe { sys::ak_result_free(self.0.as_ptr()) }
+        unsafe { sys::ak_result_free(self.raw.as_ptr()) }
     }
 }
 

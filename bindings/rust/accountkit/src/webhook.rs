@@ -34,7 +34,12 @@ pub fn parse_webhook(vendor: &str, body: &[u8]) -> Result<Response, Error> {
             err,
         )?;
     }
-    Response::from_raw(out)
+    // The vendor's name in static storage (the library knows it: the call succeeded).
+    let vendor = crate::vendor_names()
+        .into_iter()
+        .find(|n| *n == vendor)
+        .unwrap_or("");
+    Response::from_raw(out, vendor)
 }
 
 #[cfg(test)]

@@ -1,0 +1,157 @@
+package accountkit
+
+/*
+#include <stdlib.h>
+#include <accountkit/accountkit.h>
+*/
+import "C"
+
+import "unsafe"
+
+// DesiredAccount is one account as you want it at the vendor: Fields are
+// create_account's fields (your key among them: 99digital "reference",
+// Commvault "account.externalId"), Status "active" or "suspended" ("" leaves
+// the status as it is), Line where the record came from, for messages (0:
+// its position in the list, from 1).
+type DesiredAccount struct {
+	Line   int
+	Fields map[string]any
+	Status string
+}
+
+// PlanStep is one step of a plan (docs/plan.md): Action is "create",
+// "update", "suspend", "resume", "no_change", "conflict", "only_at_vendor" or
+// "remove"; Key the account's key, ID its id at the vendor ("" for a
+// create), Line the desired record's line (0 for an account only at the
+// vendor). A step that runs something names its Operation and Fields
+// (secrets "***": a create sends the desired record itself). Changes are
+// the differences found, Expect what the step relied on (check it with
+// ChangedSince before running the step), Reason why a step runs nothing.
+type PlanStep struct {
+	Action, Vendor, Key, ID string
+	Line                    int
+	Operation               string
+	Fields                  map[string]any
+	Changes                 []FieldChange
+	Expect                  map[string]any
+	Reason                  string
+}
+
+// FieldChange is one difference a plan found: Field shows From, the desired
+// record To; Applied is false for a difference the step cannot apply (the
+// step's Reason says why).
+type FieldChange struct {
+	Field    string
+	From, To any
+	Applied  bool
+}
+
+// Plan is the plan that brings vendor's accounts in line with desired
+// (docs/plan.md has the rules, which live in the C library): current are
+// the accounts the vendor holds, as AccountView (or (*Result).View) gives
+// them; prune removes the accounts only at the vendor that carry your key,
+// where the vendor can. Steps come in the order of desired, then the
+// accounts only at the vendor. It sends nothing: run a step's Operation with
+// its Fields (c.Call) after checking ChangedSince. An unknown vendor,
+// malformed input or a vendor that cannot be planned (ActivePlatform: no
+// documented place for your key) is a KindInvalidArgument error.
+func Plan(vendor string, desired []DesiredAccount, current []map[string]any, prune bool) ([]PlanStep, error) {
+	in := make([]any, len(desired))
+	for i, d := range desired {
+		one := map[string]any{"fields": d.Fields, "status": nil}
+		if d.Line != 0 {
+			one["line"] = d.Line
+		}
+		if d.Status != "" {
+			one["status"] = d.Status
+		}
+		in[i] = one
+	}
+	if current == nil {
+		current = []map[string]any{}
+	}
+	cv, err := cString(vendor, "plan", "vendor", vendor)
+	if err != nil {
+		return nil, err
+	}
+	defer C.free(unsafe.Pointer(cv))
+	cd, err := cJSON(vendor, "plan", "desired accounts", in)
+	if err != nil {
+		return nil, err
+	}
+	defer C.free(unsafe.Pointer(cd))
+	cc, err := cJSON(vendor, "plan", "current accounts", current)
+	if err != nil {
+		return nil, err
+	}
+	defer C.free(unsafe.Pointer(cc))
+	var cprune C.int
+	if prune {
+		cprune = 1
+	}
+	var out *C.char
+	var cerr *C.ak_error
+	if st := C.ak_plan(&out, cv, cd, cc, cprune, &cerr); st != C.AK_OK {
+		return nil, takeError(st, cerr)
+	}
+	var plan struct {
+		Steps []struct {
+			Action, Vendor, Key, ID string
+			Line                    int
+			Operation               string
+			Fields                  map[string]any
+			Changes                 []struct {
+				Field    string
+				From, To any
+				Applied  *bool
+			}
+			Expect map[string]any
+			Reason string
+		}
+	}
+	if err := decodeJSON(vendor, "plan", takeString(out), &plan); err != nil {
+		return nil, err
+	}
+	steps := make([]PlanStep, len(plan.Steps))
+	for i, s := range plan.Steps {
+		steps[i] = PlanStep{Action: s.Action, Vendor: s.Vendor, Key: s.Key, ID: s.ID, Line: s.Line,
+			Operation: s.Operation, Fields: s.Fields, Expect: s.Expect, Reason: s.Reason}
+		for _, c := range s.Changes {
+			steps[i].Changes = append(steps[i].Changes,
+				FieldChange{Field: c.Field, From: c.From, To: c.To, Applied: c.Applied == nil || *c.Applied})
+		}
+	}
+	return steps, nil
+}
+
+// ChangedSince says what changed in an account since a plan read it: expect
+// is the step's Expect, view the account's view now (AccountView). It
+// returns "" when nothing did, else for example `account_name is now "B",
+// the plan read "A"`.
+func ChangedSince(expect, view map[string]any) (string, error) {
+	ce, err := cJSON("", "changed_since", "expect", expect)
+	if err != nil {
+		return "", err
+	}
+	defer C.free(unsafe.Pointer(ce))
+	cv, err := cJSON("", "changed_since", "view", view)
+	if err != nil {
+		return "", err
+	}
+	defer C.free(unsafe.Pointer(cv))
+	var out *C.char
+	var cerr *C.ak_error
+	if st := C.ak_plan_changed_since(&out, ce, cv, &cerr); st != C.AK_OK {
+		return "", takeError(st, cerr)
+	}
+	return takeString(out), nil
+}
+
+// cJSON is v as JSON text for C (encodeJSON's checks); the caller frees it.
+func cJSON(vendor, operation, what string, v any) (*C.char, error) {
+	data, err := encodeJSON(vendor, operation, what, v)
+	if err != nil {
+		return nil, err
+	}
+	return cString(vendor, operation, what, string(data))
+}

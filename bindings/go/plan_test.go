@@ -1,0 +1,128 @@
+package accountkit_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"testing"
+
+	"accountkit.dev/go/accountkit"
+)
+
+// views lists every account c's vendor holds, as account views.
+func views(t *testing.T, c *accountkit.Client) []map[string]any {
+	t.Helper()
+	var out []map[string]any
+	for item, err := range c.ListAccounts(context.Background(), nil) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		v, err := item.View()
+		if err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, v)
+	}
+	return out
+}
+
+func named(ref, name string) map[string]any {
+	f := digitalCreate("a@"+ref+".example", ref)
+	f["account_name"] = name
+	return f
+}
+
+func TestPlanApplyPlanAgain(t *testing.T) {
+	sb := startSandbox(t, nil)
+	c := client(t, sb, "99digital")
+	ctx := context.Background()
+	for _, f := range []map[string]any{named("keep", "Keep Ltd"), named("rename", "Old Name")} {
+		if _, err := c.CreateAccount(ctx, f); err != nil {
+			t.Fatal(err)
+		}
+	}
+	current := views(t, c)
+	if len(current) != 2 || current[0]["key"] != "keep" || current[0]["status"] != "active" {
+		t.Fatalf("views: %v", current)
+	}
+	for item, err := range c.ListAccounts(ctx, nil) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		if v, err := accountkit.AccountView("99digital", item.Map()); err != nil || v["name"] != "Keep Ltd" ||
+			v["vendor"] != "99digital" || fmt.Sprint(v) != fmt.Sprint(current[0]) {
+			t.Fatalf("AccountView %v, %v", v, err)
+		}
+		break
+	}
+
+	desired := []accountkit.DesiredAccount{
+		{Fields: named("keep", "Keep Ltd")},
+		{Fields: named("rename", "New Name")},
+		{Line: 7, Fields: named("new", "New Ltd"), Status: "active"},
+	}
+	steps, err := accountkit.Plan("99digital", desired, current, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(steps) != 3 {
+		t.Fatalf("steps: %+v", steps)
+	}
+	keep, update, create := steps[0], steps[1], steps[2]
+	if keep.Action != "no_change" || keep.Key != "keep" || keep.Line != 1 || keep.Operation != "" {
+		t.Fatalf("keep: %+v", keep)
+	}
+	if update.Action != "update" || update.Operation != "update_account" || update.ID != fmt.Sprint(current[1]["id"]) ||
+		update.Line != 2 || update.Fields["account_name"] != "New Name" || update.Fields["server"] != "online" ||
+		fmt.Sprint(update.Fields["account_id"]) != update.ID {
+		t.Fatalf("update: %+v", update)
+	}
+	want := accountkit.FieldChange{Field: "account_name", From: "Old Name", To: "New Name", Applied: true}
+	if len(update.Changes) != 1 || update.Changes[0] != want || update.Expect["account_name"] != "Old Name" {
+		t.Fatalf("update changes %+v expect %v", update.Changes, update.Expect)
+	}
+	if create.Action != "create" || create.Operation != "create_account" || create.ID != "" || create.Line != 7 ||
+		create.Fields["admin_password"] != "***" || create.Fields["account_name"] != "New Ltd" {
+		t.Fatalf("create: %+v", create)
+	}
+
+	// What changed since the plan read the account: nothing yet.
+	if moved, err := accountkit.ChangedSince(update.Expect, current[1]); err != nil || moved != "" {
+		t.Fatalf("ChangedSince %q, %v", moved, err)
+	}
+	// Applying: the update's fields as planned, the create's the desired record (the plan masks secrets).
+	if _, err := c.Call(ctx, update.Operation, update.Fields); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.Call(ctx, create.Operation, desired[2].Fields); err != nil {
+		t.Fatal(err)
+	}
+	after := views(t, c)
+	if moved, err := accountkit.ChangedSince(update.Expect, after[1]); err != nil ||
+		moved != `account_name is now "New Name", the plan read "Old Name"` {
+		t.Fatalf("ChangedSince after the update %q, %v", moved, err)
+	}
+	again, err := accountkit.Plan("99digital", desired, after, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range again {
+		if s.Action != "no_change" {
+			t.Fatalf("plan again: %+v", again)
+		}
+	}
+	if len(again) != 3 || again[2].Key != "new" || again[2].ID == "" {
+		t.Fatalf("plan again: %+v", again)
+	}
+
+	if _, err := accountkit.Plan("activeplatform", nil, nil, false); !errors.Is(err, accountkit.ErrInvalidArgument) {
+		t.Fatalf("activeplatform: %v", err)
+	}
+	bad := []accountkit.DesiredAccount{{Fields: map[string]any{"reference": make(chan int)}}}
+	if _, err := accountkit.Plan("99digital", bad, nil, false); !errors.Is(err, accountkit.ErrValidation) {
+		t.Fatalf("a value JSON cannot carry: %v", err)
+	}
+	if _, err := accountkit.AccountView("nobody", map[string]any{}); !errors.Is(err, accountkit.ErrInvalidArgument) {
+		t.Fatalf("unknown vendor: %v", err)
+	}
+}

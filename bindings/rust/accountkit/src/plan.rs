@@ -1,0 +1,161 @@
+//! Plans: desired records against the accounts a vendor holds (`ak_plan`,
+//! `ak_plan_changed_since`). The rules live in the C library (docs/plan.md).
+use crate::error::check;
+use crate::{cstring, parse_json, sys, take_string, Error, ErrorKind};
+use serde_json::{json, Value};
+use std::os::raw::c_int;
+use std::ptr;
+
+/// One account as you want it at the vendor.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DesiredAccount {
+    /// Where the record came from, for messages (0: its position, from 1).
+    pub line: usize,
+    /// `create_account`'s fields, your key among them (99digital
+    /// "reference", Commvault "account.externalId").
+    pub fields: Value,
+    /// "active" or "suspended"; `None` leaves the status as it is.
+    pub status: Option<String>,
+}
+
+/// One step of a plan (docs/plan.md).
+#[derive(Debug, Clone, PartialEq)]
+pub struct PlanStep {
+    /// "create", "update", "suspend", "resume", "no_change", "conflict",
+    /// "only_at_vendor" or "remove".
+    pub action: String,
+    /// The vendor planned.
+    pub vendor: String,
+    /// The account's key (your own).
+    pub key: String,
+    /// The account's id at the vendor ("" for a create).
+    pub id: String,
+    /// The desired record's line (0 for an account only at the vendor).
+    pub line: usize,
+    /// The operation the step runs ("" when it runs nothing).
+    pub operation: String,
+    /// The operation's fields, secrets "***" (a create sends the desired
+    /// record itself); `Value::Null` when the step runs nothing.
+    pub fields: Value,
+    /// The differences found.
+    pub changes: Vec<FieldChange>,
+    /// What the step relied on (check it with [`changed_since`] before
+    /// running the step); `Value::Null` when nothing.
+    pub expect: Value,
+    /// Why the step runs nothing, or what it cannot apply ("" when nothing).
+    pub reason: String,
+}
+
+/// One difference a plan found.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FieldChange {
+    /// The field.
+    pub field: String,
+    /// Its value at the vendor.
+    pub from: Value,
+    /// Its value in the desired record.
+    pub to: Value,
+    /// False for a difference the step cannot apply (its reason says why).
+    pub applied: bool,
+}
+
+/// The plan that brings `vendor`'s accounts in line with `desired`
+/// (docs/plan.md has the rules, which live in the C library): `current` are
+/// the accounts the vendor holds, as [`account_view`](crate::account_view)
+/// (or [`Response::view`](crate::Response::view)) gives them; `prune`
+/// removes the accounts only at the vendor that carry your key, where the
+/// vendor can. Steps come in the order of `desired`, then the accounts only
+/// at the vendor. Sends nothing: run a step's operation with its fields
+/// ([`Client::call`](crate::Client::call)) after checking [`changed_since`].
+/// An unknown vendor, malformed input or a vendor that cannot be planned
+/// (ActivePlatform: no documented place for your key) is an
+/// [`ErrorKind::InvalidArgument`] error.
+pub fn plan(
+    vendor: &str,
+    desired: &[DesiredAccount],
+    current: &[Value],
+    prune: bool,
+) -> Result<Vec<PlanStep>, Error> {
+    let desired: Vec<Value> = desired
+        .iter()
+        .map(|d| {
+            let mut one = json!({"fields": d.fields, "status": d.status});
+            if d.line != 0 {
+                one["line"] = json!(d.line);
+            }
+            one
+        })
+        .collect();
+    let v = cstring("vendor", vendor)?;
+    let d = cstring("desired accounts", &Value::from(desired).to_string())?;
+    let current = serde_json::to_string(current)
+        .map_err(|e| Error::local(ErrorKind::InvalidArgument, format!("current accounts: {e}")))?;
+    let c = cstring("current accounts", &current)?;
+    let mut out = ptr::null_mut();
+    let mut err = ptr::null_mut();
+    // SAFETY: the strings outlive the call; out is "caller frees", taken once.
+    let text = unsafe {
+        check(
+            sys::ak_plan(
+                &mut out,
+                v.as_ptr(),
+                d.as_ptr(),
+                c.as_ptr(),
+                c_int::from(prune),
+                &mut err,
+            ),
+            err,
+        )?;
+        take_string(out)
+    };
+    let plan = parse_json("ak_plan", &text)?;
+    let steps = plan["steps"]
+        .as_array()
+        .ok_or_else(|| Error::local(ErrorKind::Decode, "ak_plan: no steps"))?;
+    Ok(steps.iter().map(step).collect())
+}
+
+/// A step of the plan's JSON.
+fn step(s: &Value) -> PlanStep {
+    let text = |v: &Value| v.as_str().unwrap_or("").to_owned();
+    let changes = s["changes"].as_array().map(Vec::as_slice).unwrap_or(&[]);
+    PlanStep {
+        action: text(&s["action"]),
+        vendor: text(&s["vendor"]),
+        key: text(&s["key"]),
+        id: text(&s["id"]),
+        line: s["line"].as_u64().unwrap_or(0) as usize,
+        operation: text(&s["operation"]),
+        fields: s["fields"].clone(),
+        changes: changes
+            .iter()
+            .map(|c| FieldChange {
+                field: text(&c["field"]),
+                from: c["from"].clone(),
+                to: c["to"].clone(),
+                applied: c["applied"].as_bool().unwrap_or(true),
+            })
+            .collect(),
+        expect: s["expect"].clone(),
+        reason: text(&s["reason"]),
+    }
+}
+
+/// What changed in an account since a plan read it: `expect` is the step's
+/// [`expect`](PlanStep::expect), `view` the account's view now
+/// ([`account_view`](crate::account_view)). "" when nothing did, else for
+/// example `account_name is now "B", the plan read "A"`.
+pub fn changed_since(expect: &Value, view: &Value) -> Result<String, Error> {
+    let e = cstring("expect", &expect.to_string())?;
+    let v = cstring("view", &view.to_string())?;
+    let mut out = ptr::null_mut();
+    let mut err = ptr::null_mut();
+    // SAFETY: the strings outlive the call; out is "caller frees", taken once.
+    unsafe {
+        check(
+            sys::ak_plan_changed_since(&mut out, e.as_ptr(), v.as_ptr(), &mut err),
+            err,
+        )?;
+        Ok(take_string(out))
+    }
+}

@@ -1,0 +1,112 @@
+//! Account views and plans against the sandbox (feature `sandbox`): two
+//! 99digital accounts read as views, planned against desired records (one
+//! unchanged, one renamed, one new), the update and create run, and a second
+//! plan that finds nothing to do.
+mod common;
+
+use accountkit::{
+    account_view, changed_since, plan, Client, DesiredAccount, ErrorKind, FieldChange, Sandbox,
+};
+use common::nn_account;
+use serde_json::{json, Value};
+
+fn named(reference: &str, name: &str) -> Value {
+    let mut f = nn_account(reference);
+    f["account_name"] = json!(name);
+    f
+}
+
+/// Every account the client's vendor lists, as account views.
+fn views(c: &Client) -> Vec<Value> {
+    c.list_accounts(&json!({}))
+        .map(|item| item.unwrap().view().unwrap())
+        .collect()
+}
+
+#[test]
+fn digital99_plan_apply_plan_again() {
+    let sb = Sandbox::start().unwrap();
+    let c = sb.client("99digital").unwrap();
+    for f in [named("keep", "Keep Ltd"), named("rename", "Old Name")] {
+        c.create_account(&f).unwrap();
+    }
+    let current = views(&c);
+    assert_eq!(current.len(), 2, "{current:?}");
+    assert_eq!(current[0]["key"], "keep");
+    assert_eq!(current[0]["status"], "active");
+    let rename_id = current[1]["id"].as_str().unwrap().to_owned();
+    let first = c.list_accounts(&json!({})).next().unwrap().unwrap();
+    let view = account_view("99digital", &first.json()).unwrap();
+    assert_eq!(view["name"], "Keep Ltd");
+    assert_eq!(view["vendor"], "99digital");
+    assert_eq!(view, current[0]);
+
+    let desired = vec![
+        DesiredAccount {
+            line: 0,
+            fields: named("keep", "Keep Ltd"),
+            status: None,
+        },
+        DesiredAccount {
+            line: 0,
+            fields: named("rename", "New Name"),
+            status: None,
+        },
+        DesiredAccount {
+            line: 7,
+            fields: named("new", "New Ltd"),
+            status: Some("active".into()),
+        },
+    ];
+    let steps = plan("99digital", &desired, &current, false).unwrap();
+    assert_eq!(steps.len(), 3, "{steps:?}");
+    let (keep, update, create) = (&steps[0], &steps[1], &steps[2]);
+    assert_eq!(
+        (keep.action.as_str(), keep.key.as_str(), keep.line),
+        ("no_change", "keep", 1)
+    );
+    assert_eq!(keep.operation, "");
+    assert_eq!(update.action, "update");
+    assert_eq!(update.operation, "update_account");
+    assert_eq!((update.id.as_str(), update.line), (rename_id.as_str(), 2));
+    assert_eq!(update.fields["account_name"], "New Name");
+    assert_eq!(update.fields["server"], "online");
+    assert_eq!(update.fields["account_id"].to_string(), rename_id);
+    assert_eq!(
+        update.changes,
+        vec![FieldChange {
+            field: "account_name".into(),
+            from: json!("Old Name"),
+            to: json!("New Name"),
+            applied: true,
+        }]
+    );
+    assert_eq!(update.expect["account_name"], "Old Name");
+    assert_eq!(create.action, "create");
+    assert_eq!(create.operation, "create_account");
+    assert_eq!((create.id.as_str(), create.line), ("", 7));
+    assert_eq!(create.fields["admin_password"], "***");
+    assert_eq!(create.fields["account_name"], "New Ltd");
+
+    // Nothing moved since the plan read the account.
+    assert_eq!(changed_since(&update.expect, &current[1]).unwrap(), "");
+    // Applying: the update's fields as planned, the create's the desired
+    // record (the plan masks secrets).
+    c.call(&update.operation, &update.fields).unwrap();
+    c.call(&create.operation, &desired[2].fields).unwrap();
+    let after = views(&c);
+    assert_eq!(
+        changed_since(&update.expect, &after[1]).unwrap(),
+        r#"account_name is now "New Name", the plan read "Old Name""#
+    );
+    let again = plan("99digital", &desired, &after, false).unwrap();
+    assert_eq!(again.len(), 3, "{again:?}");
+    assert!(again.iter().all(|s| s.action == "no_change"), "{again:?}");
+    assert_eq!(again[2].key, "new");
+    assert!(!again[2].id.is_empty());
+
+    let e = plan("activeplatform", &[], &[], false).unwrap_err();
+    assert_eq!(e.kind, ErrorKind::InvalidArgument, "{e}");
+    let e = account_view("nobody", &json!({})).unwrap_err();
+    assert_eq!(e.kind, ErrorKind::InvalidArgument, "{e}");
+}
