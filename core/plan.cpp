@@ -207,7 +207,8 @@ class Planner {
     s.expect.set("status", key_text(account.find("status")));
     if (removable) {
       s.operation = rules_.remove_op;
-      s.fields = fields_for(api::operation(v_, rules_.remove_op), id, nullptr, account.find("record"), Value::object());
+      s.fields = fields_for(api::operation(v_, rules_.remove_op), id, nullptr, account.find("record"),
+                          rules_.remove_fields);
     } else if (key.empty()) {
       s.reason = "no " + rules_.key_field + ": not one of the partner's accounts, never removed";
     } else if (rules_.remove_op.empty()) {

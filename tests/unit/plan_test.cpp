@@ -156,7 +156,7 @@ TEST(Plan, CommvaultComparesTheAccountPartAndUsesItsStatusOperations) {
   EXPECT_EQ(plan[1].changes[0].field, "account.contacts");
   EXPECT_EQ(plan[2].action, PlanAction::Suspend);
   EXPECT_EQ(plan[2].operation, "deactivate_account");
-  EXPECT_EQ(to_json(plan[2].fields), R"({"id":"u-X3"})");
+  EXPECT_EQ(to_json(plan[2].fields), R"({"id":"u-X3","disableLogin":true})") << "deactivate needs a flag";
   EXPECT_EQ(plan[3].action, PlanAction::Conflict);
   EXPECT_EQ(plan[3].reason, "the account is pending, not active: plan again once it settles");
 }
