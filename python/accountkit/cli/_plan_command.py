@@ -23,13 +23,16 @@ from ._config import client_options, load_options
 from ._sandbox_command import set_sandbox_options
 
 
+PLAN_HELP = ("Reads the desired records (JSONL: {\"vendor\", \"fields\", \"status\"} a line; CSV: columns vendor, "
+             "status and field paths) and every account of their vendors, matches them by your own key (99digital "
+             "reference, Commvault account.externalId) and prints the plan: + create, ~ update FIELD: OLD → NEW, "
+             "~ suspend / resume, ! conflict, - remove, ? only at the vendor. Nothing is changed: `accountkit apply "
+             "--plan` runs the plan file.")
+
+
 def add_plan_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    p = sub.add_parser("plan", help="show what brings the vendors' accounts in line with desired records",
-                       description="Reads the desired records (JSONL: {\"vendor\", \"fields\", \"status\"} a line; "
-                       "CSV: columns vendor, status and field paths) and every account of their vendors, matches "
-                       "them by your own key (99digital reference, Commvault account.externalId) and prints the plan: "
-                       "+ create, ~ update FIELD: OLD → NEW, ~ suspend / resume, ! conflict, - remove, ? only at the "
-                       "vendor. Nothing is changed: `accountkit apply --plan` runs the plan file.")
+    what = "show what brings the vendors' accounts in line with desired records"
+    p = sub.add_parser("plan", help=what, description=PLAN_HELP)
     p.add_argument("file", metavar="DESIRED", help="desired records (.jsonl, or .csv); - reads standard input")
     p.add_argument("--input-format", choices=("jsonl", "csv"), help="input format (default: from the file name)")
     p.add_argument("--out", metavar="PLAN", help="write the plan file (JSON, secrets masked) here")
