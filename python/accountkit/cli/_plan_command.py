@@ -16,7 +16,7 @@ from typing import Any
 from .._records import DESIRED, detect_format, read_records
 from ..client import Client
 from ..errors import Error
-from ..plan import Plan, StepOutcome, plan
+from ..plan import Plan, StalePlanError, StepOutcome, plan
 from ..sandbox import Sandbox
 from ._common import EXIT_FAILED, EXIT_OK, UsageError, open_input
 from ._config import client_options, load_options
@@ -123,8 +123,9 @@ def outcome_line(o: StepOutcome) -> str:
     if o.ok:
         got = getattr(o.result, "id", None)
         return f"ok       {what}" + (f" -> {got}" if got and got != s.id else "")
-    word = "refused " if o.refused else "failed  "
-    return f"{word} {what}: {o.error}"
+    if isinstance(o.error, StalePlanError):
+        return f"refused  {what}: {o.error.changed}"
+    return f"failed   {what}: {o.error}"
 
 
 def cmd_apply_plan(args: argparse.Namespace) -> int:
@@ -146,5 +147,6 @@ def cmd_apply_plan(args: argparse.Namespace) -> int:
     done = sum(o.ok for o in outcomes)
     refused = sum(o.refused for o in outcomes)
     failed = len(outcomes) - done - refused
-    print(f"apply: {len(outcomes)} steps: {done} done, {failed} failed, {refused} refused")
+    hint = " (plan again; --refresh runs the changed updates and status steps as planned)" if refused else ""
+    print(f"apply: {len(outcomes)} steps: {done} done, {failed} failed, {refused} refused{hint}")
     return EXIT_OK if done == len(outcomes) else EXIT_FAILED
