@@ -209,3 +209,21 @@ def test_cli_plan_then_apply(tmp_path: Path) -> None:
         stale = run_cli("apply", "--plan", str(out), "--desired", str(desired), env=env)
         assert stale.returncode == 1 and "refused" in stale.stdout
     assert run_cli("apply", "--plan", str(out), "extra.jsonl").returncode == 2
+
+
+def test_desired_csv_is_read_by_apply_s_reader(tmp_path: Path) -> None:
+    from accountkit.cli._plan_command import read_desired
+
+    path = tmp_path / "desired.csv"
+    path.write_text("vendor,status,account_name,agents,reference,account.externalId\n"
+                    "99digital,suspended,Acme,5,crm1,\n"
+                    "commvault,,,,,XSP1234\n", encoding="utf-8")
+    assert read_desired(str(path), None) == [
+        {"line": 2, "vendor": "99digital", "fields": {"account_name": "Acme", "agents": 5, "reference": "crm1"},
+         "status": "suspended"},
+        {"line": 3, "vendor": "commvault", "fields": {"account": {"externalId": "XSP1234"}}, "status": None},
+    ]
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"vendor": "99digital", "fields": {}, "operation": "create_account"}\n', encoding="utf-8")
+    made = run_cli("plan", str(bad))
+    assert made.returncode == 2 and f"{bad}:1: unknown record member(s): operation" in made.stderr
