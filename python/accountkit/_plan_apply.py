@@ -86,7 +86,7 @@ class _Applier:
 
     def _reads(self, client: Client, steps: list[PlanStep]) -> dict[str, dict[str, Any] | Error]:
         """Each account's view now, read with get_account (all at once)."""
-        read = _describe.read_operation(client.vendor)
+        read = _describe.operation(client.vendor, "get_account")
         assert read is not None
         ids = sorted({s.id for s in steps if s.id})
         out: dict[str, dict[str, Any] | Error] = {}
@@ -103,7 +103,7 @@ class _Applier:
     def _check(self, client: Client, steps: list[PlanStep]) -> dict[int, Exception]:
         """The steps (by position) that may not run, with why."""
         refused: dict[int, Exception] = {}
-        listed = any(s.action == "create" for s in steps) or _describe.read_operation(client.vendor) is None
+        listed = any(s.action == "create" for s in steps) or _describe.operation(client.vendor, "get_account") is None
         by_id, by_key = self._listing(client) if listed else ({}, {})
         now: Mapping[str, dict[str, Any] | Error] = by_id if listed else self._reads(client, steps)
         for i, s in enumerate(steps):

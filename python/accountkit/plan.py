@@ -291,7 +291,9 @@ def desired_by_line(desired: Iterable[Mapping[str, Any]]) -> list[tuple[int, str
     return out
 
 
-def plan(clients: Client | Mapping[str, Client], desired: Iterable[Mapping[str, Any]], *, prune: bool = False) -> Plan:
+def plan(
+    clients: Client | Mapping[str, Client], desired: Iterable[Mapping[str, Any]], *, prune: bool = False
+) -> Plan:
     """The plan that brings the vendors' accounts in line with ``desired``:
     records ``{"vendor", "fields" (create_account's fields), "status"
     ("active", "suspended" or None: leave it)}``, whose 1-based position is

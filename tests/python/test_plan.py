@@ -227,3 +227,41 @@ def test_desired_csv_is_read_by_apply_s_reader(tmp_path: Path) -> None:
     bad.write_text('{"vendor": "99digital", "fields": {}, "operation": "create_account"}\n', encoding="utf-8")
     made = run_cli("plan", str(bad))
     assert made.returncode == 2 and f"{bad}:1: unknown record member(s): operation" in made.stderr
+
+
+def test_resume_conflict_and_prune_for_commvault(seeded: tuple[ak.Sandbox, dict[str, Any]]) -> None:
+    _, clients = seeded
+    c = clients["commvault"]
+    for _ in range(2):  # two accounts carry one key
+        c.wait(c.create_account(**cv("CV-TWICE", "Twice")), timeout=10)
+    c.wait(c.call("deactivate_account", {"id": COMMVAULT_GLOBEX, "disableLogin": True}), timeout=10)
+    desired = [{"vendor": "commvault", "fields": cv("XSP2001", "Globex Corporation", GLOBEX_CONTACTS),
+                "status": "active"},
+               {"vendor": "commvault", "fields": cv("CV-TWICE", "Twice"), "status": None}]
+    plan = ak.plan(c, desired, prune=True)
+    got = [(s.action, s.key, s.operation) for s in plan.steps]
+    assert got == [("resume", "XSP2001", "activate_account"), ("conflict", "CV-TWICE", None),
+                   ("remove", "XSP3003", "deactivate_account"), ("remove", "XSP1234", "deactivate_account")]
+    assert plan.steps[1].reason.startswith("2 accounts carry this key: ")
+    assert plan.steps[2].fields == {"id": COMMVAULT_INITECH, "disableLogin": True, "disableBackup": True,
+                                    "disableRestore": True}
+    outcomes = plan.apply(c)
+    assert [(o.step.action, o.ok) for o in outcomes] == [("resume", True), ("remove", True), ("remove", True)]
+    statuses = {v["key"]: v["status"] for v in (r.view() for r in c.list_accounts())}
+    assert (statuses["XSP2001"], statuses["XSP1234"], statuses["XSP3003"]) == ("active", "suspended", "suspended")
+
+
+def test_99digital_resume_and_prune_applied(seeded: tuple[ak.Sandbox, dict[str, Any]]) -> None:
+    _, clients = seeded
+    c = clients["99digital"]
+    sleepy = ids(c)["psleep"][0]
+    c.update_account(sleepy, server="online", account_status=0)
+    plan = ak.plan(clients, [{"vendor": "99digital", "fields": nn("psleep", "Sleep Ltd"), "status": "active"}],
+                   prune=True)
+    assert [(s.action, s.key) for s in plan.steps][:2] == [("resume", "psleep"), ("remove", "psame")]
+    assert plan.steps[0].fields == {"account_id": int(sleepy), "server": "online", "account_status": 1}
+    outcomes = plan.apply(clients)
+    assert [str(o.error) for o in outcomes if not o.ok] == []
+    assert list(ids(c)) == ["psleep"]
+    assert [s.action for s in ak.plan(clients, [{"vendor": "99digital", "fields": nn("psleep", "Sleep Ltd"),
+                                                 "status": "active"}], prune=True).steps] == ["no_change"]
