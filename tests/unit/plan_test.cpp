@@ -191,6 +191,22 @@ TEST(Plan, ReconcileTablesNameRealOperations) {
   }
 }
 
+TEST(Plan, WhatAStepSendsIsShapedByItsOperation) {
+  // The account shows a contact's "type" and create_account takes it; update_account does not.
+  const Vendor &v = vendor("commvault");
+  const std::string contact = R"({"type":"admin","email":"a@x1.example","firstName":"Ada","lastName":"Admin"})";
+  Value want = json(R"({"account":{"externalId":"X1","name":"Renamed","contacts":[)" + contact + "]}}");
+  Value have = view("u-X1", "X1", "active",
+                    R"({"id":"u-X1","externalId":"X1","name":"Old","status":"active","contacts":[)" + contact + "]}");
+  std::vector<PlanStep> plan = make_plan(v, {{1, want, ""}}, {have, view("u-X9", "X9", "active", "{}")}, true);
+  ASSERT_EQ(plan.size(), 2u);
+  EXPECT_EQ(to_json(plan[0].fields),
+            R"({"id":"u-X1","externalId":"X1","name":"Renamed","contacts":[{"email":"a@x1.example","firstName":"Ada","lastName":"Admin"}]})");
+  // Pruning deactivates with every flag (deactivate_account needs at least one).
+  EXPECT_EQ(plan[1].action, PlanAction::Remove);
+  EXPECT_EQ(to_json(plan[1].fields), R"({"id":"u-X9","disableLogin":true,"disableBackup":true,"disableRestore":true})");
+}
+
 TEST(Plan, AStepIsStaleWhenTheAccountNoLongerShowsWhatThePlanRead) {
   Value expect = json(R"({"account_name":"Old","status":"active","agents":5})");
   Value same = view("1", "r", "active", R"({"account_name":"Old","agents":5.0})");
