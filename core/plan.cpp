@@ -33,6 +33,24 @@ const Field *member_at(const Field &root, const std::string &path) {
   return nullptr;
 }
 
+// v as the schema f takes it: members f does not know are left out (a
+// Commvault contact's "type", which the account shows and create_account
+// takes, but update_account does not).
+Value shaped(const Field &f, const Value &v) {
+  if (v.is_object() && f.type == Type::Object && !f.allow_unknown) {
+    Value out = Value::object();
+    for (const auto &[name, member] : v.as_object())
+      if (const Field *sub = f.member(name)) out.set(name, shaped(*sub, member));
+    return out;
+  }
+  if (v.is_array() && f.type == Type::Array && f.element) {
+    Value out = Value::array();
+    for (const Value &e : v.as_array()) out.as_array().push_back(shaped(*f.element, e));
+    return out;
+  }
+  return v;
+}
+
 class Planner {
  public:
   Planner(const Vendor &v, bool prune)
@@ -156,11 +174,14 @@ class Planner {
     api::bind_id(v_, op, out, Value(id));
     for (const Field &m : op.request.members) {
       if (!m.required || m.name == op.id_field) continue;
-      if (const Value *b = base ? base->find(m.name) : nullptr) out.set(m.name, *b);
-      else if (const Value *r = record ? record->find(m.name) : nullptr) out.set(m.name, *r);
+      if (const Value *b = base ? base->find(m.name) : nullptr) out.set(m.name, shaped(m, *b));
+      else if (const Value *r = record ? record->find(m.name) : nullptr) out.set(m.name, shaped(m, *r));
     }
     if (extra.is_object())
-      for (const auto &[name, value] : extra.as_object()) out.set(name, value);
+      for (const auto &[name, value] : extra.as_object()) {
+        const Field *f = op.request.member(name);
+        out.set(name, f ? shaped(*f, value) : value);
+      }
     return out;
   }
 
@@ -207,7 +228,8 @@ class Planner {
     s.expect.set("status", key_text(account.find("status")));
     if (removable) {
       s.operation = rules_.remove_op;
-      s.fields = fields_for(api::operation(v_, rules_.remove_op), id, nullptr, account.find("record"), Value::object());
+      s.fields = fields_for(api::operation(v_, rules_.remove_op), id, nullptr, account.find("record"),
+                          rules_.remove_fields);
     } else if (key.empty()) {
       s.reason = "no " + rules_.key_field + ": not one of the partner's accounts, never removed";
     } else if (rules_.remove_op.empty()) {

@@ -175,6 +175,7 @@ struct Reconcile {
   };
   std::vector<StatusChange> to_status;
   std::string remove_op;  // what removes an account when pruning ("": it cannot be removed)
+  Value remove_fields = Value::object();  // and the fields it takes besides the id
 };
 
 class Vendor {

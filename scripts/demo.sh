@@ -32,4 +32,21 @@ AK_PREBUILT_ARCHIVES="build/$preset" scripts/python-venv.sh build/venv
 step "Python: accountkit apply examples/accounts.jsonl --sandbox (every result in build/demo-results.jsonl)"
 build/venv/bin/accountkit apply examples/accounts.jsonl --sandbox --sandbox-option commvault.update_delay_ms=300 \
   --overwrite --echo --out build/demo-results.jsonl
+step "Python: desired state (examples/desired.jsonl) against a sandbox served in the background: plan, apply, plan"
+# One sandbox for the three commands (an embedded one would start empty each time).
+build/venv/bin/accountkit sandbox --option commvault.update_delay_ms=300 >build/demo-sandbox.txt 2>&1 &
+sandbox_pid=$!
+trap 'kill "$sandbox_pid" 2>/dev/null || true' EXIT
+for _ in $(seq 300); do grep -q '^export ACCOUNTKIT_COMMVAULT_PASSWORD=' build/demo-sandbox.txt && break; sleep 0.1; done
+eval "$(grep '^export ACCOUNTKIT_' build/demo-sandbox.txt)"
+echo "\$ accountkit plan examples/desired.jsonl --out build/demo-plan.json"
+build/venv/bin/accountkit plan examples/desired.jsonl --out build/demo-plan.json
+echo "\$ accountkit apply --plan build/demo-plan.json --desired examples/desired.jsonl"
+build/venv/bin/accountkit apply --plan build/demo-plan.json --desired examples/desired.jsonl
+echo "\$ accountkit plan examples/desired.jsonl"
+build/venv/bin/accountkit plan examples/desired.jsonl | tee build/demo-plan-again.txt
+grep -q '^plan: no changes' build/demo-plan-again.txt || { echo "the second plan still has changes" >&2; exit 1; }
+kill "$sandbox_pid"
+wait "$sandbox_pid" 2>/dev/null || true
+trap - EXIT
 step "demo complete"

@@ -37,6 +37,7 @@ from .errors import (
     VendorError,
 )
 from .errors import TimeoutError as TimeoutError  # ak.TimeoutError, kept out of __all__
+from .plan import Plan, PlanStep, StalePlanError, StepOutcome, plan
 from .sandbox import Sandbox
 
 if TYPE_CHECKING:
@@ -72,6 +73,11 @@ __all__ = [
     "describe_vendors",
     "parse_webhook",
     "account_view",
+    "plan",
+    "Plan",
+    "PlanStep",
+    "StepOutcome",
+    "StalePlanError",
     "FieldError",
     "Error",
     "InvalidArgumentError",

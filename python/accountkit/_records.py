@@ -18,6 +18,10 @@ value at PATH in the result of the earlier record KEY (which must have
 succeeded), keeping its type: ``"${acme.account_id}"`` becomes 1000. KEY runs
 to the first "."; PATH is a field path of that result's data. A string that
 starts with ``$${`` is sent with one "$" removed (an escape).
+
+Desired records (``accountkit plan``, shape DESIRED) are read the same way:
+JSONL ``{"vendor", "fields", "status"}``; CSV columns ``vendor``, optional
+``status``, and field paths typed by create_account's rules.
 """
 
 from __future__ import annotations
@@ -39,6 +43,25 @@ MAX_COLUMNS = 1000  # columns of a CSV header
 _REF = re.compile(r"^\$\{([^.{}]+)\.([^{}]+)\}$")
 
 
+@dataclass(frozen=True)
+class Shape:
+    """What a record holds besides its fields: the members (CSV columns) every
+    record needs, the optional ones, and the operation whose rules type CSV
+    cells when records name none."""
+
+    required: tuple[str, ...]
+    optional: tuple[str, ...]
+    operation: str | None = None
+
+    @property
+    def reserved(self) -> tuple[str, ...]:
+        return self.required + self.optional
+
+
+APPLY = Shape(("vendor", "operation", "key"), ("expect", "timeout", "after"))
+DESIRED = Shape(("vendor",), ("status",), "create_account")
+
+
 @dataclass
 class Record:
     line: int
@@ -49,6 +72,7 @@ class Record:
     expect: str | None = None
     timeout: float | None = None
     after: str | None = None  # wait: the operation whose result the id is
+    status: str | None = None  # a desired record's status
     problems: list[str] = field(default_factory=list)  # why the record itself is malformed
 
 
@@ -184,12 +208,12 @@ def resolve(value: Any, lookup: Any, path: str = "") -> Any:
 # -- JSONL ------------------------------------------------------------------------
 
 
-def _from_object(line: int, obj: Any) -> Record:
-    rec = Record(line=line)
+def _from_object(line: int, obj: Any, shape: Shape) -> Record:
+    rec = Record(line=line, operation=shape.operation)
     if not isinstance(obj, dict):
         rec.problems.append("a record must be a JSON object")
         return rec
-    for name in ("vendor", "operation", "key"):
+    for name in shape.required:
         v = obj.get(name)
         if isinstance(v, str) and v:
             setattr(rec, name, v)
@@ -200,6 +224,11 @@ def _from_object(line: int, obj: Any) -> Record:
         rec.fields = fields
     else:
         rec.problems.append('"fields" must be a JSON object')
+    if "status" in shape.optional and obj.get("status") is not None:
+        if isinstance(obj["status"], str):
+            rec.status = obj["status"]
+        else:
+            rec.problems.append('"status" must be a string or null')
     if "expect" in obj:
         if isinstance(obj["expect"], str) and obj["expect"]:
             rec.expect = obj["expect"]
@@ -216,7 +245,7 @@ def _from_object(line: int, obj: Any) -> Record:
             rec.after = obj["after"]
         else:
             rec.problems.append('"after" must be an operation name')
-    unknown = sorted(set(obj) - {"vendor", "operation", "key", "fields", "expect", "timeout", "after"})
+    unknown = sorted(set(obj) - {*shape.reserved, "fields"})
     if unknown:
         rec.problems.append("unknown record member(s): " + ", ".join(unknown) + ' (fields go under "fields")')
     return rec
@@ -257,7 +286,7 @@ def _numbered(stream: Iterable[str]) -> Lines | TextLines:
     return stream if isinstance(stream, (Lines, TextLines)) else TextLines(iter(stream))
 
 
-def read_jsonl(stream: Iterable[str]) -> Iterator[Record]:
+def read_jsonl(stream: Iterable[str], shape: Shape = APPLY) -> Iterator[Record]:
     """The records of a JSONL stream: a Lines (within its limits, each line
     that cannot be read reported as a record with a problem), or any text lines."""
     lines = _numbered(stream)
@@ -286,7 +315,7 @@ def read_jsonl(stream: Iterable[str]) -> Iterator[Record]:
         if _SURROGATE.search(text) and not _encodable(obj):
             yield _malformed(lines.number, "not valid JSON: a lone UTF-16 surrogate (\\uD800 to \\uDFFF without its pair)")
             continue
-        yield _from_object(lines.number, obj)
+        yield _from_object(lines.number, obj, shape)
 
 
 # -- CSV --------------------------------------------------------------------------
@@ -337,7 +366,7 @@ def _operation_fields(vendor: str | None, operation: str | None) -> list[dict[st
     return op["fields"] if op else None
 
 
-def _header(cells: list[str]) -> tuple[list[tuple[str, list[str | int] | None]], list[str]]:
+def _header(cells: list[str], shape: Shape) -> tuple[list[tuple[str, list[str | int] | None]], list[str]]:
     """The columns of a CSV header as (name, field path segments or None), and its problems."""
     if len(cells) > MAX_COLUMNS:
         return [], [f"the header has {len(cells)} columns, more than {MAX_COLUMNS} (the limit)"]
@@ -346,14 +375,14 @@ def _header(cells: list[str]) -> tuple[list[tuple[str, list[str | int] | None]],
     for cell in cells:
         name = cell.strip()
         segments = None
-        if name not in RESERVED_COLUMNS:
+        if name not in shape.reserved:
             try:
                 segments = parse_path(name)
             except InvalidArgumentError as e:
                 problems.append(f'column "{name}" is not a field path: {e.message}')
         columns.append((name, segments))
     names = [c for c, _ in columns]
-    for required in ("vendor", "operation", "key"):
+    for required in shape.required:
         if required not in names:
             problems.append(f'the header has no "{required}" column')
     if len(set(names)) != len(names):
@@ -378,7 +407,7 @@ def _next_row(reader: Any, lines: Lines | TextLines) -> list[str] | Record | Non
         return _malformed(lines.record_start, f"not valid CSV: {e}{where}")
 
 
-def read_csv(stream: Iterable[str]) -> Iterator[Record]:
+def read_csv(stream: Iterable[str], shape: Shape = APPLY) -> Iterator[Record]:
     """The records of a CSV stream (a Lines, or any text lines read with
     newline=""); a row that cannot be read is a record with a problem."""
     lines = _numbered(stream)
@@ -394,7 +423,7 @@ def read_csv(stream: Iterable[str]) -> Iterator[Record]:
         yield header
         return
     header_line = lines.record_start
-    columns, header_problems = _header(header)
+    columns, header_problems = _header(header, shape)
     if header_problems:
         yield _malformed(header_line, "; ".join(header_problems))
         return
@@ -413,19 +442,21 @@ def read_csv(stream: Iterable[str]) -> Iterator[Record]:
             # so none is shown either (it could be a password in the key column).
             yield _malformed(lines.record_start, f"the row has {len(row)} cells, the header {len(columns)}")
             continue
-        rec = Record(line=lines.record_start)
+        rec = Record(line=lines.record_start, operation=shape.operation)
         cells = dict(zip(names, row))
-        for name in ("vendor", "operation", "key"):
+        for name in shape.required:
             value = cells.get(name, "").strip()
             if value:
                 setattr(rec, name, value)
             else:
                 rec.problems.append(f'"{name}" is empty')
-        if cells.get("expect", "").strip():
+        if "status" in shape.optional and cells.get("status", "").strip():
+            rec.status = cells["status"].strip()
+        if "expect" in shape.optional and cells.get("expect", "").strip():
             rec.expect = cells["expect"].strip()
-        if cells.get("after", "").strip():
+        if "after" in shape.optional and cells.get("after", "").strip():
             rec.after = cells["after"].strip()
-        if cells.get("timeout", "").strip():
+        if "timeout" in shape.optional and cells.get("timeout", "").strip():
             try:
                 rec.timeout = float(cells["timeout"])
                 if not rec.timeout > 0:
@@ -434,7 +465,7 @@ def read_csv(stream: Iterable[str]) -> Iterator[Record]:
                 rec.problems.append('"timeout" must be a positive number of seconds')
         op_fields = _operation_fields(rec.vendor, rec.operation)
         for (name, segments), cell in zip(columns, row):
-            if name in RESERVED_COLUMNS or cell == "" or segments is None:
+            if name in shape.reserved or cell == "" or segments is None:
                 continue
             rule = _describe.field_at(op_fields, segments) if op_fields is not None else None
             problem = put_path(rec.fields, segments, _typed(cell, rule))
@@ -443,8 +474,8 @@ def read_csv(stream: Iterable[str]) -> Iterator[Record]:
         yield rec
 
 
-def read_records(stream: Iterable[str], fmt: str) -> Iterator[Record]:
-    return read_csv(stream) if fmt == "csv" else read_jsonl(stream)
+def read_records(stream: Iterable[str], fmt: str, shape: Shape = APPLY) -> Iterator[Record]:
+    return read_csv(stream, shape) if fmt == "csv" else read_jsonl(stream, shape)
 
 
 def detect_format(path: str, fmt: str | None) -> str:

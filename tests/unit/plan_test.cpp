@@ -156,7 +156,7 @@ TEST(Plan, CommvaultComparesTheAccountPartAndUsesItsStatusOperations) {
   EXPECT_EQ(plan[1].changes[0].field, "account.contacts");
   EXPECT_EQ(plan[2].action, PlanAction::Suspend);
   EXPECT_EQ(plan[2].operation, "deactivate_account");
-  EXPECT_EQ(to_json(plan[2].fields), R"({"id":"u-X3"})");
+  EXPECT_EQ(to_json(plan[2].fields), R"({"id":"u-X3","disableLogin":true})") << "deactivate needs a flag";
   EXPECT_EQ(plan[3].action, PlanAction::Conflict);
   EXPECT_EQ(plan[3].reason, "the account is pending, not active: plan again once it settles");
 }
@@ -189,6 +189,22 @@ TEST(Plan, ReconcileTablesNameRealOperations) {
       EXPECT_NE(v->find(r.remove_op), nullptr) << v->name << " " << r.remove_op;
     }
   }
+}
+
+TEST(Plan, WhatAStepSendsIsShapedByItsOperation) {
+  // The account shows a contact's "type" and create_account takes it; update_account does not.
+  const Vendor &v = vendor("commvault");
+  const std::string contact = R"({"type":"admin","email":"a@x1.example","firstName":"Ada","lastName":"Admin"})";
+  Value want = json(R"({"account":{"externalId":"X1","name":"Renamed","contacts":[)" + contact + "]}}");
+  Value have = view("u-X1", "X1", "active",
+                    R"({"id":"u-X1","externalId":"X1","name":"Old","status":"active","contacts":[)" + contact + "]}");
+  std::vector<PlanStep> plan = make_plan(v, {{1, want, ""}}, {have, view("u-X9", "X9", "active", "{}")}, true);
+  ASSERT_EQ(plan.size(), 2u);
+  EXPECT_EQ(to_json(plan[0].fields),
+            R"({"id":"u-X1","externalId":"X1","name":"Renamed","contacts":[{"email":"a@x1.example","firstName":"Ada","lastName":"Admin"}]})");
+  // Pruning deactivates with every flag (deactivate_account needs at least one).
+  EXPECT_EQ(plan[1].action, PlanAction::Remove);
+  EXPECT_EQ(to_json(plan[1].fields), R"({"id":"u-X9","disableLogin":true,"disableBackup":true,"disableRestore":true})");
 }
 
 TEST(Plan, AStepIsStaleWhenTheAccountNoLongerShowsWhatThePlanRead) {

@@ -298,12 +298,17 @@ class Commvault final : public Vendor {
     writes_per_hour = 100;
     // Plan/apply (core/plan.hpp): the partner's key is the account's
     // externalId [doc]; a record mirrors create_account's "account" part;
-    // suspended is deactivated, and pruning deactivates (the API deletes no
-    // account) [ours].
+    // suspended is deactivated with login disabled (backups and restores go
+    // on), and pruning deactivates everything (the API deletes no account)
+    // [ours]: deactivate_account needs at least one flag.
     reconcile.key_field = "account.externalId";
     reconcile.compare_root = "account";
-    reconcile.to_status = {{"suspended", "deactivate_account"}, {"active", "activate_account"}};
+    Value login_off = Value::object();
+    login_off.set("disableLogin", true);
+    reconcile.to_status = {{"suspended", "deactivate_account", login_off}, {"active", "activate_account"}};
     reconcile.remove_op = "deactivate_account";
+    reconcile.remove_fields = Value::object();
+    for (const char *flag : {"disableLogin", "disableBackup", "disableRestore"}) reconcile.remove_fields.set(flag, true);
   }
 
   std::unique_ptr<Authenticator> authenticator(const Options &opts) const override {

@@ -5,12 +5,14 @@
   accountkit sandbox [--port N]       serve the sandbox in the foreground
   accountkit vendors [--json]         list vendors, operations and fields
   accountkit list --vendor NAME|all   every account as the common account view
+  accountkit plan DESIRED [--out PLAN] what brings the accounts in line with DESIRED
+  accountkit apply --plan PLAN        run a plan file (--desired DESIRED gives its secrets)
 
 docs/python.md is the reference (record format, references, CSV typing,
 credentials, exit codes).
 
 One module per command (_validate_command, _apply_command, _sandbox_command,
-_vendors_command, _list_command); apply's work is split by concern: _apply_plan (what
+_vendors_command, _list_command, _plan_command: plan and apply --plan); apply's work is split by concern: _apply_plan (what
 becomes of each record and when it may start), _apply_run (running them),
 _apply_resume (--resume), _apply_refs (what is kept for references) and
 _apply_report (result lines, counts, expect). This module holds the parser
@@ -33,6 +35,7 @@ from ._check import Problem, check_record
 from ._common import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, INVALID_RECORD, REFERENCE, UsageError
 from ._config import env_prefix, load_options
 from ._list_command import add_list_parser, cmd_list
+from ._plan_command import add_client_arguments, add_plan_parser, cmd_plan
 from ._sandbox_command import cmd_sandbox
 from ._validate_command import cmd_validate
 from ._vendors_command import cmd_vendors
@@ -58,6 +61,7 @@ __all__ = [
     "cmd_sandbox",
     "cmd_vendors",
     "cmd_list",
+    "cmd_plan",
     "build_parser",
     "main",
 ]
@@ -91,6 +95,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_vendors)
 
     add_list_parser(sub)
+    add_plan_parser(sub)
     return parser
 
 
@@ -100,8 +105,13 @@ def _add_apply_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) 
                        "the records finish. Up to --max-in-flight consecutive single-account records of one vendor "
                        "run concurrently; a record that refers to an earlier one (${KEY.PATH}) or acts on the same "
                        "account as one in flight waits for it; wait and list records run alone.")
-    p.add_argument("file", metavar="FILE", help="records (.jsonl, or .csv); - reads standard input")
-    p.add_argument("--out", required=True, metavar="RESULTS", help="results file (JSONL); - writes standard output")
+    p.add_argument("file", metavar="FILE", nargs="?", help="records (.jsonl, or .csv); - reads standard input")
+    p.add_argument("--out", metavar="RESULTS", help="results file (JSONL); - writes standard output (required with FILE)")
+    p.add_argument("--plan", metavar="PLAN", help="run a plan file of `accountkit plan` instead of FILE")
+    p.add_argument("--desired", metavar="DESIRED", help="with --plan: the desired records the plan was made from "
+                   "(the plan file masks secrets; its creates take their fields from these)")
+    p.add_argument("--refresh", action="store_true",
+                   help="with --plan: run steps whose account changed since the plan read it (refused otherwise)")
     p.add_argument("--format", choices=("jsonl", "csv"), help="input format (default: from the file name)")
     p.add_argument("--resume", action="store_true", help="append to RESULTS, skipping records whose key it has")
     p.add_argument("--retry-failed", action="store_true", help="with --resume: run records whose last result failed again")
@@ -111,10 +121,7 @@ def _add_apply_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) 
                    help=f"how many records may run at once (1 to {_core.MAX_IN_FLIGHT}, default 8); 1 runs them one after "
                    "the other, "
                    "in file order")
-    p.add_argument("--config", metavar="FILE", help="TOML file with a [VENDOR] table of client options per vendor")
-    p.add_argument("--sandbox", action="store_true", help="run against an embedded sandbox (ignores configured credentials)")
-    p.add_argument("--sandbox-option", action="append", default=[], metavar="NAME=VALUE",
-                   help="a sandbox knob, e.g. commvault.update_delay_ms=200 (repeatable)")
+    add_client_arguments(p)
     p.add_argument("--echo", action="store_true",
                    help="also print one short line per finished record on standard output (no progress bar then)")
     p.add_argument("--no-progress", action="store_true", help="no progress bar even on a terminal")

@@ -31,6 +31,7 @@ from ._apply_resume import Resume
 from ._apply_run import ApplyRun, Runner
 from ._common import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, UsageError, open_input
 from ._config import client_options, credential_sources, load_options
+from ._plan_command import cmd_apply_plan
 from ._sandbox_command import set_sandbox_options
 
 
@@ -149,6 +150,12 @@ def _open_results(path: str, append: bool) -> IO[str]:
 
 
 def cmd_apply(args: argparse.Namespace) -> int:
+    if args.plan:
+        return cmd_apply_plan(args)
+    if not args.file or not args.out:
+        raise UsageError("give FILE and --out RESULTS (or --plan PLAN)")
+    if args.desired or args.refresh:
+        raise UsageError("--desired and --refresh go with --plan")
     fmt = detect_format(args.file, args.format)
     _check_arguments(args)
     # Opened (and refused if it is not text) before anything else is done.

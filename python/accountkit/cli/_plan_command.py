@@ -1,0 +1,152 @@
+"""``accountkit plan`` and ``accountkit apply --plan``: desired state
+(docs/plan.md). plan reads the desired records (JSONL or CSV, with the reader
+apply uses: _records.DESIRED), reads the vendors' accounts, and prints and
+writes the plan (accountkit.plan); apply --plan runs a plan file
+(Plan.apply), taking the secrets of its creates from the desired records."""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import os
+import sys
+from collections.abc import Iterator
+from typing import Any
+
+from .._records import DESIRED, detect_format, read_records
+from ..client import Client
+from ..errors import Error
+from ..plan import Plan, StalePlanError, StepOutcome, plan
+from ..sandbox import Sandbox
+from ._common import EXIT_FAILED, EXIT_OK, UsageError, open_input
+from ._config import client_options, load_options
+from ._sandbox_command import set_sandbox_options
+
+
+PLAN_HELP = ("Reads the desired records (JSONL: {\"vendor\", \"fields\", \"status\"} a line; CSV: columns vendor, "
+             "status and field paths) and every account of their vendors, matches them by your own key (99digital "
+             "reference, Commvault account.externalId) and prints the plan: + create, ~ update FIELD: OLD → NEW, "
+             "~ suspend / resume, ! conflict, - remove, ? only at the vendor. Nothing is changed: `accountkit apply "
+             "--plan` runs the plan file.")
+
+
+def add_plan_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    what = "show what brings the vendors' accounts in line with desired records"
+    p = sub.add_parser("plan", help=what, description=PLAN_HELP)
+    p.add_argument("file", metavar="DESIRED", help="desired records (.jsonl, or .csv); - reads standard input")
+    p.add_argument("--input-format", choices=("jsonl", "csv"), help="input format (default: from the file name)")
+    p.add_argument("--out", metavar="PLAN", help="write the plan file (JSON, secrets masked) here")
+    p.add_argument("--prune", action="store_true",
+                   help="plan removing accounts that carry a key no desired record has (where the vendor can)")
+    p.add_argument("--format", choices=("text", "json"), default="text",
+                   help="print the summary (text, the default) or the plan file's JSON")
+    add_client_arguments(p)
+    p.set_defaults(func=cmd_plan)
+
+
+def add_client_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--config", metavar="FILE", help="TOML file with a [VENDOR] table of client options per vendor")
+    p.add_argument("--sandbox", action="store_true", help="against an embedded sandbox (ignores configured credentials)")
+    p.add_argument("--sandbox-option", action="append", default=[], metavar="NAME=VALUE",
+                   help="a sandbox knob (repeatable)")
+
+
+def read_desired(path: str, fmt: str | None) -> list[dict[str, Any]]:
+    """The desired records of path, each with its line; every malformed one
+    is reported (FILE:LINE: problem) and is a usage error."""
+    out: list[dict[str, Any]] = []
+    problems: list[str] = []
+    with open_input(path) as stream:
+        for rec in read_records(stream, detect_format(path, fmt), DESIRED):
+            if rec.problems:
+                problems += [f"{path}:{rec.line}: {p}" for p in rec.problems]
+            else:
+                out.append({"line": rec.line, "vendor": rec.vendor, "fields": rec.fields, "status": rec.status})
+    if problems:
+        raise UsageError("malformed desired records:\n" + "\n".join(problems))
+    return out
+
+
+class Session:
+    """The clients of a command (one per vendor, made when first needed) and
+    the embedded sandbox, if any: a context manager that stops it."""
+
+    def __init__(self, args: argparse.Namespace) -> None:
+        self._options = load_options(args.config, os.environ)
+        self._sandbox: Sandbox | None = None
+        if args.sandbox:
+            self._sandbox = Sandbox()
+            set_sandbox_options(self._sandbox, args.sandbox_option, "--sandbox-option")
+            self._sandbox.start()
+        self.clients: dict[str, Client] = {}
+
+    def for_vendors(self, vendors: Iterator[str]) -> dict[str, Client]:
+        for vendor in vendors:
+            if vendor not in self.clients:
+                self.clients[vendor] = Client(vendor, **client_options(vendor, self._options, self._sandbox))
+        return self.clients
+
+    def __enter__(self) -> Session:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.clients.clear()
+        if self._sandbox is not None:
+            gc.collect()  # clients kept alive by tracebacks hold keep-alive connections that delay stop()
+            self._sandbox.stop()
+
+
+def _write(path: str, text: str) -> None:
+    try:
+        with open(path, "w", encoding="utf-8") as f:
+            f.write(text)
+    except OSError as e:
+        raise UsageError(f"cannot write {path}: {e.strerror}") from None
+
+
+def cmd_plan(args: argparse.Namespace) -> int:
+    desired = read_desired(args.file, args.input_format)
+    with Session(args) as session:
+        clients = session.for_vendors(iter(dict.fromkeys(str(d["vendor"]) for d in desired)))
+        made = plan(clients, desired, prune=args.prune)  # an Error (a vendor that cannot be planned): exit 1
+    if args.out:
+        _write(args.out, made.to_json())
+    print(made.summary() if args.format == "text" else made.to_json(), end="\n" if args.format == "text" else "")
+    if args.out:
+        print(f"plan written to {args.out}", file=sys.stderr)
+    return EXIT_OK
+
+
+def outcome_line(o: StepOutcome) -> str:
+    s = o.step
+    what = f"{s.action} {s.describe()}"
+    if o.ok:
+        got = getattr(o.result, "id", None)
+        return f"ok       {what}" + (f" -> {got}" if got and got != s.id else "")
+    if isinstance(o.error, StalePlanError):
+        return f"refused  {what}: {o.error.changed}"
+    return f"failed   {what}: {o.error}"
+
+
+def cmd_apply_plan(args: argparse.Namespace) -> int:
+    if args.file or args.resume or args.retry_failed or args.overwrite:
+        raise UsageError("--plan runs a plan file: it takes no FILE, --resume, --retry-failed or --overwrite")
+    try:
+        with open(args.plan, encoding="utf-8") as f:
+            loaded = Plan.from_json(f.read())
+    except OSError as e:
+        raise UsageError(f"cannot read {args.plan}: {e.strerror}") from None
+    except Error as e:
+        raise UsageError(f"{args.plan}: {e}") from None
+    desired = read_desired(args.desired, None) if args.desired else None
+    with Session(args) as session:
+        clients = session.for_vendors(iter(dict.fromkeys(s.vendor for s in loaded.steps if s.operation)))
+        outcomes = loaded.apply(clients, desired=desired, refresh=args.refresh, max_in_flight=args.max_in_flight)
+    for o in outcomes:
+        print(outcome_line(o))
+    done = sum(o.ok for o in outcomes)
+    refused = sum(o.refused for o in outcomes)
+    failed = len(outcomes) - done - refused
+    hint = " (plan again; --refresh runs the changed updates and status steps as planned)" if refused else ""
+    print(f"apply: {len(outcomes)} steps: {done} done, {failed} failed, {refused} refused{hint}")
+    return EXIT_OK if done == len(outcomes) else EXIT_FAILED

@@ -1,0 +1,323 @@
+"""Desired state: plan what brings the vendors' accounts in line with your own
+records, show it, keep it as a file, and apply it (docs/plan.md).
+
+:func:`plan` reads each vendor's accounts (``list_accounts``, pages walked
+lazily, each read as its account view) and hands them with the desired
+records to the core's plan rules (``_core.make_plan``): matching by your own
+key and diffing happen there, once, for every language. :meth:`Plan.apply`
+runs the steps (_plan_apply).
+
+>>> import accountkit as ak
+>>> with ak.Sandbox() as sb:
+...     clients = {"99digital": sb.client("99digital")}
+...     p = ak.plan(clients, [{"vendor": "99digital", "fields": {...}, "status": None}])
+...     print(p.summary())
+...     outcomes = p.apply(clients)
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from . import _core
+from .client import Client
+from .errors import InvalidArgumentError
+
+__all__ = ["plan", "Plan", "PlanStep", "StepOutcome", "StalePlanError", "ACTIONS", "RUN_ACTIONS"]
+
+#: Every action a step can have, in the order counts and summaries list them.
+ACTIONS = ("create", "update", "suspend", "resume", "remove", "conflict", "no_change", "only_at_vendor")
+#: The actions apply runs (the others are shown and counted only).
+RUN_ACTIONS = frozenset({"create", "update", "suspend", "resume", "remove"})
+PLAN_VERSION = 1
+STATUSES = (None, "active", "suspended")
+
+
+class StalePlanError(InvalidArgumentError):
+    """A step apply refused: the account no longer shows what the plan read
+    (``changed`` says what), or for a create, an account now carries its key.
+    Plan again, or apply with ``refresh=True``."""
+
+    def __init__(self, message: str, *, changed: str, vendor: str = "", operation: str = "") -> None:
+        super().__init__(message, vendor=vendor, operation=operation)
+        self.changed = changed
+
+
+@dataclass
+class PlanStep:
+    """One step of a plan. ``fields`` is what applying sends with secrets
+    masked ("***"); what is really sent is held privately and never shown.
+    ``changes`` are dicts ``{"field", "from", "to"}`` (plus ``"applied":
+    False`` for drift update_account cannot apply); ``expect`` what the plan
+    read of the account and relies on; ``line`` the desired record's 1-based
+    position (None for an account only at the vendor)."""
+
+    action: str
+    vendor: str
+    key: str
+    id: str | None = None  # noqa: A003 - the vendor's word
+    line: int | None = None
+    operation: str | None = None
+    fields: dict[str, Any] = field(default_factory=dict)
+    changes: list[dict[str, Any]] = field(default_factory=list)
+    expect: dict[str, Any] = field(default_factory=dict)
+    reason: str = ""
+    _send: dict[str, Any] | None = field(default=None, repr=False, compare=False)
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any], send: dict[str, Any] | None = None) -> PlanStep:
+        """A step from its plan-file dict (what :meth:`to_dict` gives); send:
+        the unmasked fields when known (None for a step read from a file)."""
+
+        def typed(name: str, kind: type | tuple[type, ...], default: Any) -> Any:
+            value = data.get(name, default)
+            if not isinstance(value, kind) or isinstance(value, bool):
+                raise InvalidArgumentError(f"plan step {name!r} has the wrong type ({type(value).__name__})")
+            return value
+
+        action = typed("action", str, None)
+        if action not in ACTIONS:
+            raise InvalidArgumentError(f"plan step: unknown action {action!r}")
+        return cls(
+            action=action,
+            vendor=typed("vendor", str, None),
+            key=typed("key", str, ""),
+            id=typed("id", (str, type(None)), None),
+            line=typed("line", (int, type(None)), None),
+            operation=typed("operation", (str, type(None)), None),
+            fields=typed("fields", dict, {}),
+            changes=typed("changes", list, []),
+            expect=typed("expect", dict, {}),
+            reason=typed("reason", str, ""),
+            _send=send,
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        """The step as the plan file holds it (secrets masked)."""
+        out: dict[str, Any] = {"action": self.action, "vendor": self.vendor, "key": self.key}
+        if self.id is not None:
+            out["id"] = self.id
+        if self.line is not None:
+            out["line"] = self.line
+        if self.operation:
+            out["operation"] = self.operation
+            out["fields"] = self.fields
+        for name in ("changes", "expect", "reason"):
+            if getattr(self, name):
+                out[name] = getattr(self, name)
+        return out
+
+    def describe(self) -> str:
+        """``99digital 1003 "ref3"``: the vendor, the account (when known) and the key."""
+        return " ".join(p for p in (self.vendor, self.id or "", json.dumps(self.key, ensure_ascii=False)) if p)
+
+
+def _shown(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False)
+
+
+def _change_text(change: Mapping[str, Any]) -> str:
+    text = f"{change.get('field')}: {_shown(change.get('from'))} → {_shown(change.get('to'))}"
+    return text if change.get("applied", True) else text + " (not applied)"
+
+
+_SIGNS = {"create": "+", "update": "~", "suspend": "~", "resume": "~", "remove": "-", "conflict": "!",
+          "only_at_vendor": "?"}
+
+
+class Plan:
+    """The steps that bring the vendors' accounts in line with the desired
+    records, in the order of the desired records per vendor, then each
+    vendor's accounts only at the vendor."""
+
+    def __init__(self, steps: Iterable[PlanStep]) -> None:
+        self.steps: list[PlanStep] = list(steps)
+
+    def __repr__(self) -> str:
+        counted = ", ".join(f"{a}={n}" for a, n in self.counts().items() if n)
+        return f"Plan({counted or 'empty'})"
+
+    def counts(self) -> dict[str, int]:
+        """How many steps of each action (every action, zeros included)."""
+        out = dict.fromkeys(ACTIONS, 0)
+        for s in self.steps:
+            out[s.action] += 1
+        return out
+
+    @property
+    def has_changes(self) -> bool:
+        """Whether applying would run anything."""
+        return any(s.action in RUN_ACTIONS for s in self.steps)
+
+    def summary(self) -> str:
+        """The plan for people: one line per step that changes or needs a look
+        (``+ create``, ``~ update FIELD: OLD → NEW``, ``! conflict``, ``-
+        remove``, ``? only at vendor``), steps without change counted, and a
+        last line counting them all."""
+        lines = []
+        for s in self.steps:
+            if s.action == "no_change":
+                continue
+            words = "only at vendor" if s.action == "only_at_vendor" else s.action
+            line = f"{_SIGNS[s.action]} {words} {s.describe()}"
+            details = [_change_text(c) for c in s.changes]
+            if s.reason:
+                details.append(s.reason)
+            lines.append(line + (": " + "; ".join(details) if details else ""))
+        counts = self.counts()
+        if counts["no_change"]:
+            lines.append(f"= {counts['no_change']} without change")
+        lines.append(_count_line(counts))
+        return "\n".join(lines)
+
+    def to_json(self) -> str:
+        """The plan file: ``{"version": 1, "steps": [...]}``, one step a line,
+        secrets masked ("***"): applying it takes them from the desired records."""
+        body = ",\n".join("  " + json.dumps(s.to_dict(), ensure_ascii=False) for s in self.steps)
+        return '{"version": %d, "steps": [\n%s\n]}\n' % (PLAN_VERSION, body)
+
+    @classmethod
+    def from_json(cls, text: str) -> Plan:
+        """A plan from its file (:meth:`to_json`). Raises InvalidArgumentError
+        for text that is no plan file of this version."""
+        try:
+            data = json.loads(text)
+        except ValueError as e:
+            raise InvalidArgumentError(f"not a plan file: {e}") from None
+        if not isinstance(data, dict) or data.get("version") != PLAN_VERSION or not isinstance(data.get("steps"), list):
+            raise InvalidArgumentError(f'not a plan file: expected {{"version": {PLAN_VERSION}, "steps": [...]}}')
+        steps = []
+        for i, item in enumerate(data["steps"]):
+            if not isinstance(item, dict):
+                raise InvalidArgumentError(f"plan step {i + 1} is not an object")
+            steps.append(PlanStep.from_dict(item))
+        return cls(steps)
+
+    def apply(
+        self,
+        clients: Client | Mapping[str, Client],
+        *,
+        desired: Iterable[Mapping[str, Any]] | None = None,
+        refresh: bool = False,
+        max_in_flight: int = 16,
+        settle_timeout: float = 300.0,
+    ) -> list[StepOutcome]:
+        """Runs the steps that change something (create, update, suspend,
+        resume, remove) and returns one :class:`StepOutcome` each, in plan
+        order. One account's steps run in plan order; different accounts at
+        once through :meth:`Client.run_many` (exactly-once creates, retries,
+        rate limits). Before a step runs, its account is read again: a step
+        whose account no longer shows what the plan read is refused
+        (:class:`StalePlanError`) unless ``refresh``; a create whose key an
+        account now carries is always refused. A plan read from a file has
+        its secrets masked: ``desired`` (the records it was made from) then
+        gives each create's fields, from the record on the step's line. For
+        asynchronous vendors (Commvault) each step is waited for until its
+        account settles (``settle_timeout`` seconds)."""
+        from ._plan_apply import apply_plan
+
+        return apply_plan(self.steps, _client_map(clients), desired, refresh, max_in_flight, settle_timeout)
+
+
+def _count_line(counts: Mapping[str, int]) -> str:
+    words = {"create": "to create", "update": "to update", "suspend": "to suspend", "resume": "to resume",
+             "remove": "to remove", "conflict": "conflicts", "no_change": "without change",
+             "only_at_vendor": "only at the vendor"}
+    parts = [f"{counts[a]} {words[a]}" for a in ACTIONS if counts.get(a)]
+    if not any(counts.get(a) for a in RUN_ACTIONS):
+        parts.insert(0, "no changes")
+    return "plan: " + (", ".join(parts) if parts else "nothing to do")
+
+
+@dataclass
+class StepOutcome:
+    """What became of one step apply ran: ``result`` (the account, settled
+    for an asynchronous vendor) when it succeeded, ``error`` (an
+    :class:`~accountkit.Error`; a :class:`StalePlanError` for a refused step)
+    when it did not."""
+
+    step: PlanStep
+    result: Any = None
+    error: Exception | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+    @property
+    def refused(self) -> bool:
+        """True when the step was not run because the account changed."""
+        return isinstance(self.error, StalePlanError)
+
+
+def _client_map(clients: Client | Mapping[str, Client]) -> dict[str, Client]:
+    if isinstance(clients, Client):
+        return {clients.vendor: clients}
+    if not isinstance(clients, Mapping):
+        raise InvalidArgumentError("clients must be a Client or a mapping of vendor name to Client")
+    return dict(clients)
+
+
+def client_for(clients: Mapping[str, Client], vendor: str) -> Client:
+    client = clients.get(vendor)
+    if client is None:
+        raise InvalidArgumentError(f"{vendor}: no client for this vendor (give one in clients)", vendor=vendor)
+    return client
+
+
+def desired_by_line(desired: Iterable[Mapping[str, Any]]) -> list[tuple[int, str, dict[str, Any]]]:
+    """The desired records checked, as (line, vendor, core record {"line",
+    "fields", "status"}). Raises InvalidArgumentError naming the line."""
+    out = []
+    seen: set[int] = set()
+    for position, rec in enumerate(desired, start=1):
+        if not isinstance(rec, Mapping):
+            raise InvalidArgumentError(f"desired record {position}: not a mapping")
+        line = rec.get("line", position)
+        if not isinstance(line, int) or isinstance(line, bool) or line < 1 or line in seen:
+            raise InvalidArgumentError(f'desired record {position}: "line" must be a number no other record has')
+        seen.add(line)
+        vendor, fields, status = rec.get("vendor"), rec.get("fields"), rec.get("status")
+        if not isinstance(vendor, str) or not vendor:
+            raise InvalidArgumentError(f'desired record {line}: "vendor" must be a vendor name')
+        if not isinstance(fields, Mapping):
+            raise InvalidArgumentError(f'desired record {line}: "fields" must be a mapping')
+        if status not in STATUSES:
+            raise InvalidArgumentError(f'desired record {line}: "status" must be "active", "suspended" or null')
+        out.append((line, vendor, {"line": line, "fields": dict(fields), "status": status}))
+    return out
+
+
+def plan(
+    clients: Client | Mapping[str, Client], desired: Iterable[Mapping[str, Any]], *, prune: bool = False
+) -> Plan:
+    """The plan that brings the vendors' accounts in line with ``desired``:
+    records ``{"vendor", "fields" (create_account's fields), "status"
+    ("active", "suspended" or None: leave it)}``, whose 1-based position is
+    their line unless they say (``"line"``: where the record is in a file). ``clients`` maps each vendor named in ``desired`` to its
+    Client (or is one Client). Each vendor's accounts are read with
+    ``list_accounts`` (lazily paged) and matched by your own key; ``prune``
+    plans removing the accounts no record has (where the vendor can). Raises
+    InvalidArgumentError for a malformed record, a vendor without a client or
+    whose accounts cannot be planned (ActivePlatform: no documented field for
+    your key), before anything is read; an :class:`~accountkit.Error` of a
+    listing as it is."""
+    by_client = _client_map(clients)
+    per_vendor: dict[str, list[dict[str, Any]]] = {}
+    for _, vendor, rec in desired_by_line(desired):
+        per_vendor.setdefault(vendor, []).append(rec)
+    for vendor in per_vendor:
+        client_for(by_client, vendor)
+        try:
+            _core.make_plan(vendor, [], [], False)  # refuses a vendor without rules, sending nothing
+        except InvalidArgumentError as e:
+            raise InvalidArgumentError(str(e), vendor=vendor) from None
+    steps: list[PlanStep] = []
+    for vendor, records in per_vendor.items():
+        views = (item.view() for item in by_client[vendor].list_accounts())
+        for step, send in _core.make_plan(vendor, records, views, prune):
+            steps.append(PlanStep.from_dict(step, send))
+    return Plan(steps)
