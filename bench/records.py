@@ -28,7 +28,7 @@ def pool(n: int) -> list[dict[str, Any]]:
 
 
 def write_jsonl(path: str, n: int) -> None:
-    """n create_account records in `accountkit apply` format (docs/python.md)."""
+    """n create_account records in `accountkit apply` format (docs/cli.md)."""
     with open(path, "w", encoding="utf-8") as f:
         for i in range(n):
             line = {"key": f"bench-{i}", "vendor": "99digital", "operation": "create_account", "fields": record(i)}

@@ -5,7 +5,7 @@ machines as Client.call: validation, retries, exactly-once creates, rate
 limits), driven by ONE engine thread per client, without the GIL: no thread is
 started per call. The event loop learns of finished operations through a pipe
 it watches (``loop.add_reader``); the engine thread never waits for the loop.
-docs/python.md ("asyncio") describes the rules and what cancellation means."""
+docs/python-asyncio.md describes the rules and what cancellation means."""
 
 from __future__ import annotations
 

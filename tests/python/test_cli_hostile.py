@@ -20,7 +20,7 @@ import accountkit as ak
 
 from conftest import accountkit_command, nn_account, run_cli
 
-MAX_LINE_BYTES = 1 << 20  # docs/python.md, "Input limits" (accountkit._lines.MAX_LINE_BYTES)
+MAX_LINE_BYTES = 1 << 20  # docs/cli.md, "Input limits" (accountkit._lines.MAX_LINE_BYTES)
 SECRET = "Xyzzy!Plugh42"  # a password that must never be printed
 VALID = {"key": "ok", "vendor": "99digital", "operation": "create_account",
          "fields": nn_account(admin_password=SECRET)}

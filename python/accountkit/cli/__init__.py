@@ -8,7 +8,7 @@
   accountkit plan DESIRED [--out PLAN] what brings the accounts in line with DESIRED
   accountkit apply --plan PLAN        run a plan file (--desired DESIRED gives its secrets)
 
-docs/python.md is the reference (record format, references, CSV typing,
+docs/cli.md is the reference (record format, references, CSV typing,
 credentials, exit codes).
 
 One module per command (_validate_command, _apply_command, _sandbox_command,
