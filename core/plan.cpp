@@ -1,6 +1,8 @@
 #include "core/plan.hpp"
 
-#include <map>
+#include <iterator>
+#include <optional>
+#include <unordered_map>
 
 #include "core/api.hpp"
 
@@ -12,12 +14,6 @@ std::string key_text(const Value *v) {
   if (!v || v->is_null()) return "";
   if (v->is_string()) return v->as_string();
   return to_json(*v);
-}
-
-std::string join_ids(const std::vector<const Value *> &accounts) {
-  std::string out;
-  for (const Value *a : accounts) out += (out.empty() ? "" : ", ") + key_text(a->find("id"));
-  return out;
 }
 
 // The schema of a member of create_account's fields, by path ("account.name"), or null.
@@ -51,40 +47,87 @@ Value shaped(const Field &f, const Value &v) {
   return v;
 }
 
-class Planner {
- public:
-  Planner(const Vendor &v, bool prune)
+}  // namespace
+
+// Desired records are indexed by key as they come; each account is compared
+// the moment it arrives (the first with its key) and only the resulting steps
+// are kept, so memory grows with the desired records, not with the accounts.
+struct PlanBuilder::Impl {
+  Impl(const Vendor &v, bool prune)
       : v_(v), rules_(v.reconcile), prune_(prune), create_(api::operation(v, "create_account")),
         update_(v.find("update_account")) {}
 
-  std::vector<PlanStep> run(const std::vector<DesiredAccount> &desired, const std::vector<Value> &current) {
-    std::map<std::string, std::vector<const Value *>> by_key;
-    for (const Value &account : current) by_key[key_text(account.find("key"))].push_back(&account);
-    std::map<std::string, std::size_t> first_line;  // key -> the desired record that has it
-    for (const DesiredAccount &d : desired) {
-      std::string key = key_text(get_path(d.fields, rules_.key_field));
-      if (key.empty()) {
-        conflict(d, key, "the record has no " + rules_.key_field + ": it cannot be matched, so it is not created");
-        continue;
-      }
-      if (auto [it, fresh] = first_line.emplace(key, d.line); !fresh) {
-        conflict(d, key, rules_.key_field + " \"" + key + "\" is also the key of record " + std::to_string(it->second));
-        continue;
-      }
-      const std::vector<const Value *> &found = by_key[key];
-      if (found.empty()) create(d, key);
-      else if (found.size() > 1) conflict(d, key, std::to_string(found.size()) + " accounts carry this key: " + join_ids(found));
-      else compare(d, key, *found.front());
+  struct Slot {
+    DesiredAccount d;
+    std::string key;
+    std::string conflict;          // a conflict known from the desired records alone
+    std::vector<std::string> ids;  // accounts with its key, as they came
+    std::vector<PlanStep> steps;   // what the first of them needs
+  };
+
+  void add_desired(DesiredAccount d) {
+    if (reading_accounts_)
+      throw Error(Status::InvalidArgument, "plan: every desired record comes before the vendor's accounts");
+    if (!d.status.empty() && d.status != "active" && d.status != "suspended")
+      throw Error(Status::InvalidArgument,
+                  "plan: record " + std::to_string(d.line) + ": status must be \"active\", \"suspended\" or none");
+    Slot &slot = slots_.emplace_back();
+    slot.key = key_text(get_path(d.fields, rules_.key_field));
+    if (slot.key.empty()) {
+      slot.conflict = "the record has no " + rules_.key_field + ": it cannot be matched, so it is not created";
+    } else if (auto [it, fresh] = by_key_.emplace(slot.key, slots_.size() - 1); !fresh) {
+      slot.conflict = rules_.key_field + " \"" + slot.key + "\" is also the key of record " +
+                      std::to_string(slots_[it->second].d.line);
     }
-    for (const Value &account : current) {
-      std::string key = key_text(account.find("key"));
-      if (!key.empty() && first_line.count(key)) continue;
-      only_at_vendor(account, key);
+    slot.d = std::move(d);
+  }
+
+  std::optional<PlanStep> add_account(const Value &view) {
+    reading_accounts_ = true;
+    const std::string key = key_text(view.find("key"));
+    auto it = key.empty() ? by_key_.end() : by_key_.find(key);
+    if (it == by_key_.end()) {
+      only_at_vendor(view, key);
+      return take_one();
     }
+    Slot &slot = slots_[it->second];
+    slot.ids.push_back(key_text(view.find("id")));
+    if (slot.ids.size() == 1) {
+      compare(slot.d, key, view);
+      slot.steps = std::move(steps_);
+      steps_.clear();
+      slot.d.fields = Value();  // compared: a create will not need them
+    } else {
+      slot.steps.clear();  // several accounts: a conflict (finish)
+    }
+    return std::nullopt;
+  }
+
+  std::vector<PlanStep> finish() {
+    for (Slot &slot : slots_) {
+      if (!slot.conflict.empty()) conflict(slot.d, slot.key, slot.conflict);
+      else if (slot.ids.empty()) create(slot.d, slot.key);
+      else if (slot.ids.size() > 1) conflict(slot.d, slot.key, std::to_string(slot.ids.size()) +
+                                                                  " accounts carry this key: " + join(slot.ids));
+      else std::move(slot.steps.begin(), slot.steps.end(), std::back_inserter(steps_));
+    }
+    slots_.clear();
+    by_key_.clear();
     return std::move(steps_);
   }
 
- private:
+  std::optional<PlanStep> take_one() {
+    PlanStep s = std::move(steps_.back());
+    steps_.clear();
+    return s;
+  }
+
+  static std::string join(const std::vector<std::string> &ids) {
+    std::string out;
+    for (const std::string &id : ids) out += (out.empty() ? "" : ", ") + id;
+    return out;
+  }
+
   PlanStep &add(PlanAction action, const DesiredAccount *d, std::string key, std::string id) {
     PlanStep &s = steps_.emplace_back();
     s.action = action;
@@ -244,10 +287,24 @@ class Planner {
   bool prune_;
   const Operation &create_;
   const Operation *update_;
-  std::vector<PlanStep> steps_;
+  std::vector<Slot> slots_;  // the desired records, in order
+  std::unordered_map<std::string, std::size_t> by_key_;
+  bool reading_accounts_ = false;
+  std::vector<PlanStep> steps_;  // where the helpers put the steps they make
 };
 
-}  // namespace
+PlanBuilder::PlanBuilder(const Vendor &v, bool prune) {
+  if (v.reconcile.key_field.empty())
+    throw Error(Status::InvalidArgument,
+                v.name + " cannot be planned: its API documents no field for the partner's own key");
+  impl_ = std::make_unique<Impl>(v, prune);
+}
+PlanBuilder::~PlanBuilder() = default;
+PlanBuilder::PlanBuilder(PlanBuilder &&) noexcept = default;
+PlanBuilder &PlanBuilder::operator=(PlanBuilder &&) noexcept = default;
+void PlanBuilder::add_desired(DesiredAccount d) { impl_->add_desired(std::move(d)); }
+std::optional<PlanStep> PlanBuilder::add_account(const Value &view) { return impl_->add_account(view); }
+std::vector<PlanStep> PlanBuilder::finish() { return impl_->finish(); }
 
 const char *action_name(PlanAction a) {
   switch (a) {
@@ -265,10 +322,14 @@ const char *action_name(PlanAction a) {
 
 std::vector<PlanStep> make_plan(const Vendor &v, const std::vector<DesiredAccount> &desired,
                                 const std::vector<Value> &current, bool prune) {
-  if (v.reconcile.key_field.empty())
-    throw Error(Status::InvalidArgument,
-                v.name + " cannot be planned: its API documents no field for the partner's own key");
-  return Planner(v, prune).run(desired, current);
+  PlanBuilder builder(v, prune);
+  for (const DesiredAccount &d : desired) builder.add_desired(d);
+  std::vector<PlanStep> at_vendor;
+  for (const Value &account : current)
+    if (auto step = builder.add_account(account)) at_vendor.push_back(std::move(*step));
+  std::vector<PlanStep> steps = builder.finish();
+  std::move(at_vendor.begin(), at_vendor.end(), std::back_inserter(steps));
+  return steps;
 }
 
 Value plan_step_json(const Vendor &v, const PlanStep &step) {

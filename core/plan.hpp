@@ -22,6 +22,8 @@
 #pragma once
 
 #include <cstddef>
+#include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -58,6 +60,31 @@ struct PlanStep {
   // no longer shows these.
   Value expect;
   std::string reason;  // conflicts, only-at-vendor, drift that cannot be applied
+};
+
+// A plan made as the records come: every desired record first (add_desired,
+// in order), then the vendor's accounts as they are listed (add_account:
+// their views), then finish(). Memory grows with the desired records and the
+// steps, not with the accounts (each is compared when it arrives). An
+// account only at the vendor gets its step at once; the desired records'
+// steps come from finish(), in their order.
+class PlanBuilder {
+ public:
+  // Throws Error(InvalidArgument) when v has no reconcile rules.
+  PlanBuilder(const Vendor &v, bool prune);
+  ~PlanBuilder();
+  PlanBuilder(PlanBuilder &&) noexcept;
+  PlanBuilder &operator=(PlanBuilder &&) noexcept;
+
+  // Throws Error(InvalidArgument) for a status other than "", "active" or
+  // "suspended", or once accounts are coming.
+  void add_desired(DesiredAccount d);
+  std::optional<PlanStep> add_account(const Value &view);
+  std::vector<PlanStep> finish();
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
 };
 
 // The plan for vendor v: desired records against current (account views,

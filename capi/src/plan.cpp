@@ -21,9 +21,8 @@ std::vector<ak::DesiredAccount> desired_from(const ak::Value &all) {
     const ak::Value *line = item.find("line");
     d.line = line && line->is_int() && line->as_int() > 0 ? static_cast<std::size_t>(line->as_int()) : n;
     if (const ak::Value *status = item.find("status"); status && !status->is_null()) {
-      if (!status->is_string() || (status->as_string() != "active" && status->as_string() != "suspended"))
-        throw ak::Error(ak::Status::InvalidArgument, where + ".status must be \"active\", \"suspended\" or null");
-      d.status = status->as_string();
+      if (!status->is_string()) throw ak::Error(ak::Status::InvalidArgument, where + ".status must be text or null");
+      d.status = status->as_string();  // which statuses: the core's rule (PlanBuilder::add_desired)
     }
     out.push_back(std::move(d));
   }

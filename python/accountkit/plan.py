@@ -18,7 +18,7 @@ runs the steps (_plan_apply).
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -33,7 +33,6 @@ ACTIONS = ("create", "update", "suspend", "resume", "remove", "conflict", "no_ch
 #: The actions apply runs (the others are shown and counted only).
 RUN_ACTIONS = frozenset({"create", "update", "suspend", "resume", "remove"})
 PLAN_VERSION = 1
-STATUSES = (None, "active", "suspended")
 
 
 class StalePlanError(InvalidArgumentError):
@@ -46,7 +45,7 @@ class StalePlanError(InvalidArgumentError):
         self.changed = changed
 
 
-@dataclass
+@dataclass(slots=True)
 class PlanStep:
     """One step of a plan. ``fields`` is what applying sends with secrets
     masked ("***"); what is really sent is held privately and never shown.
@@ -268,10 +267,10 @@ def client_for(clients: Mapping[str, Client], vendor: str) -> Client:
     return client
 
 
-def desired_by_line(desired: Iterable[Mapping[str, Any]]) -> list[tuple[int, str, dict[str, Any]]]:
-    """The desired records checked, as (line, vendor, core record {"line",
-    "fields", "status"}). Raises InvalidArgumentError naming the line."""
-    out = []
+def desired_by_line(desired: Iterable[Mapping[str, Any]]) -> Iterator[tuple[int, str, dict[str, Any]]]:
+    """The desired records checked as they come, as (line, vendor, core
+    record {"line", "fields", "status"}); which statuses there are is the
+    core's rule. Raises InvalidArgumentError naming the line."""
     seen: set[int] = set()
     for position, rec in enumerate(desired, start=1):
         if not isinstance(rec, Mapping):
@@ -285,10 +284,9 @@ def desired_by_line(desired: Iterable[Mapping[str, Any]]) -> list[tuple[int, str
             raise InvalidArgumentError(f'desired record {line}: "vendor" must be a vendor name')
         if not isinstance(fields, Mapping):
             raise InvalidArgumentError(f'desired record {line}: "fields" must be a mapping')
-        if status not in STATUSES:
-            raise InvalidArgumentError(f'desired record {line}: "status" must be "active", "suspended" or null')
-        out.append((line, vendor, {"line": line, "fields": dict(fields), "status": status}))
-    return out
+        if status is not None and not isinstance(status, str):
+            raise InvalidArgumentError(f'desired record {line}: "status" must be text or null')
+        yield line, vendor, {"line": line, "fields": dict(fields), "status": status}
 
 
 def plan(
@@ -306,18 +304,29 @@ def plan(
     your key), before anything is read; an :class:`~accountkit.Error` of a
     listing as it is."""
     by_client = _client_map(clients)
-    per_vendor: dict[str, list[dict[str, Any]]] = {}
-    for _, vendor, rec in desired_by_line(desired):
-        per_vendor.setdefault(vendor, []).append(rec)
-    for vendor in per_vendor:
-        client_for(by_client, vendor)
+    # Desired records go to their vendor's builder as they come; no list of
+    # them is kept here (docs/plan.md: memory grows with the desired records
+    # in the core, not with the accounts).
+    builders: dict[str, _core.PlanBuilder] = {}
+    for line, vendor, rec in desired_by_line(desired):
+        builder = builders.get(vendor)
+        if builder is None:
+            client_for(by_client, vendor)
+            try:
+                builder = builders[vendor] = _core.PlanBuilder(vendor, prune)
+            except InvalidArgumentError as e:  # a vendor without rules: nothing was read
+                raise InvalidArgumentError(str(e), vendor=vendor) from None
         try:
-            _core.make_plan(vendor, [], [], False)  # refuses a vendor without rules, sending nothing
+            builder.add_desired(line, rec["fields"], rec["status"])
         except InvalidArgumentError as e:
             raise InvalidArgumentError(str(e), vendor=vendor) from None
     steps: list[PlanStep] = []
-    for vendor, records in per_vendor.items():
-        views = (item.view() for item in by_client[vendor].list_accounts())
-        for step, send in _core.make_plan(vendor, records, views, prune):
-            steps.append(PlanStep.from_dict(step, send))
+    for vendor, builder in builders.items():
+        at_vendor = []
+        for item in by_client[vendor].list_accounts():
+            entry = builder.add_record(item._data)
+            if entry is not None:
+                at_vendor.append(PlanStep.from_dict(*entry))
+        steps.extend(PlanStep.from_dict(step, send) for step, send in builder.finish())
+        steps.extend(at_vendor)
     return Plan(steps)

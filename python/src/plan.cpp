@@ -5,8 +5,11 @@
 
 #include <pybind11/stl.h>
 
+#include <optional>
+
 #include "convert.hpp"
 #include "core/plan.hpp"
+#include "core/view.hpp"
 
 namespace py = pybind11;
 
@@ -49,9 +52,61 @@ py::list make_plan(const std::string &vendor, py::iterable desired, py::iterable
   return out;
 }
 
+// A plan made as the records come (ak::PlanBuilder): desired records first,
+// then the vendor's accounts (their raw records: the view is made here), then
+// finish(). Steps are returned as make_plan's are.
+class Builder {
+ public:
+  Builder(const std::string &vendor, bool prune) : vendor_(vendor_of(vendor)), builder_(vendor_, prune) {}
+
+  void add_desired(std::size_t line, py::handle fields, py::handle status) {
+    ak::DesiredAccount d;
+    d.line = line;
+    d.fields = value_of(fields, "fields");
+    if (!status.is_none()) d.status = status.cast<std::string>();
+    builder_.add_desired(std::move(d));
+  }
+
+  // An account record as list_accounts gives it; its step when it is only at the vendor.
+  py::object add_record(py::handle record) {
+    std::optional<ak::PlanStep> step = builder_.add_account(ak::account_view(vendor_, value_of(record, "record")));
+    if (!step) return py::none();
+    return entry(*step);
+  }
+
+  py::list finish() {
+    std::vector<ak::PlanStep> steps;
+    {
+      py::gil_scoped_release release;
+      steps = builder_.finish();
+    }
+    py::list out;
+    for (const ak::PlanStep &s : steps) out.append(entry(s));
+    return out;
+  }
+
+ private:
+  static const ak::Vendor &vendor_of(const std::string &name) {
+    const ak::Vendor *v = ak::find_vendor(name);
+    if (!v) throw ak::Error(ak::Status::InvalidArgument, "unknown vendor \"" + name + "\"");
+    return *v;
+  }
+  py::tuple entry(const ak::PlanStep &s) const {
+    return py::make_tuple(to_python(ak::plan_step_json(vendor_, s)), to_python(s.fields));
+  }
+
+  const ak::Vendor &vendor_;
+  ak::PlanBuilder builder_;
+};
+
 }  // namespace
 
 void register_plan(py::module_ &m) {
+  py::class_<Builder>(m, "PlanBuilder")
+      .def(py::init<const std::string &, bool>(), py::arg("vendor"), py::arg("prune"))
+      .def("add_desired", &Builder::add_desired, py::arg("line"), py::arg("fields"), py::arg("status"))
+      .def("add_record", &Builder::add_record, py::arg("record"))
+      .def("finish", &Builder::finish);
   m.def("make_plan", &make_plan, py::arg("vendor"), py::arg("desired"), py::arg("current"), py::arg("prune"),
         "The plan's steps as (step dict with secrets masked, the fields applying sends).");
   m.def("changed_since", [](py::handle expect, py::handle view) {

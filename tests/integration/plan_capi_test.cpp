@@ -114,7 +114,9 @@ TEST(PlanCapi, BadArgumentsAreRefusedByName) {
   EXPECT_EQ(p.status, AK_E_INVALID_ARGUMENT);
   EXPECT_TRUE(contains(p.error.message, "desired_json[0].fields must be an object")) << p.error.message;
   p = plan("99digital", R"([{"fields":{},"status":"paused"}])", "[]");
-  EXPECT_TRUE(contains(p.error.message, "desired_json[0].status must be")) << p.error.message;
+  EXPECT_TRUE(contains(p.error.message, R"(record 1: status must be "active", "suspended" or none)")) << p.error.message;
+  p = plan("99digital", R"([{"fields":{},"status":1}])", "[]");
+  EXPECT_TRUE(contains(p.error.message, "desired_json[0].status must be text or null")) << p.error.message;
   p = plan("99digital", "[]", "{}");
   EXPECT_TRUE(contains(p.error.message, "current_json must be a JSON array")) << p.error.message;
   p = plan("nobody", "[]", "[]");
