@@ -57,8 +57,11 @@ struct PlanBuilder::Impl {
       : v_(v), rules_(v.reconcile), prune_(prune), create_(api::operation(v, "create_account")),
         update_(v.find("update_account")) {}
 
+  // A desired record waiting for its account. Its fields are kept as JSON
+  // text (a quarter of their tree's size) until they are compared or created.
   struct Slot {
-    DesiredAccount d;
+    DesiredAccount d;  // fields: null while fields_json holds them
+    std::string fields_json;
     std::string key;
     std::string conflict;          // a conflict known from the desired records alone
     std::vector<std::string> ids;  // accounts with its key, as they came
@@ -79,7 +82,16 @@ struct PlanBuilder::Impl {
       slot.conflict = rules_.key_field + " \"" + slot.key + "\" is also the key of record " +
                       std::to_string(slots_[it->second].d.line);
     }
+    slot.fields_json = to_json(d.fields);
+    d.fields = Value();
     slot.d = std::move(d);
+  }
+
+  // The slot's desired record with its fields back as a tree.
+  static DesiredAccount desired_of(const Slot &slot) {
+    DesiredAccount d = slot.d;
+    d.fields = api::value_from_json(slot.fields_json);
+    return d;
   }
 
   std::optional<PlanStep> add_account(const Value &view) {
@@ -93,10 +105,10 @@ struct PlanBuilder::Impl {
     Slot &slot = slots_[it->second];
     slot.ids.push_back(key_text(view.find("id")));
     if (slot.ids.size() == 1) {
-      compare(slot.d, key, view);
+      compare(desired_of(slot), key, view);
       slot.steps = std::move(steps_);
       steps_.clear();
-      slot.d.fields = Value();  // compared: a create will not need them
+      slot.fields_json = std::string();  // compared: a create will not need them
     } else {
       slot.steps.clear();  // several accounts: a conflict (finish)
     }
@@ -106,7 +118,7 @@ struct PlanBuilder::Impl {
   std::vector<PlanStep> finish() {
     for (Slot &slot : slots_) {
       if (!slot.conflict.empty()) conflict(slot.d, slot.key, slot.conflict);
-      else if (slot.ids.empty()) create(slot.d, slot.key);
+      else if (slot.ids.empty()) create(desired_of(slot), slot.key);
       else if (slot.ids.size() > 1) conflict(slot.d, slot.key, std::to_string(slot.ids.size()) +
                                                                   " accounts carry this key: " + join(slot.ids));
       else std::move(slot.steps.begin(), slot.steps.end(), std::back_inserter(steps_));

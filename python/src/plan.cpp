@@ -71,18 +71,23 @@ class Builder {
   py::object add_record(py::handle record) {
     std::optional<ak::PlanStep> step = builder_.add_account(ak::account_view(vendor_, value_of(record, "record")));
     if (!step) return py::none();
-    return entry(*step);
+    return entry(vendor_, *step);
   }
 
-  py::list finish() {
+  // The desired records' steps, converted to Python one at a time as the
+  // iterator advances (a list of them all would double the plan's memory).
+  struct Steps {
+    const ak::Vendor *vendor;
     std::vector<ak::PlanStep> steps;
-    {
-      py::gil_scoped_release release;
-      steps = builder_.finish();
-    }
-    py::list out;
-    for (const ak::PlanStep &s : steps) out.append(entry(s));
-    return out;
+    std::size_t next = 0;
+  };
+  Steps finish() {
+    py::gil_scoped_release release;
+    return Steps{&vendor_, builder_.finish()};
+  }
+
+  static py::tuple entry(const ak::Vendor &v, const ak::PlanStep &s) {
+    return py::make_tuple(to_python(ak::plan_step_json(v, s)), to_python(s.fields));
   }
 
  private:
@@ -91,10 +96,6 @@ class Builder {
     if (!v) throw ak::Error(ak::Status::InvalidArgument, "unknown vendor \"" + name + "\"");
     return *v;
   }
-  py::tuple entry(const ak::PlanStep &s) const {
-    return py::make_tuple(to_python(ak::plan_step_json(vendor_, s)), to_python(s.fields));
-  }
-
   const ak::Vendor &vendor_;
   ak::PlanBuilder builder_;
 };
@@ -107,6 +108,13 @@ void register_plan(py::module_ &m) {
       .def("add_desired", &Builder::add_desired, py::arg("line"), py::arg("fields"), py::arg("status"))
       .def("add_record", &Builder::add_record, py::arg("record"))
       .def("finish", &Builder::finish);
+  py::class_<Builder::Steps>(m, "PlanSteps")
+      .def("__iter__", [](Builder::Steps &s) -> Builder::Steps & { return s; }, py::return_value_policy::reference_internal)
+      .def("__next__", [](Builder::Steps &s) {
+        if (s.next == s.steps.size()) throw py::stop_iteration();
+        ak::PlanStep step = std::move(s.steps[s.next++]);
+        return Builder::entry(*s.vendor, step);
+      });
   m.def("make_plan", &make_plan, py::arg("vendor"), py::arg("desired"), py::arg("current"), py::arg("prune"),
         "The plan's steps as (step dict with secrets masked, the fields applying sends).");
   m.def("changed_since", [](py::handle expect, py::handle view) {
