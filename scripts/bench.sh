@@ -5,8 +5,9 @@
 # (bench/delay_server.c) that answers it after BENCH_DELAY_MS, and runs
 # bench/run.py, which measures every row in one run and prints the tables
 # (docs/benchmarks.md); then, against a second delay server that holds its
-# answers BENCH_HOLD_MS, bench/cancel_latency.py (the cancellation latency).
-# Not part of `make test`.
+# answers BENCH_HOLD_MS, bench/cancel_latency.py (the cancellation latency),
+# and bench/plan_rss.py (`accountkit plan`'s memory and read rate). Not part
+# of `make test`.
 #
 # Environment:
 #   BENCH_PORT            port for nginx on 127.0.0.1 (default: a free one; a taken port fails)
@@ -19,6 +20,7 @@
 #   BENCH_SECONDS         length of one network run, whole seconds for wrk (default 2)
 #   BENCH_REPS            runs per row; the median is reported (default 3)
 #   BENCH_APPLY_RECORDS   records for the `accountkit apply` peak-RSS run (default 100000)
+#   BENCH_PLAN_RECORDS    desired records and sandbox accounts of the `accountkit plan` run (default 100000)
 #   BENCH_NGINX_WORKERS   nginx worker_processes (default 1; docs/benchmarks.md says why)
 #   BENCH_WAIT_QUIET      seconds the bench may spend in all waiting for other processes to
 #                         leave the CPUs alone before a run (default 60)
@@ -35,6 +37,7 @@ jobs=${JOBS:-2}
 seconds=${BENCH_SECONDS:-2}
 reps=${BENCH_REPS:-3}
 apply_records=${BENCH_APPLY_RECORDS:-100000}
+plan_records=${BENCH_PLAN_RECORDS:-100000}
 workers=${BENCH_NGINX_WORKERS:-1}
 delay_ms=${BENCH_DELAY_MS:-20}
 hold_ms=${BENCH_HOLD_MS:-10000}
@@ -271,5 +274,14 @@ if [ -x "$build/bench/ak_bench_delay_server" ]; then
     echo "bench: the holding delay server did not start; no cancellation latency" >&2
   fi
 fi
-echo "bench: results in $build/results.md, $build/results.json and $build/results-cancel.json" >&2
+# ---- 7. desired state: accountkit plan's peak RSS and read rate ---------------------
+if [ -x "$venv/bin/accountkit" ]; then
+  "$venv/bin/python" bench/plan_rss.py --records "$plan_records" \
+    --out-md "$build/results.md" --out-json "$build/results-plan.json" &
+  run_pid=$!
+  wait "$run_pid"
+  run_pid=""
+fi
+echo "bench: results in $build/results.md, $build/results.json, $build/results-cancel.json and" \
+  "$build/results-plan.json" >&2
 echo "bench: total $((SECONDS / 60)) min $((SECONDS % 60)) s (installs, builds, servers, measurements)" >&2
