@@ -17,10 +17,11 @@ runs the steps (_plan_apply).
 
 from __future__ import annotations
 
+import io
 import json
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TextIO
 
 from . import _core
 from .client import Client
@@ -175,8 +176,16 @@ class Plan:
     def to_json(self) -> str:
         """The plan file: ``{"version": 1, "steps": [...]}``, one step a line,
         secrets masked ("***"): applying it takes them from the desired records."""
-        body = ",\n".join("  " + json.dumps(s.to_dict(), ensure_ascii=False) for s in self.steps)
-        return '{"version": %d, "steps": [\n%s\n]}\n' % (PLAN_VERSION, body)
+        out = io.StringIO()
+        self.write_json(out)
+        return out.getvalue()
+
+    def write_json(self, stream: TextIO) -> None:
+        """:meth:`to_json` written to stream a step at a time."""
+        stream.write('{"version": %d, "steps": [\n' % PLAN_VERSION)
+        for i, step in enumerate(self.steps):
+            stream.write(("  " if i == 0 else ",\n  ") + json.dumps(step.to_dict(), ensure_ascii=False))
+        stream.write("\n]}\n" if self.steps else "]}\n")
 
     @classmethod
     def from_json(cls, text: str) -> Plan:

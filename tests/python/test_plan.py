@@ -218,11 +218,13 @@ def test_desired_csv_is_read_by_apply_s_reader(tmp_path: Path) -> None:
     path.write_text("vendor,status,account_name,agents,reference,account.externalId\n"
                     "99digital,suspended,Acme,5,crm1,\n"
                     "commvault,,,,,XSP1234\n", encoding="utf-8")
-    assert read_desired(str(path), None) == [
+    records, vendors = read_desired(str(path), None)
+    assert list(records) == [
         {"line": 2, "vendor": "99digital", "fields": {"account_name": "Acme", "agents": 5, "reference": "crm1"},
          "status": "suspended"},
         {"line": 3, "vendor": "commvault", "fields": {"account": {"externalId": "XSP1234"}}, "status": None},
     ]
+    assert vendors == ["99digital", "commvault"]
     bad = tmp_path / "bad.jsonl"
     bad.write_text('{"vendor": "99digital", "fields": {}, "operation": "create_account"}\n', encoding="utf-8")
     made = run_cli("plan", str(bad))

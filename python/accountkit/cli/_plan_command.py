@@ -10,7 +10,7 @@ import argparse
 import gc
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from .._records import DESIRED, detect_format, read_records
@@ -51,20 +51,32 @@ def add_client_arguments(p: argparse.ArgumentParser) -> None:
                    help="a sandbox knob (repeatable)")
 
 
-def read_desired(path: str, fmt: str | None) -> list[dict[str, Any]]:
-    """The desired records of path, each with its line; every malformed one
-    is reported (FILE:LINE: problem) and is a usage error."""
-    out: list[dict[str, Any]] = []
+def read_desired(path: str, fmt: str | None) -> tuple[Iterable[dict[str, Any]], list[str]]:
+    """The desired records of path, each with its line, and the vendors they
+    name; every malformed record is reported (FILE:LINE: problem) and is a
+    usage error. A file is checked in a first pass and read again as the plan
+    consumes it (no list of its records is kept); standard input is read
+    once, into a list."""
+
+    def records() -> Iterator[dict[str, Any]]:
+        with open_input(path) as stream:
+            for rec in read_records(stream, detect_format(path, fmt), DESIRED):
+                yield {"line": rec.line, "vendor": rec.vendor, "fields": rec.fields, "status": rec.status,
+                       "problems": rec.problems}
+
     problems: list[str] = []
-    with open_input(path) as stream:
-        for rec in read_records(stream, detect_format(path, fmt), DESIRED):
-            if rec.problems:
-                problems += [f"{path}:{rec.line}: {p}" for p in rec.problems]
-            else:
-                out.append({"line": rec.line, "vendor": rec.vendor, "fields": rec.fields, "status": rec.status})
+    kept: list[dict[str, Any]] = []
+    vendors: dict[str, None] = {}
+    for rec in records():
+        problems += [f"{path}:{rec['line']}: {p}" for p in rec.pop("problems")]
+        vendors.setdefault(str(rec["vendor"]), None)
+        if path == "-":
+            kept.append(rec)
     if problems:
         raise UsageError("malformed desired records:\n" + "\n".join(problems))
-    return out
+    if path == "-":
+        return kept, list(vendors)
+    return ({k: v for k, v in rec.items() if k != "problems"} for rec in records()), list(vendors)
 
 
 class Session:
@@ -96,21 +108,21 @@ class Session:
             self._sandbox.stop()
 
 
-def _write(path: str, text: str) -> None:
+def _write(path: str, made: Plan) -> None:
     try:
         with open(path, "w", encoding="utf-8") as f:
-            f.write(text)
+            made.write_json(f)
     except OSError as e:
         raise UsageError(f"cannot write {path}: {e.strerror}") from None
 
 
 def cmd_plan(args: argparse.Namespace) -> int:
-    desired = read_desired(args.file, args.input_format)
+    desired, vendors = read_desired(args.file, args.input_format)
     with Session(args) as session:
-        clients = session.for_vendors(iter(dict.fromkeys(str(d["vendor"]) for d in desired)))
+        clients = session.for_vendors(iter(vendors))
         made = plan(clients, desired, prune=args.prune)  # an Error (a vendor that cannot be planned): exit 1
     if args.out:
-        _write(args.out, made.to_json())
+        _write(args.out, made)
     print(made.summary() if args.format == "text" else made.to_json(), end="\n" if args.format == "text" else "")
     if args.out:
         print(f"plan written to {args.out}", file=sys.stderr)
@@ -138,7 +150,7 @@ def cmd_apply_plan(args: argparse.Namespace) -> int:
         raise UsageError(f"cannot read {args.plan}: {e.strerror}") from None
     except Error as e:
         raise UsageError(f"{args.plan}: {e}") from None
-    desired = read_desired(args.desired, None) if args.desired else None
+    desired = read_desired(args.desired, None)[0] if args.desired else None
     with Session(args) as session:
         clients = session.for_vendors(iter(dict.fromkeys(s.vendor for s in loaded.steps if s.operation)))
         outcomes = loaded.apply(clients, desired=desired, refresh=args.refresh, max_in_flight=args.max_in_flight)
