@@ -37,7 +37,10 @@ step "Python: desired state (examples/desired.jsonl) against a sandbox served in
 build/venv/bin/accountkit sandbox --option commvault.update_delay_ms=300 >build/demo-sandbox.txt 2>&1 &
 sandbox_pid=$!
 trap 'kill "$sandbox_pid" 2>/dev/null || true' EXIT
-for _ in $(seq 300); do grep -q '^export ACCOUNTKIT_COMMVAULT_PASSWORD=' build/demo-sandbox.txt && break; sleep 0.1; done
+# -s: the file appears only once the background shell has opened it.
+for _ in $(seq 300); do grep -qs '^export ACCOUNTKIT_COMMVAULT_PASSWORD=' build/demo-sandbox.txt && break; sleep 0.1; done
+grep -qs '^export ACCOUNTKIT_COMMVAULT_PASSWORD=' build/demo-sandbox.txt ||
+  { echo "the background sandbox did not start:" >&2; cat build/demo-sandbox.txt >&2 || true; exit 1; }
 eval "$(grep '^export ACCOUNTKIT_' build/demo-sandbox.txt)"
 echo "\$ accountkit plan examples/desired.jsonl --out build/demo-plan.json"
 build/venv/bin/accountkit plan examples/desired.jsonl --out build/demo-plan.json
