@@ -26,6 +26,9 @@ import sys
 from typing import Any
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+from suite import publish  # noqa: E402
+
 TARGET_MS = 50.0
 
 
@@ -102,15 +105,8 @@ def main() -> int:
         note = f" ({r['error']})" if "error" in r else ""
         lines.append(f"| {r['label']} | {r['median_ms']:.1f} | {r['p90_ms']:.1f} | {r['max_ms']:.1f} | "
                      f"{verdict}{note} |")
-    text = "\n".join(lines)
-    print(text)
-    if args.out_md:
-        with open(args.out_md, "a", encoding="utf-8") as f:
-            f.write("\n" + text + "\n")
-    if args.out_json:
-        with open(args.out_json, "w", encoding="utf-8") as f:
-            json.dump({"server_delay_ms": args.server_delay_ms, "hold_ms": args.hold_ms, "rows": results}, f,
-                      indent=1)
+    publish(lines, {"server_delay_ms": args.server_delay_ms, "hold_ms": args.hold_ms, "rows": results},
+            args.out_md, args.out_json)
     return 0
 
 

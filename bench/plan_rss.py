@@ -26,6 +26,7 @@ from typing import Any
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 from run import RSS_WRAPPER  # noqa: E402
+from suite import publish  # noqa: E402
 
 TARGET_MB = 200.0
 
@@ -91,14 +92,7 @@ def main() -> int:
                      f"{out['reads_per_s'] / out['run_many_rate']:.2f}x |")
     else:
         lines.append(f"| {out.get('error', '?')} | | | | | |")
-    text = "\n".join(lines)
-    print(text)
-    if args.out_md:
-        with open(args.out_md, "a", encoding="utf-8") as f:
-            f.write("\n" + text + "\n")
-    if args.out_json:
-        with open(args.out_json, "w", encoding="utf-8") as f:
-            json.dump(out, f, indent=1)
+    publish(lines, out, args.out_md, args.out_json)
     return 0
 
 
