@@ -43,7 +43,13 @@ std::string Vendor::status_of(const Operation &op, const Value &result) const {
   if (op.result_status.empty()) return {};
   const Value *v = result.find(op.result_status);
   if (!v || v->is_null()) return {};
-  return v->is_string() ? v->as_string() : to_json(*v);
+  if (v->is_string()) return v->as_string();
+  // A status the vendor writes as a number (99digital's updateAccount: 1, 0)
+  // reads as the account view's table says, so both name it alike.
+  const std::string text = to_json(*v);
+  for (const auto &[theirs, ours] : account_view.statuses)
+    if (theirs == text) return ours;
+  return text;
 }
 
 Result Vendor::parse_webhook(std::string_view) const {

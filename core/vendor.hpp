@@ -227,9 +227,10 @@ class Vendor {
   // is the integrator's server's to check: the body alone cannot say.
   virtual Result parse_webhook(std::string_view body) const;
 
-  // Normalised status string of a result ("active", "suspended", ...); raw
-  // vendor strings are kept when unknown.
-  virtual std::string status_of(const Operation &op, const Value &result) const;
+  // The status of a result: the vendor's own text ("provisioning"), or for
+  // a status written as a number, what the account view's table makes of it
+  // (99digital's 1 and 0: "active", "suspended").
+  std::string status_of(const Operation &op, const Value &result) const;
 };
 
 // Every vendor the library knows, in a fixed order.

@@ -327,14 +327,6 @@ class Digital99 final : public Vendor {
 
   Result parse_webhook(std::string_view body) const override { return digital99_ops::parse_webhook(body); }
 
-  // account_status is 1/0 on updateAccount and "active"/"suspended" in lists.
-  std::string status_of(const Operation &op, const Value &result) const override {
-    if (op.result_status.empty()) return {};
-    const Value *v = result.find(op.result_status);
-    if (v && v->is_int()) return v->as_int() == 1 ? "active" : v->as_int() == 0 ? "suspended" : to_json(*v);
-    return Vendor::status_of(op, result);
-  }
-
  private:
   static constexpr const char *kTokenPath = "/api/settings/accessToken";
 
