@@ -10,6 +10,7 @@
 #include <ctime>
 #include <mutex>
 
+#include "core/json.hpp"
 #include "core/redact.hpp"
 
 namespace ak {
@@ -368,6 +369,7 @@ HttpResponse Exchange::finish(int code) {
     throw e;
   }
   HttpResponse resp = std::move(io_->resp);
+  resp.body.reserve(resp.body.size() + kJsonPadding);  // decoded in place (parse_json_in_place)
   curl_easy_getinfo(h_, CURLINFO_RESPONSE_CODE, &resp.status);
   if (resp.status >= 300 && resp.status < 400) {
     char *loc = nullptr;

@@ -267,14 +267,25 @@ static Value from_element(simdjson::dom::element e) {
   return Value();
 }
 
-Value parse_json(std::string_view text) {
+namespace {
+
+Value parse(std::string_view text, bool copy) {
   thread_local simdjson::dom::parser parser;
   simdjson::dom::element root;
   // An empty view may have no data at all: simdjson copies from it, so give it a real (empty) buffer.
   if (text.data() == nullptr) text = std::string_view("", 0);
-  auto err = parser.parse(text.data(), text.size(), true).get(root);
+  auto err = parser.parse(text.data(), text.size(), copy).get(root);
   if (err) throw JsonError(std::string("invalid JSON: ") + simdjson::error_message(err));
   return from_element(root);
+}
+
+}  // namespace
+
+Value parse_json(std::string_view text) { return parse(text, true); }
+
+Value parse_json_in_place(const std::string &text) {
+  static_assert(kJsonPadding >= simdjson::SIMDJSON_PADDING);
+  return parse(text, text.capacity() - text.size() < kJsonPadding);
 }
 
 }  // namespace ak

@@ -1,7 +1,9 @@
 #include "core/plan.hpp"
 
-#include <iterator>
+#include <cstdint>
+#include <deque>
 #include <optional>
+#include <string_view>
 #include <unordered_map>
 
 #include "core/api.hpp"
@@ -47,25 +49,87 @@ Value shaped(const Field &f, const Value &v) {
   return v;
 }
 
+// The step as JSON; mask: secret fields "***" (a plan file), else as sent
+// (a step the builder keeps as text until it is taken).
+Value step_json(const Vendor &v, const PlanStep &step, bool mask) {
+  Value out = Value::object();
+  out.set("action", action_name(step.action));
+  out.set("vendor", v.name);
+  out.set("key", step.key);
+  if (!step.id.empty()) out.set("id", step.id);
+  if (step.line) out.set("line", static_cast<std::int64_t>(step.line));
+  if (!step.operation.empty()) {
+    out.set("operation", step.operation);
+    Value fields = step.fields;
+    if (mask) api::mask_secrets(fields);
+    out.set("fields", std::move(fields));
+  }
+  if (!step.changes.empty()) {
+    Value changes = Value::array();
+    for (const FieldChange &c : step.changes) {
+      Value one = Value::object();
+      one.set("field", c.field);
+      one.set("from", c.from);
+      one.set("to", c.to);
+      if (!c.applied) one.set("applied", false);
+      changes.as_array().push_back(std::move(one));
+    }
+    out.set("changes", std::move(changes));
+  }
+  if (step.expect.is_object() && !step.expect.as_object().empty()) out.set("expect", step.expect);
+  if (!step.reason.empty()) out.set("reason", step.reason);
+  return out;
+}
+
+// A step back from step_json(..., false) text (the builder's own, so well formed).
+PlanStep step_from_text(const std::string &text) {
+  Value v = api::value_from_json(text);
+  PlanStep s;
+  const std::string &action = v.find("action")->as_string();
+  for (int a = 0; a <= static_cast<int>(PlanAction::Remove); ++a)
+    if (action == action_name(static_cast<PlanAction>(a))) s.action = static_cast<PlanAction>(a);
+  auto text_of = [&](const char *name) {
+    const Value *m = v.find(name);
+    return m && m->is_string() ? m->as_string() : std::string();
+  };
+  s.key = text_of("key");
+  s.id = text_of("id");
+  if (const Value *line = v.find("line")) s.line = static_cast<std::size_t>(line->as_int());
+  s.operation = text_of("operation");
+  if (Value *fields = v.find("fields")) s.fields = std::move(*fields);
+  if (const Value *changes = v.find("changes"))
+    for (const Value &c : changes->as_array()) {
+      const Value *applied = c.find("applied");
+      s.changes.push_back({c.find("field")->as_string(), *c.find("from"), *c.find("to"), !applied});
+    }
+  s.expect = Value::object();
+  if (Value *expect = v.find("expect")) s.expect = std::move(*expect);
+  s.reason = text_of("reason");
+  return s;
+}
+
 }  // namespace
 
 // Desired records are indexed by key as they come; each account is compared
 // the moment it arrives (the first with its key) and only the resulting steps
-// are kept, so memory grows with the desired records, not with the accounts.
+// are kept, as JSON text, so memory grows with the desired records, not with
+// the accounts.
 struct PlanBuilder::Impl {
   Impl(const Vendor &v, bool prune)
       : v_(v), rules_(v.reconcile), prune_(prune), create_(api::operation(v, "create_account")),
         update_(v.find("update_account")) {}
 
-  // A desired record waiting for its account. Its fields are kept as JSON
-  // text (a quarter of their tree's size) until they are compared or created.
+  // A desired record waiting for its account, kept small: a plan holds one
+  // for every desired record until its steps are taken.
   struct Slot {
-    DesiredAccount d;  // fields: null while fields_json holds them
-    std::string fields_json;
+    std::size_t line = 0;
+    std::size_t twin_line = 0;   // an earlier desired record with the same key: a conflict
+    std::uint32_t accounts = 0;  // how many accounts carry its key
+    char status = 0;             // the desired status: 0 (leave it), 'a'ctive, 's'uspended
     std::string key;
-    std::string conflict;          // a conflict known from the desired records alone
-    std::vector<std::string> ids;  // accounts with its key, as they came
-    std::vector<PlanStep> steps;   // what the first of them needs
+    // The desired fields as JSON until an account is compared; then the
+    // steps it needs (step_json lines); with a second account, their ids.
+    std::string text;
   };
 
   void add_desired(DesiredAccount d) {
@@ -75,70 +139,91 @@ struct PlanBuilder::Impl {
       throw Error(Status::InvalidArgument,
                   "plan: record " + std::to_string(d.line) + ": status must be \"active\", \"suspended\" or none");
     Slot &slot = slots_.emplace_back();
+    slot.line = d.line;
+    slot.status = d.status.empty() ? 0 : d.status[0];
     slot.key = key_text(get_path(d.fields, rules_.key_field));
-    if (slot.key.empty()) {
-      slot.conflict = "the record has no " + rules_.key_field + ": it cannot be matched, so it is not created";
-    } else if (auto [it, fresh] = by_key_.emplace(slot.key, slots_.size() - 1); !fresh) {
-      slot.conflict = rules_.key_field + " \"" + slot.key + "\" is also the key of record " +
-                      std::to_string(slots_[it->second].d.line);
-    }
-    slot.fields_json = to_json(d.fields);
-    d.fields = Value();
-    slot.d = std::move(d);
+    // A deque keeps its elements put, so the index may view their keys.
+    if (!slot.key.empty())
+      if (auto [it, fresh] = by_key_.emplace(slot.key, slots_.size() - 1); !fresh)
+        slot.twin_line = slots_[it->second].line;
+    slot.text = to_json(d.fields);
   }
 
-  // The slot's desired record with its fields back as a tree.
+  // The slot's desired record, with its fields while the slot holds them.
   static DesiredAccount desired_of(const Slot &slot) {
-    DesiredAccount d = slot.d;
-    d.fields = api::value_from_json(slot.fields_json);
+    DesiredAccount d;
+    d.line = slot.line;
+    d.status = slot.status == 'a' ? "active" : slot.status == 's' ? "suspended" : "";
+    if (slot.accounts == 0) d.fields = api::value_from_json(slot.text);
     return d;
   }
 
-  std::optional<PlanStep> add_account(const Value &view) {
+  void add_account(const Value &view) {
+    if (taking_)
+      throw Error(Status::InvalidArgument, "plan: every account comes before the steps are taken");
     reading_accounts_ = true;
     const std::string key = key_text(view.find("key"));
     auto it = key.empty() ? by_key_.end() : by_key_.find(key);
     if (it == by_key_.end()) {
       only_at_vendor(view, key);
-      return take_one();
+      at_vendor_.push_back(keep(steps_.back()));
+      steps_.clear();
+      return;
     }
     Slot &slot = slots_[it->second];
-    slot.ids.push_back(key_text(view.find("id")));
-    if (slot.ids.size() == 1) {
+    const std::string id = key_text(view.find("id"));
+    if (slot.accounts == 0) {
       compare(desired_of(slot), key, view);
-      slot.steps = std::move(steps_);
+      slot.text.clear();
+      for (const PlanStep &s : steps_) slot.text += keep(s) + "\n";
       steps_.clear();
-      slot.fields_json = std::string();  // compared: a create will not need them
+    } else if (slot.accounts == 1) {  // a conflict now (make_steps): keep the ids
+      std::string first = slot.text.substr(0, slot.text.find('\n'));
+      slot.text = step_from_text(first).id + ", " + id;
     } else {
-      slot.steps.clear();  // several accounts: a conflict (finish)
+      slot.text += ", " + id;
     }
-    return std::nullopt;
+    slot.text.shrink_to_fit();
+    ++slot.accounts;
   }
 
-  std::vector<PlanStep> finish() {
-    for (Slot &slot : slots_) {
-      if (!slot.conflict.empty()) conflict(slot.d, slot.key, slot.conflict);
-      else if (slot.ids.empty()) create(desired_of(slot), slot.key);
-      else if (slot.ids.size() > 1) conflict(slot.d, slot.key, std::to_string(slot.ids.size()) +
-                                                                  " accounts carry this key: " + join(slot.ids));
-      else std::move(slot.steps.begin(), slot.steps.end(), std::back_inserter(steps_));
+  std::optional<PlanStep> next() {
+    if (!taking_) {
+      taking_ = true;
+      by_key_.clear();  // it views the slots' keys, which go as their steps are taken
     }
-    slots_.clear();
-    by_key_.clear();
-    return std::move(steps_);
-  }
-
-  std::optional<PlanStep> take_one() {
-    PlanStep s = std::move(steps_.back());
-    steps_.clear();
+    while (steps_.empty() && !slots_.empty()) {
+      make_steps(slots_.front());
+      slots_.pop_front();
+    }
+    if (steps_.empty() && next_at_vendor_ < at_vendor_.size()) {
+      steps_.push_back(step_from_text(at_vendor_[next_at_vendor_]));
+      std::string().swap(at_vendor_[next_at_vendor_++]);
+    }
+    if (steps_.empty()) return std::nullopt;
+    PlanStep s = std::move(steps_.front());
+    steps_.erase(steps_.begin());
     return s;
   }
 
-  static std::string join(const std::vector<std::string> &ids) {
-    std::string out;
-    for (const std::string &id : ids) out += (out.empty() ? "" : ", ") + id;
-    return out;
+  // The slot's steps into steps_.
+  void make_steps(const Slot &slot) {
+    DesiredAccount d = desired_of(slot);
+    if (slot.key.empty())
+      conflict(d, slot.key, "the record has no " + rules_.key_field + ": it cannot be matched, so it is not created");
+    else if (slot.twin_line)
+      conflict(d, slot.key, rules_.key_field + " \"" + slot.key + "\" is also the key of record " +
+                                std::to_string(slot.twin_line));
+    else if (slot.accounts == 0)
+      create(d, slot.key);
+    else if (slot.accounts > 1)
+      conflict(d, slot.key, std::to_string(slot.accounts) + " accounts carry this key: " + slot.text);
+    else
+      for (std::size_t at = 0, end; (end = slot.text.find('\n', at)) != std::string::npos; at = end + 1)
+        steps_.push_back(step_from_text(slot.text.substr(at, end - at)));
   }
+
+  std::string keep(const PlanStep &s) const { return to_json(step_json(v_, s, false)); }
 
   PlanStep &add(PlanAction action, const DesiredAccount *d, std::string key, std::string id) {
     PlanStep &s = steps_.emplace_back();
@@ -299,9 +384,12 @@ struct PlanBuilder::Impl {
   bool prune_;
   const Operation &create_;
   const Operation *update_;
-  std::vector<Slot> slots_;  // the desired records, in order
-  std::unordered_map<std::string, std::size_t> by_key_;
+  std::deque<Slot> slots_;  // the desired records whose steps are not taken yet, in order
+  std::unordered_map<std::string_view, std::size_t> by_key_;  // views slots_' keys
+  std::vector<std::string> at_vendor_;  // the steps of accounts only at the vendor (step_json text)
+  std::size_t next_at_vendor_ = 0;
   bool reading_accounts_ = false;
+  bool taking_ = false;
   std::vector<PlanStep> steps_;  // where the helpers put the steps they make
 };
 
@@ -315,8 +403,8 @@ PlanBuilder::~PlanBuilder() = default;
 PlanBuilder::PlanBuilder(PlanBuilder &&) noexcept = default;
 PlanBuilder &PlanBuilder::operator=(PlanBuilder &&) noexcept = default;
 void PlanBuilder::add_desired(DesiredAccount d) { impl_->add_desired(std::move(d)); }
-std::optional<PlanStep> PlanBuilder::add_account(const Value &view) { return impl_->add_account(view); }
-std::vector<PlanStep> PlanBuilder::finish() { return impl_->finish(); }
+void PlanBuilder::add_account(const Value &view) { impl_->add_account(view); }
+std::optional<PlanStep> PlanBuilder::next() { return impl_->next(); }
 
 const char *action_name(PlanAction a) {
   switch (a) {
@@ -336,43 +424,13 @@ std::vector<PlanStep> make_plan(const Vendor &v, const std::vector<DesiredAccoun
                                 const std::vector<Value> &current, bool prune) {
   PlanBuilder builder(v, prune);
   for (const DesiredAccount &d : desired) builder.add_desired(d);
-  std::vector<PlanStep> at_vendor;
-  for (const Value &account : current)
-    if (auto step = builder.add_account(account)) at_vendor.push_back(std::move(*step));
-  std::vector<PlanStep> steps = builder.finish();
-  std::move(at_vendor.begin(), at_vendor.end(), std::back_inserter(steps));
+  for (const Value &account : current) builder.add_account(account);
+  std::vector<PlanStep> steps;
+  while (auto step = builder.next()) steps.push_back(std::move(*step));
   return steps;
 }
 
-Value plan_step_json(const Vendor &v, const PlanStep &step) {
-  Value out = Value::object();
-  out.set("action", action_name(step.action));
-  out.set("vendor", v.name);
-  out.set("key", step.key);
-  if (!step.id.empty()) out.set("id", step.id);
-  if (step.line) out.set("line", static_cast<std::int64_t>(step.line));
-  if (!step.operation.empty()) {
-    out.set("operation", step.operation);
-    Value fields = step.fields;
-    api::mask_secrets(fields);
-    out.set("fields", std::move(fields));
-  }
-  if (!step.changes.empty()) {
-    Value changes = Value::array();
-    for (const FieldChange &c : step.changes) {
-      Value one = Value::object();
-      one.set("field", c.field);
-      one.set("from", c.from);
-      one.set("to", c.to);
-      if (!c.applied) one.set("applied", false);
-      changes.as_array().push_back(std::move(one));
-    }
-    out.set("changes", std::move(changes));
-  }
-  if (step.expect.is_object() && !step.expect.as_object().empty()) out.set("expect", step.expect);
-  if (!step.reason.empty()) out.set("reason", step.reason);
-  return out;
-}
+Value plan_step_json(const Vendor &v, const PlanStep &step) { return step_json(v, step, true); }
 
 std::string changed_since(const Value &expect, const Value &view) {
   if (!expect.is_object()) return "";

@@ -64,10 +64,9 @@ struct PlanStep {
 
 // A plan made as the records come: every desired record first (add_desired,
 // in order), then the vendor's accounts as they are listed (add_account:
-// their views), then finish(). Memory grows with the desired records and the
-// steps, not with the accounts (each is compared when it arrives). An
-// account only at the vendor gets its step at once; the desired records'
-// steps come from finish(), in their order.
+// their views), then the steps (next). Each account is compared the moment
+// it arrives and only its steps are kept, as compact JSON text, so memory
+// grows with the desired records, not with the accounts or their trees.
 class PlanBuilder {
  public:
   // Throws Error(InvalidArgument) when v has no reconcile rules.
@@ -79,8 +78,13 @@ class PlanBuilder {
   // Throws Error(InvalidArgument) for a status other than "", "active" or
   // "suspended", or once accounts are coming.
   void add_desired(DesiredAccount d);
-  std::optional<PlanStep> add_account(const Value &view);
-  std::vector<PlanStep> finish();
+  // Throws Error(InvalidArgument) once steps are taken.
+  void add_account(const Value &view);
+  // Once every account was added: the plan's steps one at a time (the
+  // desired records' in their order, then the accounts only at the vendor in
+  // the order they came), each record's storage released as its steps are
+  // taken; nullopt after the last. No account can be added after the first.
+  std::optional<PlanStep> next();
 
  private:
   struct Impl;

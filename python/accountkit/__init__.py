@@ -37,7 +37,7 @@ from .errors import (
     VendorError,
 )
 from .errors import TimeoutError as TimeoutError  # ak.TimeoutError, kept out of __all__
-from .plan import Plan, PlanStep, StalePlanError, StepOutcome, plan
+from .plan import Plan, PlanStep, PlanSummary, StalePlanError, StepOutcome, iter_plan, plan, write_plan
 from .sandbox import Sandbox
 
 if TYPE_CHECKING:
@@ -74,8 +74,11 @@ __all__ = [
     "parse_webhook",
     "account_view",
     "plan",
+    "iter_plan",
     "Plan",
     "PlanStep",
+    "PlanSummary",
+    "write_plan",
     "StepOutcome",
     "StalePlanError",
     "FieldError",

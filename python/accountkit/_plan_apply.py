@@ -44,7 +44,9 @@ def _create_fields(step: PlanStep, records: dict[int, tuple[str, dict[str, Any]]
     if got is None or got[0] != step.vendor:
         raise InvalidArgumentError(f"{where}: the desired records have no {step.vendor} record on that line",
                                    vendor=step.vendor, operation="create_account")
-    ((again, send),) = _core.make_plan(step.vendor, [got[1]], [], False)
+    alone = _core.PlanBuilder(step.vendor, False)
+    alone.add_desired(got[1]["line"], got[1]["fields"], got[1]["status"])
+    ((again, send),) = alone
     if again.get("key") != step.key or again.get("fields") != step.fields:
         raise InvalidArgumentError(f"{where}: the desired record on that line is not the one the plan was made from",
                                    vendor=step.vendor, operation="create_account")

@@ -2,10 +2,11 @@
 records, show it, keep it as a file, and apply it (docs/plan.md).
 
 :func:`plan` reads each vendor's accounts (``list_accounts``, pages walked
-lazily, each read as its account view) and hands them with the desired
-records to the core's plan rules (``_core.make_plan``): matching by your own
-key and diffing happen there, once, for every language. :meth:`Plan.apply`
-runs the steps (_plan_apply).
+lazily) and hands them with the desired records to the core's plan rules
+(``_core.PlanBuilder``): matching by your own key and diffing happen there,
+once, for every language. :func:`iter_plan` gives the same steps one at a
+time, for plans too large to hold; :meth:`Plan.apply` runs the steps
+(_plan_apply).
 
 >>> import accountkit as ak
 >>> with ak.Sandbox() as sb:
@@ -27,7 +28,7 @@ from . import _core
 from .client import Client
 from .errors import InvalidArgumentError
 
-__all__ = ["plan", "Plan", "PlanStep", "StepOutcome", "StalePlanError", "ACTIONS", "RUN_ACTIONS"]
+__all__ = ["plan", "iter_plan", "Plan", "PlanStep", "PlanSummary", "write_plan", "StepOutcome", "StalePlanError", "ACTIONS", "RUN_ACTIONS"]
 
 #: Every action a step can have, in the order counts and summaries list them.
 ACTIONS = ("create", "update", "suspend", "resume", "remove", "conflict", "no_change", "only_at_vendor")
@@ -128,6 +129,57 @@ _SIGNS = {"create": "+", "update": "~", "suspend": "~", "resume": "~", "remove":
           "only_at_vendor": "?"}
 
 
+class PlanSummary:
+    """The plan for people, made a step at a time (``accountkit plan`` keeps
+    no step it has written): one line per step that changes or needs a look
+    (``+ create``, ``~ update FIELD: OLD → NEW``, ``! conflict``, ``-
+    remove``, ``? only at vendor``), steps without change counted, and a last
+    line counting them all."""
+
+    def __init__(self) -> None:
+        self.counts: dict[str, int] = dict.fromkeys(ACTIONS, 0)
+        self._lines: list[str] = []
+
+    def counted(self, steps: Iterable[PlanStep]) -> Iterator[PlanStep]:
+        """steps as they come, each added on its way."""
+        for step in steps:
+            self.add(step)
+            yield step
+
+    def add(self, step: PlanStep) -> None:
+        self.counts[step.action] += 1
+        if step.action == "no_change":
+            return
+        words = "only at vendor" if step.action == "only_at_vendor" else step.action
+        details = [_change_text(c) for c in step.changes]
+        if step.reason:
+            details.append(step.reason)
+        line = f"{_SIGNS[step.action]} {words} {step.describe()}"
+        self._lines.append(line + (": " + "; ".join(details) if details else ""))
+
+    @property
+    def has_changes(self) -> bool:
+        """Whether applying would run anything."""
+        return any(self.counts[a] for a in RUN_ACTIONS)
+
+    def text(self) -> str:
+        lines = list(self._lines)
+        if self.counts["no_change"]:
+            lines.append(f"= {self.counts['no_change']} without change")
+        lines.append(_count_line(self.counts))
+        return "\n".join(lines)
+
+
+def write_plan(stream: TextIO, steps: Iterable[PlanStep]) -> None:
+    """The plan file (:meth:`Plan.to_json`) of steps, written as they come."""
+    stream.write('{"version": %d, "steps": [\n' % PLAN_VERSION)
+    first = True
+    for step in steps:
+        stream.write(("  " if first else ",\n  ") + json.dumps(step.to_dict(), ensure_ascii=False))
+        first = False
+    stream.write("]}\n" if first else "\n]}\n")
+
+
 class Plan:
     """The steps that bring the vendors' accounts in line with the desired
     records, in the order of the desired records per vendor, then each
@@ -142,36 +194,22 @@ class Plan:
 
     def counts(self) -> dict[str, int]:
         """How many steps of each action (every action, zeros included)."""
-        out = dict.fromkeys(ACTIONS, 0)
-        for s in self.steps:
-            out[s.action] += 1
-        return out
+        return self._summary().counts
 
     @property
     def has_changes(self) -> bool:
         """Whether applying would run anything."""
-        return any(s.action in RUN_ACTIONS for s in self.steps)
+        return self._summary().has_changes
 
     def summary(self) -> str:
-        """The plan for people: one line per step that changes or needs a look
-        (``+ create``, ``~ update FIELD: OLD → NEW``, ``! conflict``, ``-
-        remove``, ``? only at vendor``), steps without change counted, and a
-        last line counting them all."""
-        lines = []
+        """The plan for people (:class:`PlanSummary`)."""
+        return self._summary().text()
+
+    def _summary(self) -> PlanSummary:
+        out = PlanSummary()
         for s in self.steps:
-            if s.action == "no_change":
-                continue
-            words = "only at vendor" if s.action == "only_at_vendor" else s.action
-            line = f"{_SIGNS[s.action]} {words} {s.describe()}"
-            details = [_change_text(c) for c in s.changes]
-            if s.reason:
-                details.append(s.reason)
-            lines.append(line + (": " + "; ".join(details) if details else ""))
-        counts = self.counts()
-        if counts["no_change"]:
-            lines.append(f"= {counts['no_change']} without change")
-        lines.append(_count_line(counts))
-        return "\n".join(lines)
+            out.add(s)
+        return out
 
     def to_json(self) -> str:
         """The plan file: ``{"version": 1, "steps": [...]}``, one step a line,
@@ -182,10 +220,7 @@ class Plan:
 
     def write_json(self, stream: TextIO) -> None:
         """:meth:`to_json` written to stream a step at a time."""
-        stream.write('{"version": %d, "steps": [\n' % PLAN_VERSION)
-        for i, step in enumerate(self.steps):
-            stream.write(("  " if i == 0 else ",\n  ") + json.dumps(step.to_dict(), ensure_ascii=False))
-        stream.write("\n]}\n" if self.steps else "]}\n")
+        write_plan(stream, self.steps)
 
     @classmethod
     def from_json(cls, text: str) -> Plan:
@@ -304,14 +339,25 @@ def plan(
     """The plan that brings the vendors' accounts in line with ``desired``:
     records ``{"vendor", "fields" (create_account's fields), "status"
     ("active", "suspended" or None: leave it)}``, whose 1-based position is
-    their line unless they say (``"line"``: where the record is in a file). ``clients`` maps each vendor named in ``desired`` to its
-    Client (or is one Client). Each vendor's accounts are read with
-    ``list_accounts`` (lazily paged) and matched by your own key; ``prune``
-    plans removing the accounts no record has (where the vendor can). Raises
+    their line unless they say (``"line"``: where the record is in a file).
+    ``clients`` maps each vendor named in ``desired`` to its Client (or is
+    one Client). Each vendor's accounts are read with ``list_accounts``
+    (lazily paged) and matched by your own key; ``prune`` plans removing the
+    accounts no record has (where the vendor can). Raises
     InvalidArgumentError for a malformed record, a vendor without a client or
     whose accounts cannot be planned (ActivePlatform: no documented field for
     your key), before anything is read; an :class:`~accountkit.Error` of a
     listing as it is."""
+    return Plan(iter_plan(clients, desired, prune=prune))
+
+
+def iter_plan(
+    clients: Client | Mapping[str, Client], desired: Iterable[Mapping[str, Any]], *, prune: bool = False
+) -> Iterator[PlanStep]:
+    """:func:`plan`'s steps one at a time, in the same order, for plans too
+    large to hold (``accountkit plan`` writes them so). Every desired record
+    is read at the first step; each vendor's accounts are listed when its
+    steps are reached. The core keeps what is not yet taken as compact text."""
     by_client = _client_map(clients)
     # Desired records go to their vendor's builder as they come; no list of
     # them is kept here (docs/plan.md: memory grows with the desired records
@@ -329,13 +375,10 @@ def plan(
             builder.add_desired(line, rec["fields"], rec["status"])
         except InvalidArgumentError as e:
             raise InvalidArgumentError(str(e), vendor=vendor) from None
-    steps: list[PlanStep] = []
-    for vendor, builder in builders.items():
-        at_vendor = []
+    while builders:
+        vendor, builder = next(iter(builders.items()))
         for item in by_client[vendor].list_accounts():
-            entry = builder.add_record(item._data)
-            if entry is not None:
-                at_vendor.append(PlanStep.from_dict(*entry))
-        steps.extend(PlanStep.from_dict(step, send) for step, send in builder.finish())
-        steps.extend(at_vendor)
-    return Plan(steps)
+            builder.add_record(item._data)
+        for step, send in builder:
+            yield PlanStep.from_dict(step, send)
+        del builders[vendor]  # its steps are taken: release what it kept

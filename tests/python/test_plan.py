@@ -7,6 +7,7 @@ secret; the CLI's plan / apply --plan round."""
 
 from __future__ import annotations
 
+import io
 import json
 from collections.abc import Iterator
 from pathlib import Path
@@ -267,3 +268,27 @@ def test_99digital_resume_and_prune_applied(seeded: tuple[ak.Sandbox, dict[str, 
     assert list(ids(c)) == ["psleep"]
     assert [s.action for s in ak.plan(clients, [{"vendor": "99digital", "fields": nn("psleep", "Sleep Ltd"),
                                                  "status": "active"}], prune=True).steps] == ["no_change"]
+
+
+def test_iter_plan_gives_plan_s_steps_one_at_a_time(seeded: tuple[ak.Sandbox, dict[str, Any]]) -> None:
+    _, clients = seeded
+    whole = ak.plan(clients, DESIRED, prune=True)
+    steps = ak.iter_plan(clients, DESIRED, prune=True)
+    assert [s.to_dict() for s in steps] == [s.to_dict() for s in whole.steps]
+    summary = ak.PlanSummary()
+    written = io.StringIO()
+    ak.write_plan(written, summary.counted(ak.iter_plan(clients, DESIRED, prune=True)))
+    assert written.getvalue() == whole.to_json()
+    assert summary.text() == whole.summary() and summary.counts == whole.counts()
+    assert summary.has_changes and whole.has_changes
+
+
+def test_cli_plan_writes_no_plan_file_when_a_listing_fails(tmp_path: Path) -> None:
+    desired = tmp_path / "desired.jsonl"
+    desired.write_text(json.dumps(DESIRED[0]) + "\n", encoding="utf-8")
+    out = tmp_path / "plan.json"
+    env = {"ACCOUNTKIT_99DIGITAL_BASE_URL": "http://127.0.0.1:9/nothing", "ACCOUNTKIT_99DIGITAL_ACCESS_TOKEN": "t",
+           "ACCOUNTKIT_99DIGITAL_MAX_ATTEMPTS": "1"}
+    made = run_cli("plan", str(desired), "--out", str(out), env=env)
+    assert made.returncode == 1, made.stdout + made.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["desired.jsonl"], "no plan file, whole or partial"

@@ -410,3 +410,18 @@ TEST(Paths, PutThenGetThenEraseThenGet) {
 TEST(JsonRead, AnEmptyViewWithoutDataIsInvalidJsonNotANullRead) {
   EXPECT_THROW(ak::parse_json(std::string_view()), ak::JsonError);
 }
+
+// A text with room for the padding is parsed where it lies, one without is
+// copied first: the same value either way, errors included.
+TEST(JsonRead, InPlaceParsesWithOrWithoutPaddingRoom) {
+  std::string roomy = R"({"a":[1,2.5,"x"],"b":null})";
+  roomy.reserve(roomy.size() + ak::kJsonPadding);
+  std::string tight = roomy;
+  tight.shrink_to_fit();
+  EXPECT_EQ(ak::parse_json_in_place(roomy), ak::parse_json(roomy));
+  EXPECT_EQ(ak::parse_json_in_place(tight), ak::parse_json(roomy));
+  std::string broken = R"({"a":)";
+  broken.reserve(broken.size() + ak::kJsonPadding);
+  EXPECT_THROW(ak::parse_json_in_place(broken), ak::JsonError);
+  EXPECT_THROW(ak::parse_json_in_place(std::string()), ak::JsonError);
+}

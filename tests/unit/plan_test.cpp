@@ -218,3 +218,38 @@ TEST(Plan, AStepIsStaleWhenTheAccountNoLongerShowsWhatThePlanRead) {
 }
 
 }  // namespace
+
+// The builder keeps what it has not handed over as text and hands the steps
+// over one at a time: the same steps as make_plan, three accounts on one key
+// named in the conflict, and no account taken once the steps are.
+TEST(PlanBuilder, StepsComeOneAtATimeAsMakePlanGivesThem) {
+  const Vendor &v = vendor("99digital");
+  std::vector<DesiredAccount> want = {desired(1, nn("k1", "Renamed")), desired(2, nn("k2", "Two")),
+                                      desired(3, nn("k3", "Three"), "suspended")};
+  std::vector<Value> have = {view("11", "k1", "active", nn_record(11, "k1", "Old")),
+                             view("21", "k2", "active", nn_record(21, "k2", "Two")),
+                             view("22", "k2", "active", nn_record(22, "k2", "Two")),
+                             view("23", "k2", "active", nn_record(23, "k2", "Two")),
+                             view("31", "k3", "active", nn_record(31, "k3", "Three")),
+                             view("41", "k4", "active", nn_record(41, "k4", "Four"))};
+  PlanBuilder builder(v, true);
+  for (const DesiredAccount &d : want) builder.add_desired(d);
+  for (const Value &account : have) builder.add_account(account);
+  std::vector<PlanStep> steps;
+  while (auto step = builder.next()) steps.push_back(std::move(*step));
+  EXPECT_FALSE(builder.next()) << "nothing after the last step";
+  EXPECT_THROW(builder.add_account(have[0]), Error) << "accounts come before the steps";
+
+  std::vector<PlanStep> made = make_plan(v, want, have, true);
+  ASSERT_EQ(steps.size(), 4u);
+  ASSERT_EQ(made.size(), steps.size());
+  for (std::size_t i = 0; i < steps.size(); ++i) {
+    EXPECT_EQ(to_json(plan_step_json(v, steps[i])), to_json(plan_step_json(v, made[i])));
+    EXPECT_EQ(steps[i].fields, made[i].fields) << "what a step sends survives being kept as text";
+  }
+  EXPECT_EQ(steps[0].action, PlanAction::Update);
+  EXPECT_EQ(steps[1].reason, "3 accounts carry this key: 21, 22, 23");
+  EXPECT_EQ(steps[2].action, PlanAction::Suspend);
+  EXPECT_EQ(steps[3].action, PlanAction::Remove);
+  EXPECT_EQ(steps[3].id, "41");
+}

@@ -309,7 +309,7 @@ class ActivePlatform final : public Vendor {
     if (resp.body.empty() && op.list_key.empty()) return Value::object();  // e.g. 204
     Value body;
     try {
-      body = parse_json(resp.body);
+      body = parse_json_in_place(resp.body);
     } catch (const JsonError &) {
       throw decode_failure("the response is not valid JSON", resp);
     }

@@ -204,7 +204,7 @@ Operation list_fulfillments() {
 Error vendor_error(const Operation *op, const HttpResponse &resp, std::string_view context = {}) {
   std::string text, code;
   try {
-    Value body = parse_json(resp.body);
+    Value body = parse_json_in_place(resp.body);
     const Value *err = body.is_object() ? body.find("error") : nullptr;
     if (err && err->is_string()) text = err->as_string();
     if (err && err->is_object()) {
@@ -246,7 +246,7 @@ Token read_token(const HttpResponse &resp) {
   const Value *token = nullptr;
   Value body;
   try {
-    body = parse_json(resp.body);
+    body = parse_json_in_place(resp.body);
     token = get_path(body, "data.authToken");
   } catch (const JsonError &) {
   }
@@ -331,7 +331,7 @@ class Commvault final : public Vendor {
     }
     Value body;
     try {
-      body = parse_json(resp.body);
+      body = parse_json_in_place(resp.body);
     } catch (const JsonError &) {
       throw decode_failure("the response is not valid JSON", resp);
     }

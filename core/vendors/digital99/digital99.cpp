@@ -335,7 +335,7 @@ class Digital99 final : public Vendor {
   static Value parse_answer(const HttpResponse &resp) {
     Value body;
     try {
-      body = parse_json(resp.body);
+      body = parse_json_in_place(resp.body);
     } catch (const JsonError &) {
       if (!is_2xx(resp.status)) throw http_error(resp, "HTTP " + std::to_string(resp.status));
       throw decode_failure("the response is not valid JSON", resp);

@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import gc
 import os
+import shutil
 import sys
 from collections.abc import Iterable, Iterator
 from typing import Any
@@ -16,7 +17,7 @@ from typing import Any
 from .._records import DESIRED, detect_format, read_records
 from ..client import Client
 from ..errors import Error
-from ..plan import Plan, StalePlanError, StepOutcome, plan
+from ..plan import Plan, PlanStep, PlanSummary, StalePlanError, StepOutcome, iter_plan, write_plan
 from ..sandbox import Sandbox
 from ._common import EXIT_FAILED, EXIT_OK, UsageError, open_input
 from ._config import client_options, load_options
@@ -108,25 +109,42 @@ class Session:
             self._sandbox.stop()
 
 
-def _write(path: str, made: Plan) -> None:
-    try:
-        with open(path, "w", encoding="utf-8") as f:
-            made.write_json(f)
-    except OSError as e:
-        raise UsageError(f"cannot write {path}: {e.strerror}") from None
-
-
 def cmd_plan(args: argparse.Namespace) -> int:
     desired, vendors = read_desired(args.file, args.input_format)
+    summary = PlanSummary()
     with Session(args) as session:
         clients = session.for_vendors(iter(vendors))
-        made = plan(clients, desired, prune=args.prune)  # an Error (a vendor that cannot be planned): exit 1
-    if args.out:
-        _write(args.out, made)
-    print(made.summary() if args.format == "text" else made.to_json(), end="\n" if args.format == "text" else "")
+        # Each step is counted and written, then let go: the plan is never held.
+        steps = summary.counted(iter_plan(clients, desired, prune=args.prune))  # an Error: exit 1
+        if args.out:
+            _write(args.out, steps)
+        elif args.format == "json":
+            write_plan(sys.stdout, steps)
+        else:
+            for _ in steps:
+                pass
+    if args.format == "text":
+        print(summary.text())
+    elif args.out:
+        with open(args.out, encoding="utf-8") as f:
+            shutil.copyfileobj(f, sys.stdout)
     if args.out:
         print(f"plan written to {args.out}", file=sys.stderr)
     return EXIT_OK
+
+
+def _write(path: str, steps: Iterable[PlanStep]) -> None:
+    """The plan file at path, whole or not at all (a listing that fails leaves none)."""
+    partial = path + ".partial"
+    try:
+        with open(partial, "w", encoding="utf-8") as f:
+            write_plan(f, steps)
+        os.replace(partial, path)
+    except OSError as e:
+        raise UsageError(f"cannot write {path}: {e.strerror}") from None
+    finally:
+        if os.path.exists(partial):
+            os.unlink(partial)
 
 
 def outcome_line(o: StepOutcome) -> str:
