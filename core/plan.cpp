@@ -187,13 +187,33 @@ struct PlanBuilder::Impl {
     ++slot.accounts;
   }
 
+  bool wants_in_flight() const {
+    if (rules_.in_flight_op.empty()) return false;
+    for (const Slot &slot : slots_)
+      if (!slot.key.empty() && !slot.twin_line && slot.accounts == 0) return true;
+    return false;
+  }
+
+  void add_in_flight(const Value &item) {
+    if (taking_) throw Error(Status::InvalidArgument, "plan: every create in flight comes before the steps are taken");
+    const std::string key = key_text(get_path(item, rules_.in_flight_key));
+    auto it = key.empty() ? by_key_.end() : by_key_.find(key);
+    const Settling *settling = v_.settling_for(create_.name);
+    if (it == by_key_.end() || !settling) return;
+    const std::string status = v_.status_of(api::operation(v_, settling->read_op), item);
+    if (!settling->is_pending(status)) return;  // done (its account is listed) or failed (no account)
+    const Operation &list = api::operation(v_, rules_.in_flight_op);
+    const Value *id = list.result_id.empty() ? nullptr : item.find(list.result_id);
+    in_flight_[it->second] = settling->read_op + " " + key_text(id) + " is " + status;
+  }
+
   std::optional<PlanStep> next() {
     if (!taking_) {
       taking_ = true;
       by_key_.clear();  // it views the slots' keys, which go as their steps are taken
     }
     while (steps_.empty() && !slots_.empty()) {
-      make_steps(slots_.front());
+      make_steps(slots_.front(), taken_++);
       slots_.pop_front();
     }
     if (steps_.empty() && next_at_vendor_ < at_vendor_.size()) {
@@ -206,14 +226,17 @@ struct PlanBuilder::Impl {
     return s;
   }
 
-  // The slot's steps into steps_.
-  void make_steps(const Slot &slot) {
+  // The slot's steps into steps_ (index: its place among every desired record).
+  void make_steps(const Slot &slot, std::size_t index) {
     DesiredAccount d = desired_of(slot);
+    auto in_flight = slot.accounts == 0 ? in_flight_.find(index) : in_flight_.end();
     if (slot.key.empty())
       conflict(d, slot.key, "the record has no " + rules_.key_field + ": it cannot be matched, so it is not created");
     else if (slot.twin_line)
       conflict(d, slot.key, rules_.key_field + " \"" + slot.key + "\" is also the key of record " +
                                 std::to_string(slot.twin_line));
+    else if (in_flight != in_flight_.end())
+      conflict(d, slot.key, "its account is being created (" + in_flight->second + "): plan again once it settles");
     else if (slot.accounts == 0)
       create(d, slot.key);
     else if (slot.accounts > 1)
@@ -388,6 +411,8 @@ struct PlanBuilder::Impl {
   std::unordered_map<std::string_view, std::size_t> by_key_;  // views slots_' keys
   std::vector<std::string> at_vendor_;  // the steps of accounts only at the vendor (step_json text)
   std::size_t next_at_vendor_ = 0;
+  std::unordered_map<std::size_t, std::string> in_flight_;  // slot index -> the create in flight ("get_fulfillment F is submitted")
+  std::size_t taken_ = 0;  // slots whose steps are made
   bool reading_accounts_ = false;
   bool taking_ = false;
   std::vector<PlanStep> steps_;  // where the helpers put the steps they make
@@ -404,6 +429,8 @@ PlanBuilder::PlanBuilder(PlanBuilder &&) noexcept = default;
 PlanBuilder &PlanBuilder::operator=(PlanBuilder &&) noexcept = default;
 void PlanBuilder::add_desired(DesiredAccount d) { impl_->add_desired(std::move(d)); }
 void PlanBuilder::add_account(const Value &view) { impl_->add_account(view); }
+bool PlanBuilder::wants_in_flight() const { return impl_->wants_in_flight(); }
+void PlanBuilder::add_in_flight(const Value &item) { impl_->add_in_flight(item); }
 std::optional<PlanStep> PlanBuilder::next() { return impl_->next(); }
 
 const char *action_name(PlanAction a) {
@@ -421,10 +448,11 @@ const char *action_name(PlanAction a) {
 }
 
 std::vector<PlanStep> make_plan(const Vendor &v, const std::vector<DesiredAccount> &desired,
-                                const std::vector<Value> &current, bool prune) {
+                                const std::vector<Value> &current, bool prune, const std::vector<Value> &in_flight) {
   PlanBuilder builder(v, prune);
   for (const DesiredAccount &d : desired) builder.add_desired(d);
   for (const Value &account : current) builder.add_account(account);
+  for (const Value &item : in_flight) builder.add_in_flight(item);
   std::vector<PlanStep> steps;
   while (auto step = builder.next()) steps.push_back(std::move(*step));
   return steps;

@@ -6,8 +6,9 @@
 //
 //  - Accounts are matched by the partner's own key (Reconcile::key_field of a
 //    desired record, the view's "key" of an account); never by name or email.
-//  - No account with the key: create. One: compare. Several: conflict (never
-//    guessed). A desired record without a key, or whose key another desired
+//  - No account with the key: create, unless the vendor is still creating
+//    one (Reconcile::in_flight_op): conflict. One: compare. Several:
+//    conflict (never guessed). A desired record without a key, or whose key another desired
 //    record already has: conflict.
 //  - Compared are the desired fields (under Reconcile::compare_root) that the
 //    account's record shows, secret (write-only) fields never; a field the
@@ -80,6 +81,13 @@ class PlanBuilder {
   void add_desired(DesiredAccount d);
   // Throws Error(InvalidArgument) once steps are taken.
   void add_account(const Value &view);
+  // Whether the vendor's creates in flight must be read (Reconcile::
+  // in_flight_op): the vendor lists them and, with every account added, a
+  // desired record would be created. Then each item of that listing is
+  // add_in_flight's: a desired record whose account is on its way becomes a
+  // conflict ("plan again once it settles"), never a second create.
+  bool wants_in_flight() const;
+  void add_in_flight(const Value &item);
   // Once every account was added: the plan's steps one at a time (the
   // desired records' in their order, then the accounts only at the vendor in
   // the order they came), each record's storage released as its steps are
@@ -92,12 +100,14 @@ class PlanBuilder {
 };
 
 // The plan for vendor v: desired records against current (account views,
-// core/view.hpp's shape: "id", "key", "status", "record"). Steps come in the
+// core/view.hpp's shape: "id", "key", "status", "record") and in_flight (the
+// items of Reconcile::in_flight_op's listing). Steps come in the
 // order of desired, then the accounts only at the vendor in the order of
 // current. prune: remove those (where the vendor can and they carry a key).
 // Throws Error(InvalidArgument) when v has no reconcile rules.
 std::vector<PlanStep> make_plan(const Vendor &v, const std::vector<DesiredAccount> &desired,
-                                const std::vector<Value> &current, bool prune);
+                                const std::vector<Value> &current, bool prune,
+                                const std::vector<Value> &in_flight = {});
 
 // A step as JSON for a plan file or a display: secret fields masked ("***"),
 // so a plan file never holds a password (applying takes them from the

@@ -176,6 +176,12 @@ struct Reconcile {
   std::vector<StatusChange> to_status;
   std::string remove_op;  // what removes an account when pruning ("": it cannot be removed)
   Value remove_fields = Value::object();  // and the fields it takes besides the id
+  // Where creates the vendor is still carrying out are listed (Commvault's
+  // fulfillments: "list_fulfillments"), and where such an item holds the
+  // key of the account it makes ("externalAccountId"). An item is in flight
+  // while create_account's settling calls its status pending; a desired
+  // record whose account is on its way is not created a second time.
+  std::string in_flight_op, in_flight_key;
 };
 
 class Vendor {

@@ -43,9 +43,18 @@ ak_status ak_plan(char **out_json, const char *vendor, const char *desired_json,
     akc::need(current_json, "current_json");
     const ak::Vendor &v = ak::api::vendor(vendor);
     ak::Value current = ak::parse_json(current_json);
-    if (!current.is_array()) throw ak::Error(ak::Status::InvalidArgument, "current_json must be a JSON array");
+    ak::Value accounts, in_flight = ak::Value::array();
+    if (current.is_object()) {  // {"accounts": [...], "in_flight": [...]}
+      if (ak::Value *a = current.find("accounts")) accounts = std::move(*a);
+      if (ak::Value *f = current.find("in_flight")) in_flight = std::move(*f);
+    } else {
+      accounts = std::move(current);
+    }
+    if (!accounts.is_array() || !in_flight.is_array())
+      throw ak::Error(ak::Status::InvalidArgument,
+                      "current_json must be a JSON array of account views, or {\"accounts\": [...], \"in_flight\": [...]}");
     std::vector<ak::PlanStep> steps = ak::make_plan(v, desired_from(ak::parse_json(desired_json)),
-                                                    current.as_array(), prune != 0);
+                                                    accounts.as_array(), prune != 0, in_flight.as_array());
     ak::Value out = ak::Value::object();
     out.set("vendor", v.name);
     ak::Value list = ak::Value::array();

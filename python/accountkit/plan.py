@@ -357,7 +357,9 @@ def iter_plan(
     """:func:`plan`'s steps one at a time, in the same order, for plans too
     large to hold (``accountkit plan`` writes them so). Every desired record
     is read at the first step; each vendor's accounts are listed when its
-    steps are reached. The core keeps what is not yet taken as compact text."""
+    steps are reached (and, where the vendor lists its creates in flight and a
+    record has no account yet, those: Commvault's fulfillments). The core
+    keeps what is not yet taken as compact text."""
     by_client = _client_map(clients)
     # Desired records go to their vendor's builder as they come; no list of
     # them is kept here (docs/plan.md: memory grows with the desired records
@@ -377,8 +379,12 @@ def iter_plan(
             raise InvalidArgumentError(str(e), vendor=vendor) from None
     while builders:
         vendor, builder = next(iter(builders.items()))
-        for item in by_client[vendor].list_accounts():
+        client = by_client[vendor]
+        for item in client.list_accounts():
             builder.add_record(item._data)
+        if builder.wants_in_flight():  # creates the vendor is still carrying out (Commvault's fulfillments)
+            for item in client.iterate(builder.in_flight_op):
+                builder.add_in_flight(item._data)
         for step, send in builder:
             yield PlanStep.from_dict(step, send)
         del builders[vendor]  # its steps are taken: release what it kept

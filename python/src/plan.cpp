@@ -45,6 +45,10 @@ class Builder {
     builder_.add_account(ak::account_view(vendor_, value_of(record, "record")));
   }
 
+  bool wants_in_flight() const { return builder_.wants_in_flight(); }
+  void add_in_flight(py::handle item) { builder_.add_in_flight(value_of(item, "item")); }
+  const std::string &in_flight_op() const { return vendor_.reconcile.in_flight_op; }
+
   py::object next_step() {
     std::optional<ak::PlanStep> step;
     {
@@ -76,6 +80,9 @@ void register_plan(py::module_ &m) {
       .def(py::init<const std::string &, bool>(), py::arg("vendor"), py::arg("prune"))
       .def("add_desired", &Builder::add_desired, py::arg("line"), py::arg("fields"), py::arg("status"))
       .def("add_record", &Builder::add_record, py::arg("record"))
+      .def_property_readonly("in_flight_op", &Builder::in_flight_op)
+      .def("wants_in_flight", &Builder::wants_in_flight)
+      .def("add_in_flight", &Builder::add_in_flight, py::arg("item"))
       .def("__iter__", [](Builder &b) -> Builder & { return b; }, py::return_value_policy::reference_internal)
       .def("__next__", &Builder::next_step);
   m.def("changed_since", [](py::handle expect, py::handle view) {

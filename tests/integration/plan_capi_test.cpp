@@ -125,3 +125,21 @@ TEST(PlanCapi, BadArgumentsAreRefusedByName) {
   EXPECT_EQ(ak_plan(&out, "99digital", nullptr, "[]", 0, nullptr), AK_E_INVALID_ARGUMENT);
   EXPECT_EQ(out, nullptr);
 }
+
+// current_json may carry the vendor's creates in flight beside the accounts:
+// a Commvault record whose fulfillment is still submitted is no create.
+TEST(PlanCapi, CreatesInFlightComeBesideTheAccounts) {
+  const std::string desired =
+      R"([{"fields":{"account":{"externalId":"F1","name":"Flying","contacts":[{"email":"a@f1.example",)"
+      R"("firstName":"A","lastName":"B"}]},"service":{"skus":[{"sku":"MET-M365-BASIC","quantity":1}]}}}])";
+  Planned alone = plan("commvault", desired, "[]");
+  ASSERT_EQ(alone.status, AK_OK) << alone.error.message;
+  EXPECT_TRUE(contains(alone.json, R"("action":"create")")) << alone.json;
+  Planned flying = plan("commvault", desired,
+                        R"({"accounts":[],"in_flight":[{"id":"ful-1","status":"submitted","externalAccountId":"F1"}]})");
+  ASSERT_EQ(flying.status, AK_OK) << flying.error.message;
+  EXPECT_TRUE(contains(flying.json, R"("action":"conflict")")) << flying.json;
+  EXPECT_TRUE(contains(flying.json, "get_fulfillment ful-1 is submitted")) << flying.json;
+  Planned bad = plan("commvault", desired, R"({"accounts":[],"in_flight":{}})");
+  EXPECT_EQ(bad.status, AK_E_INVALID_ARGUMENT);
+}

@@ -292,3 +292,16 @@ def test_cli_plan_writes_no_plan_file_when_a_listing_fails(tmp_path: Path) -> No
     made = run_cli("plan", str(desired), "--out", str(out), env=env)
     assert made.returncode == 1, made.stdout + made.stderr
     assert sorted(p.name for p in tmp_path.iterdir()) == ["desired.jsonl"], "no plan file, whole or partial"
+
+
+def test_a_commvault_create_in_flight_is_a_conflict_not_a_second_create() -> None:
+    record = {"vendor": "commvault", "fields": cv("CV-FLY", "Flying Ltd"), "status": None}
+    with ak.Sandbox(update_delay=30) as sb:
+        client = sb.client("commvault")
+        assert ak.plan(client, [record]).steps[0].action == "create"  # then the sandbox's own accounts
+        client.create_account(**record["fields"])  # its fulfillment stays submitted for 30 s
+        step = ak.plan(client, [record]).steps[0]
+        assert step.action == "conflict"
+        assert step.reason.startswith("its account is being created (get_fulfillment ") and \
+            step.reason.endswith(" is submitted): plan again once it settles")
+        assert not any(s.action == "create" for s in ak.plan(client, [record]).steps)

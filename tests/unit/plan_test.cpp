@@ -253,3 +253,44 @@ TEST(PlanBuilder, StepsComeOneAtATimeAsMakePlanGivesThem) {
   EXPECT_EQ(steps[3].action, PlanAction::Remove);
   EXPECT_EQ(steps[3].id, "41");
 }
+
+// A Commvault account appears only once its fulfillment is complete: a
+// desired record whose fulfillment is still in flight is a conflict, never a
+// second create; a complete or failed one leaves the create as it is, and an
+// account already listed needs no fulfillment read at all.
+TEST(PlanBuilder, ACommvaultCreateInFlightIsNotCreatedAgain) {
+  const Vendor &v = vendor("commvault");
+  auto fulfillment = [](const char *id, const char *status, const char *key) {
+    return json(std::string(R"({"id":")") + id + R"(","status":")" + status +
+                R"(","type":"msp_create_account","externalAccountId":")" + key + R"("})");
+  };
+  PlanBuilder builder(v, false);
+  builder.add_desired(desired(1, cv("F1", "Flying", "a@f1.example")));
+  builder.add_desired(desired(2, cv("F2", "Done", "a@f2.example")));
+  builder.add_desired(desired(3, cv("F3", "Failed", "a@f3.example")));
+  builder.add_desired(desired(4, cv("F4", "Listed", "a@f4.example")));
+  builder.add_account(view("u-F4", "F4", "active", cv_record("F4", "Listed", "a@f4.example")));
+  EXPECT_TRUE(builder.wants_in_flight()) << "three records would be created";
+  builder.add_in_flight(fulfillment("ful-1", "submitted", "F1"));
+  builder.add_in_flight(fulfillment("ful-2", "complete", "F2"));
+  builder.add_in_flight(fulfillment("ful-3", "failed", "F3"));
+  builder.add_in_flight(fulfillment("ful-4", "submitted", "F4"));
+  builder.add_in_flight(fulfillment("ful-9", "submitted", "nobody's"));
+  std::vector<PlanStep> steps;
+  while (auto step = builder.next()) steps.push_back(std::move(*step));
+  ASSERT_EQ(steps.size(), 4u);
+  EXPECT_EQ(steps[0].action, PlanAction::Conflict);
+  EXPECT_EQ(steps[0].reason,
+            "its account is being created (get_fulfillment ful-1 is submitted): plan again once it settles");
+  EXPECT_EQ(steps[1].action, PlanAction::Create);
+  EXPECT_EQ(steps[2].action, PlanAction::Create);
+  EXPECT_EQ(steps[3].action, PlanAction::NoChange) << "an account listed is compared, whatever is in flight";
+
+  PlanBuilder all_listed(v, false);
+  all_listed.add_desired(desired(1, cv("F4", "Listed", "a@f4.example")));
+  all_listed.add_account(view("u-F4", "F4", "active", cv_record("F4", "Listed", "a@f4.example")));
+  EXPECT_FALSE(all_listed.wants_in_flight()) << "nothing to create: no fulfillment is read";
+  PlanBuilder no_such_listing(vendor("99digital"), false);
+  no_such_listing.add_desired(desired(1, nn("n1", "New")));
+  EXPECT_FALSE(no_such_listing.wants_in_flight()) << "99digital creates at once";
+}

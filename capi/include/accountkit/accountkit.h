@@ -512,8 +512,11 @@ AK_API ak_status ak_account_view(char **out_json, const char *vendor, const char
  * {"line": n, "fields": {create_account's fields}, "status": "active" |
  * "suspended" | null} (line: where the record came from, for messages;
  * default its position from 1), current_json a JSON array of the accounts the
- * vendor holds as ak_account_view gives them; prune nonzero removes accounts
- * only at the vendor where the vendor can and they carry your key.
+ * vendor holds as ak_account_view gives them, or {"accounts": [those],
+ * "in_flight": [the items of the vendor's listing of creates in flight,
+ * Commvault's list_fulfillments]}: a record whose account is still being
+ * created is then a conflict, not a second create; prune nonzero removes
+ * accounts only at the vendor where the vendor can and they carry your key.
  * *out_json: {"vendor": ..., "steps": [{"action": "create" | "update" |
  * "suspend" | "resume" | "no_change" | "conflict" | "only_at_vendor" |
  * "remove", "key", "id", "line", "operation", "fields", "changes": [{"field",

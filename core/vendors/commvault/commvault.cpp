@@ -309,6 +309,10 @@ class Commvault final : public Vendor {
     reconcile.remove_op = "deactivate_account";
     reconcile.remove_fields = Value::object();
     for (const char *flag : {"disableLogin", "disableBackup", "disableRestore"}) reconcile.remove_fields.set(flag, true);
+    // A new customer's account appears only once its fulfillment is complete:
+    // until then the fulfillment (externalAccountId [doc]) says it is coming.
+    reconcile.in_flight_op = "list_fulfillments";
+    reconcile.in_flight_key = "externalAccountId";
   }
 
   std::unique_ptr<Authenticator> authenticator(const Options &opts) const override {
