@@ -37,7 +37,7 @@ from .errors import (
     VendorError,
 )
 from .errors import TimeoutError as TimeoutError  # ak.TimeoutError, kept out of __all__
-from .plan import Plan, PlanStep, StalePlanError, StepOutcome, plan
+from .plan import Plan, PlanStep, StalePlanError, StepOutcome, plan, plan_accounts
 from .sandbox import Sandbox
 
 if TYPE_CHECKING:
@@ -74,6 +74,7 @@ __all__ = [
     "parse_webhook",
     "account_view",
     "plan",
+    "plan_accounts",
     "Plan",
     "PlanStep",
     "StepOutcome",

@@ -27,7 +27,7 @@ from . import _core
 from .client import Client
 from .errors import InvalidArgumentError
 
-__all__ = ["plan", "Plan", "PlanStep", "StepOutcome", "StalePlanError", "ACTIONS", "RUN_ACTIONS"]
+__all__ = ["plan", "plan_accounts", "Plan", "PlanStep", "StepOutcome", "StalePlanError", "ACTIONS", "RUN_ACTIONS"]
 
 #: Every action a step can have, in the order counts and summaries list them.
 ACTIONS = ("create", "update", "suspend", "resume", "remove", "conflict", "no_change", "only_at_vendor")
@@ -339,3 +339,44 @@ def plan(
         steps.extend(PlanStep.from_dict(step, send) for step, send in builder.finish())
         steps.extend(at_vendor)
     return Plan(steps)
+
+
+def plan_accounts(
+    vendor: str, desired: Iterable[Mapping[str, Any]], records: Iterable[Mapping[str, Any]], *, prune: bool = False
+) -> Plan:
+    """The plan rules alone: ``desired`` records of one vendor (``{"fields",
+    "status", "line"}``, as :func:`plan` takes them; a ``"vendor"`` member,
+    when given, must be ``vendor``) against ``records``, that vendor's account
+    records already in hand (as get_account or list_accounts give them). No
+    client, no I/O: what :func:`plan` decides for one vendor once it has read
+    the accounts. Steps come in the order of ``desired``, then the accounts
+    only at the vendor in the order of ``records``. Raises
+    InvalidArgumentError for a malformed record or a vendor whose accounts
+    cannot be planned (ActivePlatform: no documented field for your key)."""
+    try:
+        builder = _core.PlanBuilder(vendor, prune)
+    except InvalidArgumentError as e:
+        raise InvalidArgumentError(str(e), vendor=vendor) from None
+
+    def named(recs: Iterable[Mapping[str, Any]]) -> Iterator[Any]:
+        # desired_by_line's checks want a vendor on each record: this one's.
+        for rec in recs:
+            yield {"vendor": vendor, **rec} if isinstance(rec, Mapping) else rec
+
+    for line, rec_vendor, rec in desired_by_line(named(desired)):
+        if rec_vendor != vendor:
+            raise InvalidArgumentError(f"desired record {line}: vendor {rec_vendor!r}, the plan is for {vendor!r}",
+                                       vendor=vendor)
+        try:
+            builder.add_desired(line, rec["fields"], rec["status"])
+        except InvalidArgumentError as e:
+            raise InvalidArgumentError(str(e), vendor=vendor) from None
+    at_vendor = []
+    for position, record in enumerate(records, start=1):
+        if not isinstance(record, Mapping):
+            raise InvalidArgumentError(f"account record {position}: not a mapping", vendor=vendor)
+        entry = builder.add_record(dict(record))
+        if entry is not None:
+            at_vendor.append(PlanStep.from_dict(*entry))
+    steps = [PlanStep.from_dict(step, send) for step, send in builder.finish()]
+    return Plan(steps + at_vendor)
