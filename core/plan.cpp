@@ -317,15 +317,31 @@ struct PlanBuilder::Impl {
       return;
     }
     expect.set(path, *have);
-    if (same(want, *have)) return;
+    if (covers(*have, want)) return;
     const bool takes = update_ && update_->request.member(path.substr(0, path.find('.')));
     changes.push_back({full, *have, want, takes});
   }
 
-  // 5 and 5.0 are one value; everything else compares as JSON.
-  static bool same(const Value &a, const Value &b) {
-    if (a.is_number() && b.is_number()) return a.as_double() == b.as_double();
-    return a == b;
+  // Whether the account's value shows what is wanted: 5 and 5.0 are one
+  // value; an object shows a wanted object when every member both have
+  // shows the wanted one (a member it does not show cannot be compared); an
+  // array, when it is as long and each element shows the wanted one (a
+  // Commvault contact shows a "type" the desired one need not give);
+  // everything else compares as JSON.
+  static bool covers(const Value &have, const Value &want) {
+    if (have.is_number() && want.is_number()) return have.as_double() == want.as_double();
+    if (have.is_object() && want.is_object()) {
+      for (const auto &[name, w] : want.as_object())
+        if (const Value *h = have.find(name); h && !covers(*h, w)) return false;
+      return true;
+    }
+    if (have.is_array() && want.is_array()) {
+      if (have.as_array().size() != want.as_array().size()) return false;
+      for (std::size_t i = 0; i < want.as_array().size(); ++i)
+        if (!covers(have.as_array()[i], want.as_array()[i])) return false;
+      return true;
+    }
+    return have == want;
   }
 
   // An operation's fields for the account: its id (bound as the operation

@@ -44,6 +44,12 @@ type confCase struct {
 	Code       int     `json:"code"`
 	StatusName *string `json:"status_name"`
 	Parent     *string `json:"parent"`
+
+	// view and plan cases (conformance_plan_test.go)
+	Record  json.RawMessage   `json:"record"`
+	Desired []desiredSpec     `json:"desired"`
+	Records []json.RawMessage `json:"records"`
+	Prune   bool              `json:"prune"`
 }
 
 func (c *confCase) label() string { return c.file + ": " + c.Name }
@@ -388,17 +394,24 @@ func TestConformance(t *testing.T) {
 			statusCase(t, c)
 		case "path":
 			// Go takes no field paths anywhere (fields are nested maps).
+		case "view":
+			viewCase(t, c)
+		case "plan":
+			planCase(t, c)
 		default:
 			t.Errorf("%s: unknown case kind %q", c.label(), c.Kind)
 		}
 	}
-	t.Logf("conformance: %d operation cases, %d status cases run; %d path cases not applicable to Go (it takes no field paths)",
-		counts["operation"], counts["status"], counts["path"])
+	t.Logf("conformance: %d operation, %d status, %d view and %d plan cases run; %d path cases not applicable to Go (it takes no field paths)",
+		counts["operation"], counts["status"], counts["view"], counts["plan"], counts["path"])
 	if counts["operation"] < 100 {
 		t.Errorf("only %d operation cases ran (case files in %s?)", counts["operation"], conformanceDir)
 	}
 	if counts["status"] < 15 {
 		t.Errorf("only %d status cases ran", counts["status"])
+	}
+	if counts["view"] < 5 || counts["plan"] < 10 {
+		t.Errorf("only %d view and %d plan cases ran", counts["view"], counts["plan"])
 	}
 }
 

@@ -37,7 +37,7 @@ from .errors import (
     VendorError,
 )
 from .errors import TimeoutError as TimeoutError  # ak.TimeoutError, kept out of __all__
-from .plan import Plan, PlanStep, PlanSummary, StalePlanError, StepOutcome, iter_plan, plan, write_plan
+from .plan import Plan, PlanStep, PlanSummary, StalePlanError, StepOutcome, iter_plan, plan, plan_accounts, write_plan
 from .sandbox import Sandbox
 
 if TYPE_CHECKING:
@@ -75,6 +75,7 @@ __all__ = [
     "account_view",
     "plan",
     "iter_plan",
+    "plan_accounts",
     "Plan",
     "PlanStep",
     "PlanSummary",

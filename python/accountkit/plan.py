@@ -28,7 +28,7 @@ from . import _core
 from .client import Client
 from .errors import InvalidArgumentError
 
-__all__ = ["plan", "iter_plan", "Plan", "PlanStep", "PlanSummary", "write_plan", "StepOutcome", "StalePlanError", "ACTIONS", "RUN_ACTIONS"]
+__all__ = ["plan", "iter_plan", "plan_accounts", "Plan", "PlanStep", "PlanSummary", "write_plan", "StepOutcome", "StalePlanError", "ACTIONS", "RUN_ACTIONS"]
 
 #: Every action a step can have, in the order counts and summaries list them.
 ACTIONS = ("create", "update", "suspend", "resume", "remove", "conflict", "no_change", "only_at_vendor")
@@ -388,3 +388,51 @@ def iter_plan(
         for step, send in builder:
             yield PlanStep.from_dict(step, send)
         del builders[vendor]  # its steps are taken: release what it kept
+
+
+def plan_accounts(
+    vendor: str,
+    desired: Iterable[Mapping[str, Any]],
+    records: Iterable[Mapping[str, Any]],
+    *,
+    prune: bool = False,
+    in_flight: Iterable[Mapping[str, Any]] = (),
+) -> Plan:
+    """The plan rules alone: ``desired`` records of one vendor (``{"fields",
+    "status", "line"}``, as :func:`plan` takes them; a ``"vendor"`` member,
+    when given, must be ``vendor``) against ``records``, that vendor's account
+    records already in hand (as get_account or list_accounts give them). No
+    client, no I/O: what :func:`plan` decides for one vendor once it has read
+    the accounts. Steps come in the order of ``desired``, then the accounts
+    only at the vendor in the order of ``records``. ``in_flight``: the items
+    of the vendor's listing of creates still in flight (Commvault's
+    ``list_fulfillments``), whose records are then conflicts, not creates. Raises
+    InvalidArgumentError for a malformed record or a vendor whose accounts
+    cannot be planned (ActivePlatform: no documented field for your key)."""
+    try:
+        builder = _core.PlanBuilder(vendor, prune)
+    except InvalidArgumentError as e:
+        raise InvalidArgumentError(str(e), vendor=vendor) from None
+
+    def named(recs: Iterable[Mapping[str, Any]]) -> Iterator[Any]:
+        # desired_by_line's checks want a vendor on each record: this one's.
+        for rec in recs:
+            yield {"vendor": vendor, **rec} if isinstance(rec, Mapping) else rec
+
+    for line, rec_vendor, rec in desired_by_line(named(desired)):
+        if rec_vendor != vendor:
+            raise InvalidArgumentError(f"desired record {line}: vendor {rec_vendor!r}, the plan is for {vendor!r}",
+                                       vendor=vendor)
+        try:
+            builder.add_desired(line, rec["fields"], rec["status"])
+        except InvalidArgumentError as e:
+            raise InvalidArgumentError(str(e), vendor=vendor) from None
+    for position, record in enumerate(records, start=1):
+        if not isinstance(record, Mapping):
+            raise InvalidArgumentError(f"account record {position}: not a mapping", vendor=vendor)
+        builder.add_record(dict(record))
+    for position, item in enumerate(in_flight, start=1):
+        if not isinstance(item, Mapping):
+            raise InvalidArgumentError(f"create in flight {position}: not a mapping", vendor=vendor)
+        builder.add_in_flight(dict(item))
+    return Plan(PlanStep.from_dict(step, send) for step, send in builder)

@@ -2,7 +2,8 @@
 // the public C API of the shared library, against one sandbox over loopback.
 // Cases run in order on one sandbox (later cases see what earlier ones
 // created), so every kind of case is one test that reports each failing case
-// by name. simdjson reads the case files and the journal only.
+// by name. View and plan cases need no sandbox: ak_account_view and ak_plan
+// are pure. simdjson reads the case files, the journal and those answers.
 #include <accountkit/accountkit.h>
 #include <accountkit/sandbox.h>
 #include <gtest/gtest.h>
@@ -375,6 +376,125 @@ TEST(Conformance, Paths) {
     if (auto d = differences(read, expect); !d.empty()) ADD_FAILURE() << c->name() << "\n  ak_result_get_string: " << d;
   }
   ak_result_free(page);
+  EXPECT_GT(ran, 10u);
+}
+
+// ---- views and plans: the C API's pure functions, no sandbox -------------------
+
+// What a function writing JSON text gave: its text parsed, or its failure
+// (outcome.status "ok" when there was none).
+struct Answer {
+  Outcome outcome;
+  std::string text;
+  simdjson::dom::parser parser;
+  std::optional<element> json;
+};
+
+void take(Answer &a, ak_status s, ak_error *err, char *out) {
+  a.outcome = outcome(s, err);
+  if (out) a.text = out;
+  ak_string_free(out);
+  if (s == AK_OK) a.json = a.parser.parse(a.text).value();
+}
+
+void view_of(Answer &a, const std::string &vendor, element record) {
+  char *out = nullptr;
+  ak_error *err = nullptr;
+  std::string text = json_text(record);
+  ak_status s = ak_account_view(&out, vendor.c_str(), text.c_str(), &err);
+  take(a, s, err, out);
+}
+
+// A secret of the case shown in the answer's text or its error message.
+std::string shown_secrets(const Case &c, const Answer &a) {
+  std::string diff;
+  if (auto secrets = c.member("secrets"))
+    for (element s : items(*secrets)) {
+      std::string secret(s.get_string().value());
+      if (a.text.find(secret) != std::string::npos || a.outcome.message.find(secret) != std::string::npos)
+        diff += "the secret \"" + secret + "\" shows; ";
+    }
+  return diff;
+}
+
+// An expectation of failure ({"status", "message_has"}) against the answer.
+std::string failure_differences(const Answer &a, element want) {
+  if (a.outcome.status == "ok") return "succeeded with " + a.text + ", want " + json_text(want);
+  return differences(a.outcome, want);
+}
+
+// Whether view, without its "record" (checked for secrets instead), is want.
+bool same_view(element view, element want) {
+  auto got = members(view);
+  std::erase_if(got, [](const auto &m) { return m.first == "record"; });
+  if (!want.is_object() || got.size() != want.get_object().value().size()) return false;
+  for (const auto &[k, v] : got)
+    if (auto w = want[k]; w.error() || !same(v, w.value())) return false;
+  return true;
+}
+
+TEST(Conformance, Views) {
+  size_t ran = 0;
+  for (const Case *c : of_kind("view")) {
+    SCOPED_TRACE(c->name());
+    ++ran;
+    Answer a;
+    view_of(a, c->text("vendor"), c->json["record"].value());
+    element expect = c->json["expect"].value();
+    std::string diff = shown_secrets(*c, a);
+    if (auto want = expect["view"]; !want.error()) {
+      if (!a.json) diff += "failed: " + describe(a.outcome);
+      else if (!same_view(*a.json, want.value())) diff += "view " + a.text + ", want " + json_text(want.value());
+    } else {
+      diff += failure_differences(a, expect);
+    }
+    if (!diff.empty()) ADD_FAILURE() << c->name() << "\n  ak_account_view: " << diff;
+  }
+  EXPECT_GT(ran, 4u);
+}
+
+// The case's records as a JSON array of their views (ak_account_view), or a failure.
+std::string views_of(const Case &c, std::string &views) {
+  views = "[";
+  for (element record : items(c.json["records"].value())) {
+    Answer a;
+    view_of(a, c.text("vendor"), record);
+    if (!a.json) return "the view of " + json_text(record) + " failed: " + describe(a.outcome);
+    views += (views.size() > 1 ? "," : "") + a.text;
+  }
+  views += "]";
+  return "";
+}
+
+TEST(Conformance, Plans) {
+  size_t ran = 0;
+  for (const Case *c : of_kind("plan")) {
+    SCOPED_TRACE(c->name());
+    ++ran;
+    std::string views;
+    if (auto d = views_of(*c, views); !d.empty()) {
+      ADD_FAILURE() << c->name() << "\n  " << d;
+      continue;
+    }
+    auto prune = c->member("prune");
+    std::string desired = json_text(c->json["desired"].value());
+    Answer a;
+    char *out = nullptr;
+    ak_error *err = nullptr;
+    ak_status s = ak_plan(&out, c->text("vendor").c_str(), desired.c_str(), views.c_str(),
+                          prune && prune->get_bool().value(), &err);
+    take(a, s, err, out);
+    element expect = c->json["expect"].value();
+    std::string diff = shown_secrets(*c, a);
+    if (auto want = expect["steps"]; !want.error()) {
+      if (!a.json) diff += "failed: " + describe(a.outcome);
+      else if (!same((*a.json)["steps"].value(), want.value()))
+        diff += "steps " + json_text((*a.json)["steps"].value()) + ", want " + json_text(want.value());
+    } else {
+      diff += failure_differences(a, expect);
+    }
+    if (!diff.empty()) ADD_FAILURE() << c->name() << "\n  ak_plan: " << diff;
+  }
   EXPECT_GT(ran, 10u);
 }
 

@@ -1,6 +1,7 @@
 """The conformance cases (tests/conformance/*.json; README.md there) through
 the Python package: ak.validate, Client.call against one sandbox, the
-exception classes, and the CSV reader's field paths. Cases run in order on one
+exception classes, the CSV reader's field paths, ak.account_view and
+ak.plan_accounts (no sandbox: they are pure). Cases run in order on one
 sandbox (later cases see what earlier ones created); each kind is one test
 that lists every failing case by name."""
 
@@ -199,4 +200,67 @@ def test_every_path_case() -> None:
             for text in want.get("message_has", []):
                 if not any(text in p for p in header_problems):
                     failures.append(f"{name}: the problem lacks {text!r}: {header_problems}")
+    assert not failures, "\n".join(failures)
+
+
+def _failure(error: ak.Error | None, want: dict[str, Any]) -> str:
+    """An expected failure ({"status", "message_has"}) against what was raised."""
+    if error is None:
+        return f"succeeded, want {want}"
+    return _differences(Outcome(error), want)
+
+
+def _secrets_shown(case: dict[str, Any], *texts: str) -> str:
+    return "; ".join(f"the secret {s!r} shows" for s in case.get("secrets", []) if any(s in t for t in texts))
+
+
+def test_every_view_case() -> None:
+    cases = _cases("view")
+    assert len(cases) > 4
+    failures = []
+    for name, case in cases:
+        view, error = None, None
+        try:
+            view = ak.account_view(case["vendor"], case["record"])
+        except ak.Error as e:
+            error = e
+        want = case["expect"]
+        shown = json.dumps(view, ensure_ascii=False) if view is not None else ""
+        diff = [_secrets_shown(case, shown, error.message if error else "")]
+        if "view" in want:
+            if view is None:
+                diff.append(f"failed: {error!r}")
+            elif not _same({k: v for k, v in view.items() if k != "record"}, want["view"]):
+                diff.append(f"view {shown}, want {want['view']}")
+        else:
+            diff.append(_failure(error, want))
+        if d := "; ".join(x for x in diff if x):
+            failures.append(f"{name}\n  account_view: {d}")
+    assert not failures, "\n".join(failures)
+
+
+def test_every_plan_case() -> None:
+    """ak.plan_accounts: the plan rules over records in hand, each step as its plan-file dict."""
+    cases = _cases("plan")
+    assert len(cases) > 10
+    failures = []
+    for name, case in cases:
+        steps, error = None, None
+        try:
+            plan = ak.plan_accounts(case["vendor"], case["desired"], case["records"], prune=case.get("prune", False))
+            steps = [s.to_dict() for s in plan.steps]
+        except ak.Error as e:
+            error = e
+        want = case["expect"]
+        shown = json.dumps(steps, ensure_ascii=False) if steps is not None else ""
+        diff = [_secrets_shown(case, shown, repr(steps), error.message if error else "")]
+        if "steps" in want:
+            if steps is None:
+                diff.append(f"failed: {error!r}")
+            elif not _same(steps, want["steps"]):
+                diff.append(f"steps {shown}, want {json.dumps(want['steps'], ensure_ascii=False)}")
+        else:
+            diff.append(_failure(error, want))
+        if d := "; ".join(x for x in diff if x):
+            failures.append(f"{name}\n  plan_accounts: {d}")
     assert not failures, "\n".join(failures)

@@ -294,3 +294,22 @@ TEST(PlanBuilder, ACommvaultCreateInFlightIsNotCreatedAgain) {
   no_such_listing.add_desired(desired(1, nn("n1", "New")));
   EXPECT_FALSE(no_such_listing.wants_in_flight()) << "99digital creates at once";
 }
+
+// A Commvault account shows each contact's "type"; a desired contact that
+// does not give it is the same contact (update_account cannot send "type",
+// so a plan that called it a change would never come to rest). A contact
+// list of another length, or another email, is a change.
+TEST(Plan, AnArrayElementShowsTheWantedMembersItHas) {
+  const Vendor &v = vendor("commvault");
+  auto record = [](const std::string &contacts) {
+    return R"({"id":"u-X1","externalId":"X1","name":"Same","status":"active","contacts":)" + contacts + "}";
+  };
+  const std::string typed = R"([{"type":"admin","email":"a@x1.example","firstName":"Ada","lastName":"Admin"}])";
+  std::vector<DesiredAccount> want = {desired(1, cv("X1", "Same", "a@x1.example"))};
+  EXPECT_EQ(make_plan(v, want, {view("u-X1", "X1", "active", record(typed))}, false)[0].action, PlanAction::NoChange);
+  std::vector<DesiredAccount> moved = {desired(1, cv("X1", "Same", "b@x1.example"))};
+  EXPECT_EQ(make_plan(v, moved, {view("u-X1", "X1", "active", record(typed))}, false)[0].action, PlanAction::Update);
+  const std::string two = R"([{"email":"a@x1.example","firstName":"Ada","lastName":"Admin"},)"
+                          R"({"email":"c@x1.example","firstName":"Cy","lastName":"Admin"}])";
+  EXPECT_EQ(make_plan(v, want, {view("u-X1", "X1", "active", record(two))}, false)[0].action, PlanAction::Update);
+}
