@@ -5,6 +5,7 @@
 #include <optional>
 #include <string_view>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "core/api.hpp"
 
@@ -138,6 +139,12 @@ struct PlanBuilder::Impl {
     if (!d.status.empty() && d.status != "active" && d.status != "suspended")
       throw Error(Status::InvalidArgument,
                   "plan: record " + std::to_string(d.line) + ": status must be \"active\", \"suspended\" or none");
+    // A step names its record by line, and applying takes a create's secrets
+    // from the record on that line: each line is one record's.
+    if (d.line == 0) throw Error(Status::InvalidArgument, "plan: a desired record's line is 1 or more");
+    if (!lines_.insert(d.line).second)
+      throw Error(Status::InvalidArgument,
+                  "plan: record " + std::to_string(d.line) + ": another desired record has this line");
     Slot &slot = slots_.emplace_back();
     slot.line = d.line;
     slot.status = d.status.empty() ? 0 : d.status[0];
@@ -211,6 +218,7 @@ struct PlanBuilder::Impl {
     if (!taking_) {
       taking_ = true;
       by_key_.clear();  // it views the slots' keys, which go as their steps are taken
+      lines_ = {};
     }
     while (steps_.empty() && !slots_.empty()) {
       make_steps(slots_.front(), taken_++);
@@ -425,6 +433,7 @@ struct PlanBuilder::Impl {
   const Operation *update_;
   std::deque<Slot> slots_;  // the desired records whose steps are not taken yet, in order
   std::unordered_map<std::string_view, std::size_t> by_key_;  // views slots_' keys
+  std::unordered_set<std::size_t> lines_;  // the desired records' lines
   std::vector<std::string> at_vendor_;  // the steps of accounts only at the vendor (step_json text)
   std::size_t next_at_vendor_ = 0;
   std::unordered_map<std::size_t, std::string> in_flight_;  // slot index -> the create in flight ("get_fulfillment F is submitted")

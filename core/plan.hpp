@@ -77,7 +77,8 @@ class PlanBuilder {
   PlanBuilder &operator=(PlanBuilder &&) noexcept;
 
   // Throws Error(InvalidArgument) for a status other than "", "active" or
-  // "suspended", or once accounts are coming.
+  // "suspended", a line 0 or one another desired record has, or once
+  // accounts are coming.
   void add_desired(DesiredAccount d);
   // Throws Error(InvalidArgument) once steps are taken.
   void add_account(const Value &view);

@@ -19,7 +19,9 @@ std::vector<ak::DesiredAccount> desired_from(const ak::Value &all) {
     ak::DesiredAccount d;
     d.fields = *fields;
     const ak::Value *line = item.find("line");
-    d.line = line && line->is_int() && line->as_int() > 0 ? static_cast<std::size_t>(line->as_int()) : n;
+    if (line && !line->is_null() && !(line->is_int() && line->as_int() > 0))
+      throw ak::Error(ak::Status::InvalidArgument, where + ".line must be a whole number from 1");
+    d.line = line && !line->is_null() ? static_cast<std::size_t>(line->as_int()) : n;
     if (const ak::Value *status = item.find("status"); status && !status->is_null()) {
       if (!status->is_string()) throw ak::Error(ak::Status::InvalidArgument, where + ".status must be text or null");
       d.status = status->as_string();  // which statuses: the core's rule (PlanBuilder::add_desired)

@@ -117,6 +117,10 @@ TEST(PlanCapi, BadArgumentsAreRefusedByName) {
   EXPECT_TRUE(contains(p.error.message, R"(record 1: status must be "active", "suspended" or none)")) << p.error.message;
   p = plan("99digital", R"([{"fields":{},"status":1}])", "[]");
   EXPECT_TRUE(contains(p.error.message, "desired_json[0].status must be text or null")) << p.error.message;
+  p = plan("99digital", R"([{"line":0,"fields":{}}])", "[]");
+  EXPECT_TRUE(contains(p.error.message, "desired_json[0].line must be a whole number from 1")) << p.error.message;
+  p = plan("99digital", R"([{"line":"7","fields":{}}])", "[]");
+  EXPECT_TRUE(contains(p.error.message, "desired_json[0].line must be a whole number from 1")) << p.error.message;
   p = plan("99digital", "[]", "{}");
   EXPECT_TRUE(contains(p.error.message, "current_json must be a JSON array")) << p.error.message;
   p = plan("nobody", "[]", "[]");

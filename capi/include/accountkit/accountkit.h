@@ -510,9 +510,9 @@ AK_API ak_status ak_account_view(char **out_json, const char *vendor, const char
 /* The plan that brings vendor's accounts in line with desired records
  * (docs/plan.md has the rules): desired_json is a JSON array of
  * {"line": n, "fields": {create_account's fields}, "status": "active" |
- * "suspended" | null} (line: where the record came from, for messages;
- * default its position from 1), current_json a JSON array of the accounts the
- * vendor holds as ak_account_view gives them, or {"accounts": [those],
+ * "suspended" | null} (line: where the record came from, 1 or more and no
+ * other record's; default its position), current_json an array of the accounts
+ * the vendor holds as ak_account_view gives them, or {"accounts": [those],
  * "in_flight": [the items of the vendor's listing of creates in flight,
  * Commvault's list_fulfillments]}: a record whose account is still being
  * created is then a conflict, not a second create; prune nonzero removes
