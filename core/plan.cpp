@@ -218,7 +218,7 @@ struct PlanBuilder::Impl {
     if (!taking_) {
       taking_ = true;
       by_key_.clear();  // it views the slots' keys, which go as their steps are taken
-      lines_ = {};
+      std::unordered_set<std::size_t>().swap(lines_);
     }
     while (steps_.empty() && !slots_.empty()) {
       make_steps(slots_.front(), taken_++);
