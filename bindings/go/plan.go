@@ -67,8 +67,8 @@ func Plan(vendor string, desired []DesiredAccount, current []map[string]any, pru
 // with no account whose fulfillment is still pending is then a "conflict"
 // ("its account is being created (get_fulfillment F is submitted): plan
 // again once it settles"), not a second create; complete and failed
-// fulfillments change nothing. Items of a vendor without such a listing are
-// ignored.
+// fulfillments change nothing. A vendor that lists no creates in flight
+// (99digital) takes none: an item is then a KindInvalidArgument error.
 func PlanWithInFlight(vendor string, desired []DesiredAccount, current, inFlight []map[string]any, prune bool) ([]PlanStep, error) {
 	in := make([]any, len(desired))
 	for i, d := range desired {

@@ -153,6 +153,11 @@ func TestPlanWithInFlight(t *testing.T) {
 			t.Fatalf("%s: %+v, %v", status, steps, err)
 		}
 	}
+	// A vendor that lists no creates in flight takes none.
+	_, err = accountkit.PlanWithInFlight("99digital", nil, nil, fulfillment("submitted"), false)
+	if !errors.Is(err, accountkit.ErrInvalidArgument) {
+		t.Fatalf("99digital with a create in flight: %v", err)
+	}
 	// Plan is PlanWithInFlight without creates in flight.
 	if steps, err := accountkit.Plan("commvault", desired, nil, false); err != nil || len(steps) != 1 ||
 		steps[0].Action != "create" {

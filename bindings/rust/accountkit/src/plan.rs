@@ -87,8 +87,9 @@ pub fn plan(
 /// docs/plan.md "Creates in flight"). A desired record with no account whose
 /// fulfillment is still pending is then a "conflict" ("its account is being
 /// created (get_fulfillment F is submitted): plan again once it settles"),
-/// not a second create; complete and failed fulfillments change nothing.
-/// Items of a vendor without such a listing are ignored.
+/// not a second create; complete and failed fulfillments change nothing. A
+/// vendor that lists no creates in flight (99digital) takes none: an item is
+/// then an [`ErrorKind::InvalidArgument`] error.
 pub fn plan_with_in_flight(
     vendor: &str,
     desired: &[DesiredAccount],
