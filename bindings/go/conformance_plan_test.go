@@ -1,5 +1,5 @@
 // The conformance cases of kind "view" and "plan" (tests/conformance/README.md)
-// through AccountView and Plan: pure functions, no sandbox. TestConformance
+// through AccountView and PlanWithInFlight: pure functions, no sandbox. TestConformance
 // (conformance_test.go) runs them in file order with the other kinds.
 package accountkit_test
 
@@ -143,7 +143,7 @@ func stepJSON(s accountkit.PlanStep) map[string]any {
 	return out
 }
 
-// plan runs the case through AccountView and Plan; its steps as decoded JSON.
+// plan runs the case through AccountView and PlanWithInFlight; its steps as decoded JSON.
 func plan(c *confCase) (any, string, error) {
 	desired := make([]accountkit.DesiredAccount, len(c.Desired))
 	for i, d := range c.Desired {
@@ -163,7 +163,13 @@ func plan(c *confCase) (any, string, error) {
 		}
 		views = append(views, view)
 	}
-	steps, err := accountkit.Plan(c.Vendor, desired, views, c.Prune)
+	var inFlight []map[string]any
+	if c.InFlight != nil {
+		if err := decode(c.InFlight, &inFlight); err != nil {
+			return nil, "", fmt.Errorf("bad in_flight %s: %w", c.InFlight, err)
+		}
+	}
+	steps, err := accountkit.PlanWithInFlight(c.Vendor, desired, views, inFlight, c.Prune)
 	if err != nil {
 		return nil, "", err
 	}

@@ -46,10 +46,11 @@ type confCase struct {
 	Parent     *string `json:"parent"`
 
 	// view and plan cases (conformance_plan_test.go)
-	Record  json.RawMessage   `json:"record"`
-	Desired []desiredSpec     `json:"desired"`
-	Records []json.RawMessage `json:"records"`
-	Prune   bool              `json:"prune"`
+	Record   json.RawMessage   `json:"record"`
+	Desired  []desiredSpec     `json:"desired"`
+	Records  []json.RawMessage `json:"records"`
+	Prune    bool              `json:"prune"`
+	InFlight json.RawMessage   `json:"in_flight"`
 }
 
 func (c *confCase) label() string { return c.file + ": " + c.Name }

@@ -54,8 +54,22 @@ type FieldChange struct {
 // accounts only at the vendor. It sends nothing: run a step's Operation with
 // its Fields (c.Call) after checking ChangedSince. An unknown vendor,
 // malformed input or a vendor that cannot be planned (ActivePlatform: no
-// documented place for your key) is a KindInvalidArgument error.
+// documented place for your key) is a KindInvalidArgument error. Plan is
+// PlanWithInFlight without creates in flight.
 func Plan(vendor string, desired []DesiredAccount, current []map[string]any, prune bool) ([]PlanStep, error) {
+	return PlanWithInFlight(vendor, desired, current, nil, prune)
+}
+
+// PlanWithInFlight is Plan that also knows the vendor's creates still in
+// flight: inFlight are the items of the vendor's listing of them as Call
+// gives them (Commvault's "list_fulfillments", whose "externalAccountId" is
+// the account's key; docs/plan.md "Creates in flight"). A desired record
+// with no account whose fulfillment is still pending is then a "conflict"
+// ("its account is being created (get_fulfillment F is submitted): plan
+// again once it settles"), not a second create; complete and failed
+// fulfillments change nothing. A vendor that lists no creates in flight
+// (99digital) takes none: an item is then a KindInvalidArgument error.
+func PlanWithInFlight(vendor string, desired []DesiredAccount, current, inFlight []map[string]any, prune bool) ([]PlanStep, error) {
 	in := make([]any, len(desired))
 	for i, d := range desired {
 		one := map[string]any{"fields": d.Fields, "status": nil}
@@ -67,8 +81,12 @@ func Plan(vendor string, desired []DesiredAccount, current []map[string]any, pru
 		}
 		in[i] = one
 	}
+	// ak_plan takes null for neither list.
 	if current == nil {
 		current = []map[string]any{}
+	}
+	if inFlight == nil {
+		inFlight = []map[string]any{}
 	}
 	cv, err := cString(vendor, "plan", "vendor", vendor)
 	if err != nil {
@@ -80,7 +98,8 @@ func Plan(vendor string, desired []DesiredAccount, current []map[string]any, pru
 		return nil, err
 	}
 	defer C.free(unsafe.Pointer(cd))
-	cc, err := cJSON(vendor, "plan", "current accounts", current)
+	// Always the {accounts, in_flight} form of current_json: one way to call ak_plan.
+	cc, err := cJSON(vendor, "plan", "current accounts and creates in flight", map[string]any{"accounts": current, "in_flight": inFlight})
 	if err != nil {
 		return nil, err
 	}

@@ -126,3 +126,41 @@ func TestPlanApplyPlanAgain(t *testing.T) {
 		t.Fatalf("unknown vendor: %v", err)
 	}
 }
+
+// A Commvault record whose New customer fulfillment is still pending is a
+// conflict, not a second create; a complete or failed one changes nothing.
+func TestPlanWithInFlight(t *testing.T) {
+	desired := []accountkit.DesiredAccount{{Fields: map[string]any{
+		"account": map[string]any{"externalId": "F1", "name": "Flying",
+			"contacts": []any{map[string]any{"email": "a@f1.example", "firstName": "A", "lastName": "B"}}},
+		"service": map[string]any{"skus": []any{map[string]any{"sku": "MET-M365-BASIC", "quantity": 1}}},
+	}}}
+	fulfillment := func(status string) []map[string]any {
+		return []map[string]any{{"id": "ful-1", "status": status, "externalAccountId": "F1"}}
+	}
+	steps, err := accountkit.PlanWithInFlight("commvault", desired, nil, fulfillment("submitted"), false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "its account is being created (get_fulfillment ful-1 is submitted): plan again once it settles"
+	if len(steps) != 1 || steps[0].Action != "conflict" || steps[0].Key != "F1" || steps[0].Reason != want ||
+		steps[0].Operation != "" {
+		t.Fatalf("submitted: %+v", steps)
+	}
+	for _, status := range []string{"complete", "failed"} {
+		steps, err := accountkit.PlanWithInFlight("commvault", desired, nil, fulfillment(status), false)
+		if err != nil || len(steps) != 1 || steps[0].Action != "create" {
+			t.Fatalf("%s: %+v, %v", status, steps, err)
+		}
+	}
+	// A vendor that lists no creates in flight takes none.
+	_, err = accountkit.PlanWithInFlight("99digital", nil, nil, fulfillment("submitted"), false)
+	if !errors.Is(err, accountkit.ErrInvalidArgument) {
+		t.Fatalf("99digital with a create in flight: %v", err)
+	}
+	// Plan is PlanWithInFlight without creates in flight.
+	if steps, err := accountkit.Plan("commvault", desired, nil, false); err != nil || len(steps) != 1 ||
+		steps[0].Action != "create" {
+		t.Fatalf("Plan: %+v, %v", steps, err)
+	}
+}

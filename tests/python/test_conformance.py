@@ -247,7 +247,8 @@ def test_every_plan_case() -> None:
     for name, case in cases:
         steps, error = None, None
         try:
-            plan = ak.plan_accounts(case["vendor"], case["desired"], case["records"], prune=case.get("prune", False))
+            plan = ak.plan_accounts(case["vendor"], case["desired"], case["records"], prune=case.get("prune", False),
+                                    in_flight=case.get("in_flight", ()))
             steps = [s.to_dict() for s in plan.steps]
         except ak.Error as e:
             error = e

@@ -313,30 +313,22 @@ impl Client {
         let after = cstring("after", after)?;
         let id = cstring("id", id)?;
         let raw_opts = opts.map(CallOptions::raw);
+        // NULL options: ak_wait_with is then ak_wait_for (accountkit.h).
+        let opts_ptr = raw_opts.as_ref().map_or(ptr::null(), ptr::from_ref);
         let mut out = ptr::null_mut();
         let mut err = ptr::null_mut();
         // SAFETY: valid handle and strings; thread-safe; the options and
         // their token outlive the call.
         unsafe {
-            let status = match &raw_opts {
-                None => sys::ak_wait_for(
-                    &mut out,
-                    self.as_ptr(),
-                    after.as_ptr(),
-                    id.as_ptr(),
-                    timeout.as_secs_f64(),
-                    &mut err,
-                ),
-                Some(o) => sys::ak_wait_with(
-                    &mut out,
-                    self.as_ptr(),
-                    after.as_ptr(),
-                    id.as_ptr(),
-                    timeout.as_secs_f64(),
-                    o,
-                    &mut err,
-                ),
-            };
+            let status = sys::ak_wait_with(
+                &mut out,
+                self.as_ptr(),
+                after.as_ptr(),
+                id.as_ptr(),
+                timeout.as_secs_f64(),
+                opts_ptr,
+                &mut err,
+            );
             check(status, err)?;
         }
         Response::from_raw(out, self.vendor)

@@ -28,8 +28,9 @@
 //! [`Response::view`]) reads any vendor's account record as the same few
 //! fields; [`plan`] compares [`DesiredAccount`]s with those views and returns
 //! the [`PlanStep`]s that bring the vendor in line (docs/plan.md), each run
-//! with [`Client::call`] after [`changed_since`] finds nothing moved. Neither
-//! sends anything.
+//! with [`Client::call`] after [`changed_since`] finds nothing moved
+//! ([`plan_with_in_flight`] also takes the creates still in flight, Commvault's
+//! fulfillments). Neither sends anything.
 //!
 //! Cancellation and deadlines are runtime-agnostic: [`Client::call_with`],
 //! [`Client::call_id_with`], [`Client::wait_with`] and [`Client::list_with`]
@@ -77,7 +78,7 @@ pub use client::Client;
 pub use error::{Error, ErrorDetails, ErrorKind, FieldError};
 pub use fields::{validate, validate_with_id};
 pub use pager::Pager;
-pub use plan::{changed_since, plan, DesiredAccount, FieldChange, PlanStep};
+pub use plan::{changed_since, plan, plan_with_in_flight, DesiredAccount, FieldChange, PlanStep};
 pub use response::Response;
 #[cfg(feature = "sandbox")]
 pub use sandbox::Sandbox;

@@ -69,11 +69,32 @@ pub struct FieldChange {
 /// ([`Client::call`](crate::Client::call)) after checking [`changed_since`].
 /// An unknown vendor, malformed input or a vendor that cannot be planned
 /// (ActivePlatform: no documented place for your key) is an
-/// [`ErrorKind::InvalidArgument`] error.
+/// [`ErrorKind::InvalidArgument`] error. `plan` is [`plan_with_in_flight`]
+/// without creates in flight.
 pub fn plan(
     vendor: &str,
     desired: &[DesiredAccount],
     current: &[Value],
+    prune: bool,
+) -> Result<Vec<PlanStep>, Error> {
+    plan_with_in_flight(vendor, desired, current, &[], prune)
+}
+
+/// [`plan`] that also knows the vendor's creates still in flight:
+/// `in_flight` are the items of the vendor's listing of them as
+/// [`Client::call`](crate::Client::call) gives them (Commvault's
+/// "list_fulfillments", whose "externalAccountId" is the account's key;
+/// docs/plan.md "Creates in flight"). A desired record with no account whose
+/// fulfillment is still pending is then a "conflict" ("its account is being
+/// created (get_fulfillment F is submitted): plan again once it settles"),
+/// not a second create; complete and failed fulfillments change nothing. A
+/// vendor that lists no creates in flight (99digital) takes none: an item is
+/// then an [`ErrorKind::InvalidArgument`] error.
+pub fn plan_with_in_flight(
+    vendor: &str,
+    desired: &[DesiredAccount],
+    current: &[Value],
+    in_flight: &[Value],
     prune: bool,
 ) -> Result<Vec<PlanStep>, Error> {
     let desired: Vec<Value> = desired
@@ -88,9 +109,9 @@ pub fn plan(
         .collect();
     let v = cstring("vendor", vendor)?;
     let d = cstring("desired accounts", &Value::from(desired).to_string())?;
-    let current = serde_json::to_string(current)
-        .map_err(|e| Error::local(ErrorKind::InvalidArgument, format!("current accounts: {e}")))?;
-    let c = cstring("current accounts", &current)?;
+    // Always the {accounts, in_flight} form of current_json: one way to call ak_plan.
+    let current = json!({"accounts": current, "in_flight": in_flight}).to_string();
+    let c = cstring("current accounts and creates in flight", &current)?;
     let mut out = ptr::null_mut();
     let mut err = ptr::null_mut();
     // SAFETY: the strings outlive the call; out is "caller frees", taken once.

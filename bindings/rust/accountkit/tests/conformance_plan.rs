@@ -1,7 +1,8 @@
 //! The conformance cases of kind "view" and "plan" (tests/conformance/README.md)
-//! through `account_view` and `plan`: pure functions, no sandbox, so a test
-//! binary of their own beside tests/conformance.rs, which runs the other kinds.
-use accountkit::{account_view, plan, DesiredAccount, Error, PlanStep};
+//! through `account_view` and `plan_with_in_flight`: pure functions, no
+//! sandbox, so a test binary of their own beside tests/conformance.rs, which
+//! runs the other kinds.
+use accountkit::{account_view, plan_with_in_flight, DesiredAccount, Error, PlanStep};
 use serde_json::{json, Map, Value};
 use std::path::{Path, PathBuf};
 
@@ -146,7 +147,7 @@ fn step_json(s: &PlanStep) -> Value {
     Value::Object(out)
 }
 
-/// The case through account_view and plan: its steps as ak_plan's JSON.
+/// The case through account_view and plan_with_in_flight: its steps as ak_plan's JSON.
 fn plan_of(c: &Value) -> Result<Value, Error> {
     let vendor = c["vendor"].as_str().unwrap();
     let desired: Vec<DesiredAccount> = c["desired"]
@@ -166,7 +167,8 @@ fn plan_of(c: &Value) -> Result<Value, Error> {
         .map(|r| account_view(vendor, r))
         .collect::<Result<Vec<Value>, Error>>()?;
     let prune = c["prune"].as_bool().unwrap_or(false);
-    let steps = plan(vendor, &desired, &views, prune)?;
+    let in_flight = c["in_flight"].as_array().map(Vec::as_slice).unwrap_or(&[]);
+    let steps = plan_with_in_flight(vendor, &desired, &views, in_flight, prune)?;
     Ok(Value::Array(steps.iter().map(step_json).collect()))
 }
 

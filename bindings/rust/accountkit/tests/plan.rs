@@ -1,11 +1,13 @@
 //! Account views and plans against the sandbox (feature `sandbox`): two
 //! 99digital accounts read as views, planned against desired records (one
 //! unchanged, one renamed, one new), the update and create run, and a second
-//! plan that finds nothing to do.
+//! plan that finds nothing to do; and a Commvault create still in flight,
+//! planned with `plan_with_in_flight` (no sandbox needed).
 mod common;
 
 use accountkit::{
-    account_view, changed_since, plan, Client, DesiredAccount, ErrorKind, FieldChange, Sandbox,
+    account_view, changed_since, plan, plan_with_in_flight, Client, DesiredAccount, ErrorKind,
+    FieldChange, Sandbox,
 };
 use common::nn_account;
 use serde_json::{json, Value};
@@ -109,4 +111,43 @@ fn digital99_plan_apply_plan_again() {
     assert_eq!(e.kind, ErrorKind::InvalidArgument, "{e}");
     let e = account_view("nobody", &json!({})).unwrap_err();
     assert_eq!(e.kind, ErrorKind::InvalidArgument, "{e}");
+}
+
+/// A Commvault record whose New customer fulfillment is still pending is a
+/// conflict, not a second create; a complete or failed one changes nothing.
+#[test]
+fn commvault_create_in_flight_is_not_planned_again() {
+    let desired = [DesiredAccount {
+        line: 0,
+        fields: json!({
+            "account": {"externalId": "F1", "name": "Flying",
+                        "contacts": [{"email": "a@f1.example", "firstName": "A", "lastName": "B"}]},
+            "service": {"skus": [{"sku": "MET-M365-BASIC", "quantity": 1}]}
+        }),
+        status: None,
+    }];
+    let fulfillment =
+        |status: &str| [json!({"id": "ful-1", "status": status, "externalAccountId": "F1"})];
+    let steps =
+        plan_with_in_flight("commvault", &desired, &[], &fulfillment("submitted"), false).unwrap();
+    assert_eq!(steps.len(), 1, "{steps:?}");
+    assert_eq!(
+        (steps[0].action.as_str(), steps[0].key.as_str()),
+        ("conflict", "F1")
+    );
+    assert_eq!(
+        steps[0].reason,
+        "its account is being created (get_fulfillment ful-1 is submitted): plan again once it settles"
+    );
+    assert_eq!(steps[0].operation, "");
+    for status in ["complete", "failed"] {
+        let steps =
+            plan_with_in_flight("commvault", &desired, &[], &fulfillment(status), false).unwrap();
+        assert_eq!(steps.len(), 1, "{status}: {steps:?}");
+        assert_eq!(steps[0].action, "create", "{status}: {steps:?}");
+    }
+    // plan is plan_with_in_flight without creates in flight.
+    let steps = plan("commvault", &desired, &[], false).unwrap();
+    assert_eq!(steps.len(), 1, "{steps:?}");
+    assert_eq!(steps[0].action, "create");
 }
