@@ -203,6 +203,9 @@ struct PlanBuilder::Impl {
 
   void add_in_flight(const Value &item) {
     if (taking_) throw Error(Status::InvalidArgument, "plan: every create in flight comes before the steps are taken");
+    if (rules_.in_flight_op.empty())
+      throw Error(Status::InvalidArgument, "plan: " + v_.name + " lists no creates in flight (it creates at once)");
+    if (!item.is_object()) throw Error(Status::InvalidArgument, "plan: a create in flight is a JSON object");
     const std::string key = key_text(get_path(item, rules_.in_flight_key));
     auto it = key.empty() ? by_key_.end() : by_key_.find(key);
     const Settling *settling = v_.settling_for(create_.name);

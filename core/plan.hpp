@@ -88,6 +88,8 @@ class PlanBuilder {
   // add_in_flight's: a desired record whose account is on its way becomes a
   // conflict ("plan again once it settles"), never a second create.
   bool wants_in_flight() const;
+  // Throws Error(InvalidArgument) for a vendor without such a listing, an
+  // item that is no object, or once steps are taken.
   void add_in_flight(const Value &item);
   // Once every account was added: the plan's steps one at a time (the
   // desired records' in their order, then the accounts only at the vendor in

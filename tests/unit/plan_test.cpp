@@ -293,6 +293,14 @@ TEST(PlanBuilder, ACommvaultCreateInFlightIsNotCreatedAgain) {
   PlanBuilder no_such_listing(vendor("99digital"), false);
   no_such_listing.add_desired(desired(1, nn("n1", "New")));
   EXPECT_FALSE(no_such_listing.wants_in_flight()) << "99digital creates at once";
+  try {
+    no_such_listing.add_in_flight(fulfillment("ful-1", "submitted", "n1"));
+    ADD_FAILURE() << "99digital takes no create in flight";
+  } catch (const Error &e) {
+    EXPECT_EQ(std::string(e.what()), "plan: 99digital lists no creates in flight (it creates at once)");
+  }
+  PlanBuilder odd(v, false);
+  EXPECT_THROW(odd.add_in_flight(Value(5)), Error) << "an item is an object";
 }
 
 // A Commvault account shows each contact's "type"; a desired contact that

@@ -4,10 +4,12 @@
 //! tests/conformance/conformance_test.cpp. Files in file-name order, cases in
 //! file order (later cases see what earlier ones created); every failing case
 //! is collected by name and reported at once.
+mod conformance_support;
+
 use accountkit::{validate, validate_with_id, Client, Error, ErrorKind, Response, Sandbox};
+use conformance_support::{all_cases, conformance_dir, same};
 use serde_json::Value;
 use std::collections::HashMap;
-use std::path::{Path, PathBuf};
 
 struct Case {
     file: String,
@@ -46,57 +48,11 @@ impl Case {
     }
 }
 
-/// tests/conformance of this repository, or the directory AK_CONFORMANCE_DIR names.
-fn conformance_dir() -> PathBuf {
-    std::env::var_os("AK_CONFORMANCE_DIR").map_or_else(
-        || Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../tests/conformance"),
-        PathBuf::from,
-    )
-}
-
 fn load_cases() -> Vec<Case> {
-    let dir = conformance_dir();
-    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .unwrap_or_else(|e| panic!("the case files are not in {}: {e}", dir.display()))
-        .map(|entry| entry.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|x| x == "json"))
-        .collect();
-    files.sort_by(|a, b| a.file_name().cmp(&b.file_name()));
-    let mut out = Vec::new();
-    for path in files {
-        let text = std::fs::read_to_string(&path).unwrap();
-        // A bad case file fails loudly.
-        let doc: Value =
-            serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-        let file = path.file_name().unwrap().to_string_lossy().into_owned();
-        let cases = doc["cases"]
-            .as_array()
-            .unwrap_or_else(|| panic!("{file}: no \"cases\" array"));
-        for c in cases {
-            out.push(Case {
-                file: file.clone(),
-                json: c.clone(),
-            });
-        }
-    }
-    out
-}
-
-/// Deep equality: objects compare as sets of members, numbers by value.
-fn same(a: &Value, b: &Value) -> bool {
-    match (a, b) {
-        (Value::Number(x), Value::Number(y)) => x.as_f64() == y.as_f64(),
-        (Value::Array(x), Value::Array(y)) => {
-            x.len() == y.len() && x.iter().zip(y).all(|(x, y)| same(x, y))
-        }
-        (Value::Object(x), Value::Object(y)) => {
-            x.len() == y.len() && x.iter().all(|(k, v)| y.get(k).is_some_and(|w| same(v, w)))
-        }
-        (Value::String(x), Value::String(y)) => x == y,
-        (Value::Bool(x), Value::Bool(y)) => x == y,
-        (Value::Null, Value::Null) => true,
-        _ => false,
-    }
+    all_cases()
+        .into_iter()
+        .map(|(file, json)| Case { file, json })
+        .collect()
 }
 
 // ---- outcomes -------------------------------------------------------------------

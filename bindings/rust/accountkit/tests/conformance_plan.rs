@@ -2,54 +2,19 @@
 //! through `account_view` and `plan_with_in_flight`: pure functions, no
 //! sandbox, so a test binary of their own beside tests/conformance.rs, which
 //! runs the other kinds.
-use accountkit::{account_view, plan_with_in_flight, DesiredAccount, Error, PlanStep};
-use serde_json::{json, Map, Value};
-use std::path::{Path, PathBuf};
+mod conformance_support;
 
-/// tests/conformance of this repository, or the directory AK_CONFORMANCE_DIR names.
-fn conformance_dir() -> PathBuf {
-    std::env::var_os("AK_CONFORMANCE_DIR").map_or_else(
-        || Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../tests/conformance"),
-        PathBuf::from,
-    )
-}
+use accountkit::{account_view, plan_with_in_flight, DesiredAccount, Error, PlanStep};
+use conformance_support::{all_cases, same};
+use serde_json::{json, Map, Value};
 
 /// The cases of `kind` as (file: name, case), files in name order.
 fn cases_of(kind: &str) -> Vec<(String, Value)> {
-    let dir = conformance_dir();
-    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .unwrap_or_else(|e| panic!("the case files are not in {}: {e}", dir.display()))
-        .map(|entry| entry.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|x| x == "json"))
-        .collect();
-    files.sort();
-    let mut out = Vec::new();
-    for path in files {
-        let text = std::fs::read_to_string(&path).unwrap();
-        let doc: Value =
-            serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-        let file = path.file_name().unwrap().to_string_lossy().into_owned();
-        for c in doc["cases"].as_array().expect("a \"cases\" array") {
-            if c.get("kind").and_then(Value::as_str) == Some(kind) {
-                out.push((format!("{file}: {}", c["name"].as_str().unwrap_or("")), c.clone()));
-            }
-        }
-    }
-    out
-}
-
-/// Deep equality: objects compare as sets of members, numbers by value.
-fn same(a: &Value, b: &Value) -> bool {
-    match (a, b) {
-        (Value::Number(x), Value::Number(y)) => x.as_f64() == y.as_f64(),
-        (Value::Array(x), Value::Array(y)) => {
-            x.len() == y.len() && x.iter().zip(y).all(|(x, y)| same(x, y))
-        }
-        (Value::Object(x), Value::Object(y)) => {
-            x.len() == y.len() && x.iter().all(|(k, v)| y.get(k).is_some_and(|w| same(v, w)))
-        }
-        _ => a == b,
-    }
+    all_cases()
+        .into_iter()
+        .filter(|(_, c)| c.get("kind").and_then(Value::as_str) == Some(kind))
+        .map(|(file, c)| (format!("{file}: {}", c["name"].as_str().unwrap_or("")), c))
+        .collect()
 }
 
 /// An expected failure (`{"status", "message_has"}`) against the result.
@@ -61,7 +26,11 @@ fn failure_differences<T>(got: &Result<T, Error>, want: &Value) -> String {
     if e.kind.name() != want["status"].as_str().unwrap_or("") {
         diff += &format!("status {}, want {}; ", e.kind.name(), want["status"]);
     }
-    for h in want["message_has"].as_array().map(Vec::as_slice).unwrap_or(&[]) {
+    for h in want["message_has"]
+        .as_array()
+        .map(Vec::as_slice)
+        .unwrap_or(&[])
+    {
         if !e.message.contains(h.as_str().unwrap()) {
             diff += &format!("message lacks {h}; ");
         }
@@ -93,7 +62,9 @@ fn error_text<T>(r: &Result<T, Error>) -> String {
 
 fn run_view(c: &Value) -> String {
     let got = account_view(c["vendor"].as_str().unwrap(), &c["record"]);
-    let shown = got.as_ref().map_or_else(|_| String::new(), Value::to_string);
+    let shown = got
+        .as_ref()
+        .map_or_else(|_| String::new(), Value::to_string);
     let mut diff = secrets_shown(c, &[shown.clone(), error_text(&got)]);
     match (c["expect"].get("view"), &got) {
         (Some(want), Ok(view)) => {
@@ -174,7 +145,9 @@ fn plan_of(c: &Value) -> Result<Value, Error> {
 
 fn run_plan(c: &Value) -> String {
     let got = plan_of(c);
-    let shown = got.as_ref().map_or_else(|_| String::new(), Value::to_string);
+    let shown = got
+        .as_ref()
+        .map_or_else(|_| String::new(), Value::to_string);
     let mut diff = secrets_shown(c, &[shown.clone(), error_text(&got)]);
     match (c["expect"].get("steps"), &got) {
         (Some(want), Ok(steps)) => {
@@ -205,7 +178,11 @@ fn run_all(kind: &str, at_least: usize, run: fn(&Value) -> String) {
         cases.len(),
         failures.join("\n")
     );
-    assert!(cases.len() >= at_least, "only {} {kind} cases ran", cases.len());
+    assert!(
+        cases.len() >= at_least,
+        "only {} {kind} cases ran",
+        cases.len()
+    );
 }
 
 #[test]
