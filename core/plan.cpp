@@ -142,7 +142,7 @@ struct PlanBuilder::Impl {
     // A step names its record by line, and applying takes a create's secrets
     // from the record on that line: each line is one record's.
     if (d.line == 0) throw Error(Status::InvalidArgument, "plan: a desired record's line is 1 or more");
-    if (!lines_.insert(d.line).second)
+    if (!fresh_line(d.line))
       throw Error(Status::InvalidArgument,
                   "plan: record " + std::to_string(d.line) + ": another desired record has this line");
     Slot &slot = slots_.emplace_back();
@@ -154,6 +154,19 @@ struct PlanBuilder::Impl {
       if (auto [it, fresh] = by_key_.emplace(slot.key, slots_.size() - 1); !fresh)
         slot.twin_line = slots_[it->second].line;
     slot.text = to_json(d.fields);
+  }
+
+  // Whether no desired record so far has this line. Records read from a
+  // file come in rising lines, which need no index; the first that does not
+  // rise makes one.
+  bool fresh_line(std::size_t line) {
+    if (lines_.empty() && line > last_line_) {
+      last_line_ = line;
+      return true;
+    }
+    if (lines_.empty())
+      for (const Slot &slot : slots_) lines_.insert(slot.line);
+    return lines_.insert(line).second;
   }
 
   // The slot's desired record, with its fields while the slot holds them.
@@ -436,7 +449,8 @@ struct PlanBuilder::Impl {
   const Operation *update_;
   std::deque<Slot> slots_;  // the desired records whose steps are not taken yet, in order
   std::unordered_map<std::string_view, std::size_t> by_key_;  // views slots_' keys
-  std::unordered_set<std::size_t> lines_;  // the desired records' lines
+  std::size_t last_line_ = 0;               // while the lines rise: the last one
+  std::unordered_set<std::size_t> lines_;  // once they did not: every line
   std::vector<std::string> at_vendor_;  // the steps of accounts only at the vendor (step_json text)
   std::size_t next_at_vendor_ = 0;
   std::unordered_map<std::size_t, std::string> in_flight_;  // slot index -> the create in flight ("get_fulfillment F is submitted")

@@ -321,3 +321,16 @@ TEST(Plan, AnArrayElementShowsTheWantedMembersItHas) {
                           R"({"email":"c@x1.example","firstName":"Cy","lastName":"Admin"}])";
   EXPECT_EQ(make_plan(v, want, {view("u-X1", "X1", "active", record(two))}, false)[0].action, PlanAction::Update);
 }
+
+// Each desired line is one record's, in whatever order the lines come.
+TEST(PlanBuilder, ALineIsOneRecords) {
+  PlanBuilder builder(vendor("99digital"), false);
+  builder.add_desired(desired(5, nn("k5", "Five")));
+  builder.add_desired(desired(3, nn("k3", "Three")));  // falling: fine while new
+  builder.add_desired(desired(9, nn("k9", "Nine")));
+  EXPECT_THROW(builder.add_desired(desired(5, nn("k6", "Again"))), Error);
+  EXPECT_THROW(builder.add_desired(desired(0, nn("k0", "Zero"))), Error);
+  PlanBuilder rising(vendor("99digital"), false);
+  for (std::size_t line = 1; line <= 3; ++line) rising.add_desired(desired(line, nn("r" + std::to_string(line), "R")));
+  EXPECT_THROW(rising.add_desired(desired(2, nn("r9", "R"))), Error);
+}
