@@ -75,16 +75,33 @@ class _Applier:
 
     # -- reading the accounts again ------------------------------------------------
 
-    def _listing(self, client: Client) -> tuple[dict[str, dict[str, Any]], dict[str, list[str]]]:
+    def _listing(self, client: Client, creates: list[PlanStep]) -> tuple[dict[str, dict[str, Any]],
+                                                                         dict[str, list[str]], dict[str, str]]:
+        """Every account's view by id, the ids by key, and by key the creates
+        still in flight that would make an account for one of creates (the
+        core's rule: a Commvault fulfillment not yet complete)."""
         by_id: dict[str, dict[str, Any]] = {}
         by_key: dict[str, list[str]] = {}
+        builder = _core.PlanBuilder(client.vendor, False) if creates else None
+        for n, s in enumerate(creates, start=1):
+            assert builder is not None
+            builder.add_desired(n, s.fields, None)  # masked secrets: the key is all it matches by
         for item in client.list_accounts():
             view = item.view()
             if view.get("id") is not None:
                 by_id[str(view["id"])] = view
             if view.get("key"):
                 by_key.setdefault(str(view["key"]), []).append(str(view.get("id")))
-        return by_id, by_key
+            if builder is not None:
+                builder.add_record(item._data)
+        in_flight: dict[str, str] = {}
+        if builder is not None and builder.wants_in_flight():
+            for item in client.iterate(builder.in_flight_op):
+                builder.add_in_flight(item._data)
+            for step, _ in builder:
+                if step["action"] == "conflict" and step.get("line") and step["key"] not in by_key:
+                    in_flight[step["key"]] = step.get("reason", "")
+        return by_id, by_key, in_flight
 
     def _reads(self, client: Client, steps: list[PlanStep]) -> dict[str, dict[str, Any] | Error]:
         """Each account's view now, read with get_account (all at once)."""
@@ -105,17 +122,23 @@ class _Applier:
     def _check(self, client: Client, steps: list[PlanStep]) -> dict[int, Exception]:
         """The steps (by position) that may not run, with why."""
         refused: dict[int, Exception] = {}
-        listed = any(s.action == "create" for s in steps) or _describe.operation(client.vendor, "get_account") is None
-        by_id, by_key = self._listing(client) if listed else ({}, {})
+        creates = [s for s in steps if s.action == "create"]
+        listed = bool(creates) or _describe.operation(client.vendor, "get_account") is None
+        by_id, by_key, in_flight = self._listing(client, creates) if listed else ({}, {}, {})
         now: Mapping[str, dict[str, Any] | Error] = by_id if listed else self._reads(client, steps)
         for i, s in enumerate(steps):
             op = s.operation or ""
             if s.action == "create":
                 holders = by_key.get(s.key, [])
-                if holders:
+                if holders:  # the plan would now compare it
                     what = f"an account now carries the key: {', '.join(holders)}"
-                    refused[i] = StalePlanError(f"{client.vendor} create {s.key!r}: refused, {what}: plan again",
-                                                changed=what, vendor=client.vendor, operation=op)
+                    message = f"{client.vendor} create {s.key!r}: refused, {what}: plan again"
+                elif s.key in in_flight:  # "its account is being created (...): plan again once it settles"
+                    what = in_flight[s.key]
+                    message = f"{client.vendor} create {s.key!r}: refused, {what}"
+                else:
+                    continue
+                refused[i] = StalePlanError(message, changed=what, vendor=client.vendor, operation=op)
                 continue
             view = now.get(s.id or "", {})
             if isinstance(view, Error):

@@ -305,3 +305,17 @@ def test_a_commvault_create_in_flight_is_a_conflict_not_a_second_create() -> Non
         assert step.reason.startswith("its account is being created (get_fulfillment ") and \
             step.reason.endswith(" is submitted): plan again once it settles")
         assert not any(s.action == "create" for s in ak.plan(client, [record]).steps)
+
+
+def test_apply_refuses_a_create_whose_account_another_create_has_on_its_way() -> None:
+    record = {"vendor": "commvault", "fields": cv("CV-RACE", "Race Ltd"), "status": None}
+    with ak.Sandbox(update_delay=30) as sb:
+        client = sb.client("commvault")
+        made = ak.plan(client, [record])
+        assert made.steps[0].action == "create"
+        client.create_account(**record["fields"])  # someone else's create, between plan and apply
+        (outcome,) = made.apply(client)
+        assert outcome.refused, outcome.error
+        assert "its account is being created (get_fulfillment " in str(outcome.error)
+        fulfillments = [f for f in client.iterate("list_fulfillments") if f["externalAccountId"] == "CV-RACE"]
+        assert len(fulfillments) == 1, "no second create was submitted"
