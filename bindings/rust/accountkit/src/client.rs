@@ -105,29 +105,22 @@ impl Client {
     ) -> Result<Response, Error> {
         let op = cstring("operation", operation)?;
         let raw_opts = opts.map(CallOptions::raw);
+        // NULL options: ak_call_with is then ak_call (accountkit.h).
+        let opts_ptr = raw_opts.as_ref().map_or(ptr::null(), ptr::from_ref);
         let mut out = ptr::null_mut();
         let mut err = ptr::null_mut();
         // SAFETY: valid handles (fields NULL or owned by the caller; the
-        // options and their token outlive the call); ak_call and ak_call_with
-        // are thread-safe on one client.
+        // options and their token outlive the call); ak_call_with is
+        // thread-safe on one client.
         unsafe {
-            let status = match &raw_opts {
-                None => sys::ak_call(
-                    &mut out,
-                    self.as_ptr(),
-                    op.as_ptr(),
-                    Fields::ptr(fields),
-                    &mut err,
-                ),
-                Some(o) => sys::ak_call_with(
-                    &mut out,
-                    self.as_ptr(),
-                    op.as_ptr(),
-                    Fields::ptr(fields),
-                    o,
-                    &mut err,
-                ),
-            };
+            let status = sys::ak_call_with(
+                &mut out,
+                self.as_ptr(),
+                op.as_ptr(),
+                Fields::ptr(fields),
+                opts_ptr,
+                &mut err,
+            );
             check(status, err)?
         };
         Response::from_raw(out, self.vendor)
@@ -244,28 +237,21 @@ impl Client {
         let op = cstring("operation", operation)?;
         let f = Fields::from_value(filters)?;
         let raw_opts = opts.map(CallOptions::raw);
+        // NULL options: ak_list_with is then ak_list (accountkit.h).
+        let opts_ptr = raw_opts.as_ref().map_or(ptr::null(), ptr::from_ref);
         let mut out = ptr::null_mut();
         let mut err = ptr::null_mut();
         // SAFETY: valid handles; the pager copies the filters, keeps the
         // client alive on the C side and holds its own reference to the token.
         unsafe {
-            let status = match &raw_opts {
-                None => sys::ak_list(
-                    &mut out,
-                    self.as_ptr(),
-                    op.as_ptr(),
-                    Fields::ptr(f.as_ref()),
-                    &mut err,
-                ),
-                Some(o) => sys::ak_list_with(
-                    &mut out,
-                    self.as_ptr(),
-                    op.as_ptr(),
-                    Fields::ptr(f.as_ref()),
-                    o,
-                    &mut err,
-                ),
-            };
+            let status = sys::ak_list_with(
+                &mut out,
+                self.as_ptr(),
+                op.as_ptr(),
+                Fields::ptr(f.as_ref()),
+                opts_ptr,
+                &mut err,
+            );
             check(status, err)?
         };
         NonNull::new(out)
