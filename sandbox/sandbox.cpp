@@ -9,6 +9,7 @@
 #include <chrono>
 #include <cstdlib>
 #include <stdexcept>
+#include <utility>
 
 namespace ak::sandbox {
 
@@ -19,6 +20,21 @@ const std::string *Request::header(std::string_view lower_name) const {
 }
 
 namespace {
+
+constexpr std::size_t kWorkers = 64;
+
+// The server's workers, made before it listens and handed to it when it does;
+// stopped here if it never does (a pool destroyed with its threads running
+// would end the process).
+struct Workers {
+  httplib::TaskQueue *pool = new httplib::ThreadPool(kWorkers);
+  ~Workers() {
+    if (!pool) return;
+    pool->shutdown();
+    delete pool;
+  }
+  httplib::TaskQueue *take() { return std::exchange(pool, nullptr); }
+};
 
 // With a charset parameter cpp-httplib leaves the body uncompressed: brotli on
 // loopback costs far more CPU than the bytes it saves.
@@ -79,8 +95,15 @@ void Server::start(int port) {
   if (http_) throw std::runtime_error("the sandbox is already running");
   if (port < 0 || port > 65535) throw std::invalid_argument("port must be 0..65535");
   auto http = std::make_unique<httplib::Server>();
-  // Keep-alive clients hold a worker each: allow many, and many requests per connection.
-  http->new_task_queue = [] { return new httplib::ThreadPool(64); };
+  // Keep-alive clients hold a worker each: allow many, and many requests per
+  // connection. The workers start here, not on the listening thread a moment
+  // after start() returns (httplib makes its pool once it runs), so a caller
+  // that counts its threads after start() sees them all.
+  auto workers = std::make_shared<Workers>();
+  http->new_task_queue = [workers] {
+    httplib::TaskQueue *pool = workers->take();
+    return pool ? pool : new httplib::ThreadPool(kWorkers);
+  };
   http->set_keep_alive_max_count(100000);
   // Without TCP_NODELAY, Nagle and delayed ACKs add ~40 ms to every exchange on loopback.
   http->set_tcp_nodelay(true);
