@@ -20,7 +20,8 @@ from __future__ import annotations
 
 import io
 import json
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, TextIO
 
@@ -361,22 +362,7 @@ def iter_plan(
     record has no account yet, those: Commvault's fulfillments). The core
     keeps what is not yet taken as compact text."""
     by_client = _client_map(clients)
-    # Desired records go to their vendor's builder as they come; no list of
-    # them is kept here (docs/plan.md: memory grows with the desired records
-    # in the core, not with the accounts).
-    builders: dict[str, _core.PlanBuilder] = {}
-    for line, vendor, rec in desired_by_line(desired):
-        builder = builders.get(vendor)
-        if builder is None:
-            client_for(by_client, vendor)
-            try:
-                builder = builders[vendor] = _core.PlanBuilder(vendor, prune)
-            except InvalidArgumentError as e:  # a vendor without rules: nothing was read
-                raise InvalidArgumentError(str(e), vendor=vendor) from None
-        try:
-            builder.add_desired(line, rec["fields"], rec["status"])
-        except InvalidArgumentError as e:
-            raise InvalidArgumentError(str(e), vendor=vendor) from None
+    builders = _builders(desired, prune, lambda vendor, _line: client_for(by_client, vendor))
     while builders:
         vendor, builder = next(iter(builders.items()))
         client = by_client[vendor]
@@ -409,30 +395,57 @@ def plan_accounts(
     ``list_fulfillments``), whose records are then conflicts, not creates. Raises
     InvalidArgumentError for a malformed record or a vendor whose accounts
     cannot be planned (ActivePlatform: no documented field for your key)."""
-    try:
-        builder = _core.PlanBuilder(vendor, prune)
-    except InvalidArgumentError as e:
-        raise InvalidArgumentError(str(e), vendor=vendor) from None
-
     def named(recs: Iterable[Mapping[str, Any]]) -> Iterator[Any]:
         # desired_by_line's checks want a vendor on each record: this one's.
         for rec in recs:
             yield {"vendor": vendor, **rec} if isinstance(rec, Mapping) else rec
 
-    for line, rec_vendor, rec in desired_by_line(named(desired)):
+    def only_this(rec_vendor: str, line: int) -> None:
         if rec_vendor != vendor:
             raise InvalidArgumentError(f"desired record {line}: vendor {rec_vendor!r}, the plan is for {vendor!r}",
                                        vendor=vendor)
-        try:
-            builder.add_desired(line, rec["fields"], rec["status"])
-        except InvalidArgumentError as e:
-            raise InvalidArgumentError(str(e), vendor=vendor) from None
-    for position, record in enumerate(records, start=1):
-        if not isinstance(record, Mapping):
-            raise InvalidArgumentError(f"account record {position}: not a mapping", vendor=vendor)
-        builder.add_record(dict(record))
-    for position, item in enumerate(in_flight, start=1):
-        if not isinstance(item, Mapping):
-            raise InvalidArgumentError(f"create in flight {position}: not a mapping", vendor=vendor)
-        builder.add_in_flight(dict(item))
+
+    builders = _builders(named(desired), prune, only_this)
+    builder = builders[vendor] if vendor in builders else _builder(vendor, prune)
+    with _about(vendor):
+        for position, record in enumerate(records, start=1):
+            if not isinstance(record, Mapping):
+                raise InvalidArgumentError(f"account record {position}: not a mapping")
+            builder.add_record(dict(record))
+        for position, item in enumerate(in_flight, start=1):
+            if not isinstance(item, Mapping):
+                raise InvalidArgumentError(f"create in flight {position}: not a mapping")
+            builder.add_in_flight(dict(item))
     return Plan(PlanStep.from_dict(step, send) for step, send in builder)
+
+
+@contextmanager
+def _about(vendor: str) -> Iterator[None]:
+    """The core's InvalidArgumentError, naming the vendor it is about."""
+    try:
+        yield
+    except InvalidArgumentError as e:
+        raise InvalidArgumentError(str(e), vendor=vendor) from None
+
+
+def _builder(vendor: str, prune: bool) -> _core.PlanBuilder:
+    with _about(vendor):  # a vendor without rules: nothing was read
+        return _core.PlanBuilder(vendor, prune)
+
+
+def _builders(desired: Iterable[Mapping[str, Any]], prune: bool,
+              check_vendor: Callable[[str, int], object]) -> dict[str, _core.PlanBuilder]:
+    """A builder per vendor (check_vendor(vendor, line) raises when the
+    vendor may not be planned here, before its first record), each record
+    added as it comes: no list
+    of them is kept here (docs/plan.md: memory grows with the desired records
+    in the core, not with the accounts)."""
+    builders: dict[str, _core.PlanBuilder] = {}
+    for line, vendor, rec in desired_by_line(desired):
+        builder = builders.get(vendor)
+        if builder is None:
+            check_vendor(vendor, line)
+            builder = builders[vendor] = _builder(vendor, prune)
+        with _about(vendor):
+            builder.add_desired(line, rec["fields"], rec["status"])
+    return builders
