@@ -53,7 +53,7 @@ if(CMAKE_STRIP)
       endforeach()
     endif()")
 endif()
-install(FILES capi/include/accountkit/accountkit.h sandbox/include/accountkit/sandbox.h
+install(FILES capi/include/accountkit/accountkit.h capi/include/accountkit/plan.h sandbox/include/accountkit/sandbox.h
   DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/accountkit)
 install(FILES LICENSE README.md CHANGELOG.md DESTINATION ${CMAKE_INSTALL_DOCDIR})
 

@@ -13,12 +13,6 @@ namespace ak {
 
 namespace {
 
-std::string key_text(const Value *v) {
-  if (!v || v->is_null()) return "";
-  if (v->is_string()) return v->as_string();
-  return to_json(*v);
-}
-
 // The schema of a member of create_account's fields, by path ("account.name"), or null.
 const Field *member_at(const Field &root, const std::string &path) {
   const Field *f = &root;
@@ -116,8 +110,8 @@ PlanStep step_from_text(const std::string &text) {
 // are kept, as JSON text, so memory grows with the desired records, not with
 // the accounts.
 struct PlanBuilder::Impl {
-  Impl(const Vendor &v, bool prune)
-      : v_(v), rules_(v.reconcile), prune_(prune), create_(api::operation(v, "create_account")),
+  Impl(const Vendor &v, bool prune, PartnerKey key)
+      : v_(v), rules_(v.reconcile), key_(std::move(key)), prune_(prune), create_(api::operation(v, "create_account")),
         update_(v.find("update_account")) {}
 
   // A desired record waiting for its account, kept small: a plan holds one
@@ -148,7 +142,7 @@ struct PlanBuilder::Impl {
     Slot &slot = slots_.emplace_back();
     slot.line = d.line;
     slot.status = d.status.empty() ? 0 : d.status[0];
-    slot.key = key_text(get_path(d.fields, rules_.key_field));
+    slot.key = key_.in_fields(d.fields);
     // A deque keeps its elements put, so the index may view their keys.
     if (!slot.key.empty())
       if (auto [it, fresh] = by_key_.emplace(slot.key, slots_.size() - 1); !fresh)
@@ -182,7 +176,8 @@ struct PlanBuilder::Impl {
     if (taking_)
       throw Error(Status::InvalidArgument, "plan: every account comes before the steps are taken");
     reading_accounts_ = true;
-    const std::string key = key_text(view.find("key"));
+    const Value *record = view.find("record");
+    const std::string key = key_.in_record(record ? *record : Value()).value_or(key_text(view.find("key")));
     auto it = key.empty() ? by_key_.end() : by_key_.find(key);
     if (it == by_key_.end()) {
       only_at_vendor(view, key);
@@ -255,9 +250,9 @@ struct PlanBuilder::Impl {
     DesiredAccount d = desired_of(slot);
     auto in_flight = slot.accounts == 0 ? in_flight_.find(index) : in_flight_.end();
     if (slot.key.empty())
-      conflict(d, slot.key, "the record has no " + rules_.key_field + ": it cannot be matched, so it is not created");
+      conflict(d, slot.key, "the record has no " + key_.name() + ": it cannot be matched, so it is not created");
     else if (slot.twin_line)
-      conflict(d, slot.key, rules_.key_field + " \"" + slot.key + "\" is also the key of record " +
+      conflict(d, slot.key, key_.name() + " \"" + slot.key + "\" is also the key of record " +
                                 std::to_string(slot.twin_line));
     else if (in_flight != in_flight_.end())
       conflict(d, slot.key, "its account is being created (" + in_flight->second + "): plan again once it settles");
@@ -341,9 +336,39 @@ struct PlanBuilder::Impl {
       return;
     }
     expect.set(path, *have);
-    if (covers(*have, want)) return;
+    const bool attributes = full == rules_.key_list && have->is_array() && want.is_array();
+    if (attributes ? covers_attributes(*have, want) : covers(*have, want)) return;
     const bool takes = update_ && update_->request.member(path.substr(0, path.find('.')));
-    changes.push_back({full, *have, want, takes});
+    changes.push_back({full, *have, attributes ? with_attributes(*have, want) : want, takes});
+  }
+
+  // Whether a {"key", "value"} list (Reconcile::key_list) shows every wanted
+  // attribute: the element with its key covers it, wherever it stands.
+  static bool covers_attributes(const Value &have, const Value &want) {
+    for (const Value &w : want.as_array()) {
+      const Value *found = nullptr;
+      if (const Value *k = w.is_object() ? w.find("key") : nullptr)
+        for (const Value &h : have.as_array())
+          if (h.is_object() && h.find("key") && *h.find("key") == *k) found = &h;
+      if (!found || !covers(*found, w)) return false;
+    }
+    return true;
+  }
+
+  // The account's attributes with the wanted ones set: each replaces the
+  // element with its key, a new key is appended, the others are kept. An
+  // update sends this whole list, so the account ends the same whether the
+  // vendor merges the list by key or replaces it (its docs do not say).
+  static Value with_attributes(const Value &have, const Value &want) {
+    Value out = have;
+    for (const Value &w : want.as_array()) {
+      const Value *k = w.is_object() ? w.find("key") : nullptr;
+      bool set = false;
+      for (Value &h : out.as_array())
+        if (k && h.is_object() && h.find("key") && *h.find("key") == *k) h = w, set = true;
+      if (!set) out.as_array().push_back(w);
+    }
+    return out;
   }
 
   // Whether the account's value shows what is wanted: 5 and 5.0 are one
@@ -397,7 +422,7 @@ struct PlanBuilder::Impl {
       if (!c.applied) continue;
       std::string path = rules_.compare_root.empty() ? c.field : c.field.substr(rules_.compare_root.size() + 1);
       std::string top = path.substr(0, path.find('.'));
-      changed.set(top, *base.find(top));
+      changed.set(top, c.field == rules_.key_list ? c.to : *base.find(top));
     }
     return fields_for(*update_, id, &base, &record, changed);
   }
@@ -434,7 +459,7 @@ struct PlanBuilder::Impl {
       s.fields = fields_for(api::operation(v_, rules_.remove_op), id, nullptr, account.find("record"),
                           rules_.remove_fields);
     } else if (key.empty()) {
-      s.reason = "no " + rules_.key_field + ": not one of the partner's accounts, never removed";
+      s.reason = "no " + key_.name() + ": not one of the partner's accounts, never removed";
     } else if (rules_.remove_op.empty()) {
       s.reason = v_.name + " has no operation that removes an account";
     } else {
@@ -444,6 +469,7 @@ struct PlanBuilder::Impl {
 
   const Vendor &v_;
   const Reconcile &rules_;
+  const PartnerKey key_;
   bool prune_;
   const Operation &create_;
   const Operation *update_;
@@ -460,11 +486,10 @@ struct PlanBuilder::Impl {
   std::vector<PlanStep> steps_;  // where the helpers put the steps they make
 };
 
-PlanBuilder::PlanBuilder(const Vendor &v, bool prune) {
-  if (v.reconcile.key_field.empty())
-    throw Error(Status::InvalidArgument,
-                v.name + " cannot be planned: its API documents no field for the partner's own key");
-  impl_ = std::make_unique<Impl>(v, prune);
+PlanBuilder::PlanBuilder(const Vendor &v, bool prune, const std::string &key_attribute) {
+  PartnerKey key(v, key_attribute);
+  if (!key.known()) throw Error(Status::InvalidArgument, key.missing());
+  impl_ = std::make_unique<Impl>(v, prune, std::move(key));
 }
 PlanBuilder::~PlanBuilder() = default;
 PlanBuilder::PlanBuilder(PlanBuilder &&) noexcept = default;
@@ -490,8 +515,9 @@ const char *action_name(PlanAction a) {
 }
 
 std::vector<PlanStep> make_plan(const Vendor &v, const std::vector<DesiredAccount> &desired,
-                                const std::vector<Value> &current, bool prune, const std::vector<Value> &in_flight) {
-  PlanBuilder builder(v, prune);
+                                const std::vector<Value> &current, bool prune, const std::vector<Value> &in_flight,
+                                const std::string &key_attribute) {
+  PlanBuilder builder(v, prune, key_attribute);
   for (const DesiredAccount &d : desired) builder.add_desired(d);
   for (const Value &account : current) builder.add_account(account);
   for (const Value &item : in_flight) builder.add_in_flight(item);

@@ -4,12 +4,16 @@
 // I/O: the matching and diffing rules live here, once, for the CLI, the C API
 // and every binding. The rules (docs/plan.md):
 //
-//  - Accounts are matched by the partner's own key (Reconcile::key_field of a
-//    desired record, the view's "key" of an account); never by name or email.
+//  - Accounts are matched by the partner's own key (PartnerKey: a field of a
+//    desired record and the view's "key" of an account, or the custom
+//    attribute key_attribute names in both); never by name or email.
 //  - No account with the key: create, unless the vendor is still creating
 //    one (Reconcile::in_flight_op): conflict. One: compare. Several:
 //    conflict (never guessed). A desired record without a key, or whose key another desired
 //    record already has: conflict.
+//  - A list of custom attributes (Reconcile::key_list) is compared by each
+//    attribute's key, and updated to the account's attributes with the
+//    desired ones set (whether the vendor merges or replaces the list).
 //  - Compared are the desired fields (under Reconcile::compare_root) that the
 //    account's record shows, secret (write-only) fields never; a field the
 //    update operation takes becomes an update, one it does not take is shown
@@ -29,6 +33,7 @@
 #include <vector>
 
 #include "core/json.hpp"
+#include "core/partner_key.hpp"
 #include "core/vendor.hpp"
 
 namespace ak {
@@ -70,8 +75,11 @@ struct PlanStep {
 // grows with the desired records, not with the accounts or their trees.
 class PlanBuilder {
  public:
-  // Throws Error(InvalidArgument) when v has no reconcile rules.
-  PlanBuilder(const Vendor &v, bool prune);
+  // key_attribute: the custom attribute that holds the partner's key, for a
+  // vendor whose key is one (ActivePlatform); "" for the others. Throws
+  // Error(InvalidArgument) when v's accounts cannot be matched that way
+  // (PartnerKey).
+  PlanBuilder(const Vendor &v, bool prune, const std::string &key_attribute = "");
   ~PlanBuilder();
   PlanBuilder(PlanBuilder &&) noexcept;
   PlanBuilder &operator=(PlanBuilder &&) noexcept;
@@ -80,7 +88,9 @@ class PlanBuilder {
   // "suspended", a line 0 or one another desired record has, or once
   // accounts are coming.
   void add_desired(DesiredAccount d);
-  // Throws Error(InvalidArgument) once steps are taken.
+  // Throws Error(InvalidArgument) once steps are taken. For a vendor whose
+  // key is a custom attribute, the key is read from the view's "record"
+  // (so a view made without key_attribute matches all the same).
   void add_account(const Value &view);
   // Whether the vendor's creates in flight must be read (Reconcile::
   // in_flight_op): the vendor lists them and, with every account added, a
@@ -107,10 +117,11 @@ class PlanBuilder {
 // items of Reconcile::in_flight_op's listing). Steps come in the
 // order of desired, then the accounts only at the vendor in the order of
 // current. prune: remove those (where the vendor can and they carry a key).
-// Throws Error(InvalidArgument) when v has no reconcile rules.
+// key_attribute as for PlanBuilder. Throws Error(InvalidArgument) when v's
+// accounts cannot be matched.
 std::vector<PlanStep> make_plan(const Vendor &v, const std::vector<DesiredAccount> &desired,
                                 const std::vector<Value> &current, bool prune,
-                                const std::vector<Value> &in_flight = {});
+                                const std::vector<Value> &in_flight = {}, const std::string &key_attribute = "");
 
 // A step as JSON for a plan file or a display: secret fields masked ("***"),
 // so a plan file never holds a password (applying takes them from the

@@ -166,6 +166,13 @@ class Authenticator {
 // planned (no documented place for the partner's own key).
 struct Reconcile {
   std::string key_field;     // path of the partner's key in create_account's fields: "reference"
+  // A vendor with no field for the partner's key but a list of {"key",
+  // "value"} attributes the partner defines (ActivePlatform's
+  // "custom_attributes", the same path in create_account's fields and in
+  // the account record): the partner names the attribute that holds its key
+  // (the key_attribute setting, core/partner_key.hpp). The list is compared
+  // by each element's "key", not by position.
+  std::string key_list;
   std::string compare_root;  // the part of create_account's fields an account record mirrors ("": all)
   // How an account reaches a status ("active", "suspended"): the operation
   // and the fields that make it (the account's id is added).

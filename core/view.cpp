@@ -6,6 +6,7 @@
 #include <cstdio>
 
 #include "core/api.hpp"
+#include "core/partner_key.hpp"
 
 namespace ak {
 
@@ -167,7 +168,8 @@ std::optional<std::string> utc_time(const Value &time) {
   return secs ? format_utc(*secs) : std::nullopt;
 }
 
-Value account_view(const Vendor &v, const Value &record) {
+Value account_view(const Vendor &v, const Value &record, const std::string &key_attribute) {
+  const PartnerKey partner_key(v, key_attribute);
   if (!record.is_object())
     throw Error(Status::InvalidArgument, v.name + ": an account record is a JSON object, not " +
                                              kind_name(record.kind()));
@@ -177,6 +179,8 @@ Value account_view(const Vendor &v, const Value &record) {
     vendor_status = Value(text(*s));
     status = Value(common_status(t, vendor_status.as_string()));
   }
+  Value key = text_at(record, t.key);
+  if (auto attribute = partner_key.in_record(record)) key = attribute->empty() ? Value() : Value(*attribute);
   Value shown = record;
   api::mask_secrets(shown);
   return Value(Object{
@@ -187,15 +191,15 @@ Value account_view(const Vendor &v, const Value &record) {
       {"vendor_status", std::move(vendor_status)},
       {"email", text_at(record, t.email)},
       {"country", text_at(record, t.country)},
-      {"key", text_at(record, t.key)},
+      {"key", std::move(key)},
       {"created", time_at(record, t.created)},
       {"updated", time_at(record, t.updated)},
       {"record", std::move(shown)},
   });
 }
 
-Value account_view(std::string_view vendor, const Value &record) {
-  return account_view(api::vendor(vendor), record);
+Value account_view(std::string_view vendor, const Value &record, const std::string &key_attribute) {
+  return account_view(api::vendor(vendor), record, key_attribute);
 }
 
 }  // namespace ak

@@ -16,8 +16,9 @@ namespace ak {
 // list_accounts) as the object {"vendor", "id", "name", "status",
 // "vendor_status", "email", "country", "key", "created", "updated",
 // "record"}:
-// - id, name, email, country and key (the partner's own key for the account)
-//   are text; a field the vendor lacks, or the record leaves out, null, or
+// - id, name, email, country and key (the partner's own key for the account;
+//   for a vendor whose key is a custom attribute, the one key_attribute
+//   names: core/partner_key.hpp) are text; a field the vendor lacks, or the record leaves out, null, or
 //   "", is null;
 // - status is "active", "suspended", "pending", "deleted" or "unknown" (a
 //   value the vendor's table does not list), null when the record has none;
@@ -26,10 +27,11 @@ namespace ak {
 //   unix seconds or an ISO 8601 date-time (no offset = UTC); null when the
 //   record has none or it cannot be read as a time;
 // - record is the vendor's record with the value of every secret key masked.
-// Throws Error(InvalidArgument) when record is not an object.
-Value account_view(const Vendor &v, const Value &record);
+// Throws Error(InvalidArgument) when record is not an object, or for a
+// key_attribute the vendor cannot take (PartnerKey).
+Value account_view(const Vendor &v, const Value &record, const std::string &key_attribute = "");
 // The same for the vendor named vendor; Error(InvalidArgument) for an unknown one.
-Value account_view(std::string_view vendor, const Value &record);
+Value account_view(std::string_view vendor, const Value &record, const std::string &key_attribute = "");
 
 // A time as ISO 8601 UTC to the second: an integer (or a string of digits)
 // is unix seconds; a string "YYYY-MM-DD", "YYYY-MM-DDTHH:MM[:SS[.frac]]"

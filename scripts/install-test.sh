@@ -50,7 +50,7 @@ case $libdir in "$prefix"/*) ;; *) fail "pkg-config's libdir $libdir is outside 
 version=$(pkg-config --modversion accountkit)
 echo "install-test: accountkit $version installed into $prefix (libdir $libdir)"
 
-for f in "$prefix/include/accountkit/accountkit.h" "$prefix/include/accountkit/sandbox.h" \
+for f in "$prefix/include/accountkit/accountkit.h" "$prefix/include/accountkit/plan.h" "$prefix/include/accountkit/sandbox.h" \
   "$libdir/libaccountkit.so" "$libdir/libaccountkit-sandbox.so" "$libdir/libaccountkit.a" \
   "$libdir/libaccountkit-sandbox.a" "$libdir/pkgconfig/accountkit-sandbox.pc" \
   "$libdir/cmake/accountkit/accountkitConfig.cmake" "$libdir/cmake/accountkit/accountkitConfigVersion.cmake" \

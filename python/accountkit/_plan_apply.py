@@ -32,7 +32,8 @@ def _has_mask(value: Any) -> bool:
     return bool(value == MASK)
 
 
-def _create_fields(step: PlanStep, records: dict[int, tuple[str, dict[str, Any]]] | None) -> dict[str, Any]:
+def _create_fields(step: PlanStep, records: dict[int, tuple[str, dict[str, Any]]] | None,
+                   key_attribute: str) -> dict[str, Any]:
     """A loaded create's fields: the desired record on its line, which must be
     the one the plan was made from (the core plans it again alone: same key,
     same masked fields)."""
@@ -44,7 +45,7 @@ def _create_fields(step: PlanStep, records: dict[int, tuple[str, dict[str, Any]]
     if got is None or got[0] != step.vendor:
         raise InvalidArgumentError(f"{where}: the desired records have no {step.vendor} record on that line",
                                    vendor=step.vendor, operation="create_account")
-    alone = _core.PlanBuilder(step.vendor, False)
+    alone = _core.PlanBuilder(step.vendor, False, key_attribute)
     alone.add_desired(got[1]["line"], got[1]["fields"], got[1]["status"])
     ((again, send),) = alone
     if again.get("key") != step.key or again.get("fields") != step.fields:
@@ -53,11 +54,12 @@ def _create_fields(step: PlanStep, records: dict[int, tuple[str, dict[str, Any]]
     return send
 
 
-def _fields(step: PlanStep, records: dict[int, tuple[str, dict[str, Any]]] | None) -> dict[str, Any]:
+def _fields(step: PlanStep, records: dict[int, tuple[str, dict[str, Any]]] | None,
+            key_attribute: str) -> dict[str, Any]:
     if step._send is not None:
         return step._send
     if step.action == "create":
-        return _create_fields(step, records)
+        return _create_fields(step, records, key_attribute)
     if _has_mask(step.fields):
         raise InvalidArgumentError(f"{step.vendor} {step.action} {step.id}: the plan file masks a value this step "
                                    "sends: plan again", vendor=step.vendor, operation=step.operation or "")
@@ -66,8 +68,9 @@ def _fields(step: PlanStep, records: dict[int, tuple[str, dict[str, Any]]] | Non
 
 class _Applier:
     def __init__(self, clients: Mapping[str, Client], records: dict[int, tuple[str, dict[str, Any]]] | None,
-                 refresh: bool, max_in_flight: int, settle_timeout: float) -> None:
+                 refresh: bool, max_in_flight: int, settle_timeout: float, key_attributes: Mapping[str, str]) -> None:
         self.clients = clients
+        self.key_attributes = key_attributes
         self.records = records
         self.refresh = refresh
         self.max_in_flight = max_in_flight
@@ -82,12 +85,13 @@ class _Applier:
         core's rule: a Commvault fulfillment not yet complete)."""
         by_id: dict[str, dict[str, Any]] = {}
         by_key: dict[str, list[str]] = {}
-        builder = _core.PlanBuilder(client.vendor, False) if creates else None
+        attribute = self.key_attributes.get(client.vendor, "")
+        builder = _core.PlanBuilder(client.vendor, False, attribute) if creates else None
         for n, s in enumerate(creates, start=1):
             assert builder is not None
             builder.add_desired(n, s.fields, None)  # masked secrets: the key is all it matches by
         for item in client.list_accounts():
-            view = item.view()
+            view = item.view(key_attribute=attribute)
             if view.get("id") is not None:
                 by_id[str(view["id"])] = view
             if view.get("key"):
@@ -112,7 +116,7 @@ class _Applier:
         ops = ((read["name"], {read["id_field"]: i}) for i in ids)
         for o in client.run_many(ops, max_in_flight=self.max_in_flight):
             if o.result is not None:
-                out[ids[o.index]] = o.result.view()
+                out[ids[o.index]] = o.result.view(key_attribute=self.key_attributes.get(client.vendor))
             elif isinstance(o.error, NotFoundError):
                 out[ids[o.index]] = {}
             elif o.error is not None:
@@ -184,7 +188,7 @@ class _Applier:
                 outcomes[i].error = refused[i]
                 continue
             try:
-                to_run.append((i, s.operation or "", _fields(s, self.records)))
+                to_run.append((i, s.operation or "", _fields(s, self.records, self.key_attributes.get(vendor, ""))))
             except Error as e:
                 outcomes[i].error = e
         for ran in client.run_many(((op, f) for _, op, f in to_run), max_in_flight=self.max_in_flight):
@@ -211,12 +215,13 @@ def _chains(steps: Iterable[PlanStep]) -> list[list[PlanStep]]:
 
 
 def apply_plan(steps: list[PlanStep], clients: Mapping[str, Client], desired: Iterable[Mapping[str, Any]] | None,
-               refresh: bool, max_in_flight: int, settle_timeout: float) -> list[StepOutcome]:
+               refresh: bool, max_in_flight: int, settle_timeout: float,
+               key_attributes: Mapping[str, str]) -> list[StepOutcome]:
     """Plan.apply (its documentation says what it does)."""
     records = None
     if desired is not None:
         records = {line: (vendor, rec) for line, vendor, rec in desired_by_line(desired)}
-    applier = _Applier(clients, records, refresh, max_in_flight, settle_timeout)
+    applier = _Applier(clients, records, refresh, max_in_flight, settle_timeout, key_attributes)
     chains = _chains(steps)
     result: dict[int, StepOutcome] = {}  # id(step) -> its outcome
     failed: set[int] = set()  # chains that ended

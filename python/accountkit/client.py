@@ -121,11 +121,11 @@ class Result(Mapping[str, Any]):
             out["unavailable"] = list(self.unavailable)
         return out
 
-    def view(self) -> dict[str, Any]:
+    def view(self, *, key_attribute: str | None = None) -> dict[str, Any]:
         """This account as the common account view (:func:`account_view` of
         ``data``): for a result of get_account, an item of list_accounts, or
         another answer holding one account."""
-        return account_view(self.vendor, self._data)
+        return account_view(self.vendor, self._data, key_attribute=key_attribute)
 
     def __repr__(self) -> str:
         return (
@@ -555,7 +555,7 @@ def parse_webhook(vendor: str, body: bytes | str) -> Result:
     return Result._from_core(_core.parse_webhook(vendor, body), vendor, "webhook")
 
 
-def account_view(vendor: str, record: Mapping[str, Any]) -> dict[str, Any]:
+def account_view(vendor: str, record: Mapping[str, Any], *, key_attribute: str | None = None) -> dict[str, Any]:
     """``record``, one account of ``vendor`` as get_account returns it or
     list_accounts lists it (a mapping of the vendor's fields), as the same
     fields for every vendor: ``{"vendor", "id", "name", "status",
@@ -563,7 +563,8 @@ def account_view(vendor: str, record: Mapping[str, Any]) -> dict[str, Any]:
     "record"}``. ``status`` is "active", "suspended", "pending", "deleted" or
     "unknown" (``vendor_status`` the vendor's own word); ``key`` your own key
     for the account (99digital ``reference``, Commvault ``externalId``;
-    ActivePlatform has none); ``created`` and ``updated`` ISO 8601 UTC
+    for ActivePlatform the value of the custom attribute ``key_attribute``
+    names, else None: docs/plan.md); ``created`` and ``updated`` ISO 8601 UTC
     ("2026-12-02T13:04:05Z"); a field the vendor or the record lacks is None;
     ``record`` is the record, secret values masked. Sends nothing. Raises
     InvalidArgumentError for an unknown vendor or a record that is not a
@@ -574,7 +575,7 @@ def account_view(vendor: str, record: Mapping[str, Any]) -> dict[str, Any]:
         raise InvalidArgumentError(
             f"account_view takes a vendor name and a record mapping (got {type(record).__name__})", vendor=str(vendor)
         )
-    return _core.account_view(vendor, dict(record))
+    return _core.account_view(vendor, dict(record), key_attribute or "")
 
 
 def describe_vendors() -> list[dict[str, Any]]:

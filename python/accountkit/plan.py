@@ -171,9 +171,13 @@ class PlanSummary:
         return "\n".join(lines)
 
 
-def write_plan(stream: TextIO, steps: Iterable[PlanStep]) -> None:
-    """The plan file (:meth:`Plan.to_json`) of steps, written as they come."""
-    stream.write('{"version": %d, "steps": [\n' % PLAN_VERSION)
+def write_plan(stream: TextIO, steps: Iterable[PlanStep], key_attributes: Mapping[str, str] | None = None) -> None:
+    """The plan file (:meth:`Plan.to_json`) of steps, written as they come;
+    key_attributes: those the plan was made with (applying matches by them)."""
+    stream.write('{"version": %d, ' % PLAN_VERSION)
+    if key_attributes:
+        stream.write('"key_attributes": %s, ' % json.dumps(dict(key_attributes), ensure_ascii=False))
+    stream.write('"steps": [\n')
     first = True
     for step in steps:
         stream.write(("  " if first else ",\n  ") + json.dumps(step.to_dict(), ensure_ascii=False))
@@ -184,10 +188,13 @@ def write_plan(stream: TextIO, steps: Iterable[PlanStep]) -> None:
 class Plan:
     """The steps that bring the vendors' accounts in line with the desired
     records, in the order of the desired records per vendor, then each
-    vendor's accounts only at the vendor."""
+    vendor's accounts only at the vendor. ``key_attributes``: the custom
+    attribute that holds your own key, per vendor whose key is one
+    (ActivePlatform), as the plan was made with; applying matches by them."""
 
-    def __init__(self, steps: Iterable[PlanStep]) -> None:
+    def __init__(self, steps: Iterable[PlanStep], key_attributes: Mapping[str, str] | None = None) -> None:
         self.steps: list[PlanStep] = list(steps)
+        self.key_attributes: dict[str, str] = dict(key_attributes or {})
 
     def __repr__(self) -> str:
         counted = ", ".join(f"{a}={n}" for a, n in self.counts().items() if n)
@@ -213,15 +220,16 @@ class Plan:
         return out
 
     def to_json(self) -> str:
-        """The plan file: ``{"version": 1, "steps": [...]}``, one step a line,
-        secrets masked ("***"): applying it takes them from the desired records."""
+        """The plan file: ``{"version": 1, "key_attributes"?: {...}, "steps":
+        [...]}``, one step a line, secrets masked ("***"): applying it takes
+        them from the desired records."""
         out = io.StringIO()
         self.write_json(out)
         return out.getvalue()
 
     def write_json(self, stream: TextIO) -> None:
         """:meth:`to_json` written to stream a step at a time."""
-        write_plan(stream, self.steps)
+        write_plan(stream, self.steps, self.key_attributes)
 
     @classmethod
     def from_json(cls, text: str) -> Plan:
@@ -233,12 +241,16 @@ class Plan:
             raise InvalidArgumentError(f"not a plan file: {e}") from None
         if not isinstance(data, dict) or data.get("version") != PLAN_VERSION or not isinstance(data.get("steps"), list):
             raise InvalidArgumentError(f'not a plan file: expected {{"version": {PLAN_VERSION}, "steps": [...]}}')
+        key_attributes = data.get("key_attributes", {})
+        if not isinstance(key_attributes, dict) or not all(
+                isinstance(k, str) and isinstance(v, str) for k, v in key_attributes.items()):
+            raise InvalidArgumentError('not a plan file: "key_attributes" must map vendor names to attribute keys')
         steps = []
         for i, item in enumerate(data["steps"]):
             if not isinstance(item, dict):
                 raise InvalidArgumentError(f"plan step {i + 1} is not an object")
             steps.append(PlanStep.from_dict(item))
-        return cls(steps)
+        return cls(steps, key_attributes)
 
     def apply(
         self,
@@ -263,7 +275,8 @@ class Plan:
         account settles (``settle_timeout`` seconds)."""
         from ._plan_apply import apply_plan
 
-        return apply_plan(self.steps, _client_map(clients), desired, refresh, max_in_flight, settle_timeout)
+        return apply_plan(self.steps, _client_map(clients), desired, refresh, max_in_flight, settle_timeout,
+                          self.key_attributes)
 
 
 def _count_line(counts: Mapping[str, int]) -> str:
@@ -335,7 +348,11 @@ def desired_by_line(desired: Iterable[Mapping[str, Any]]) -> Iterator[tuple[int,
 
 
 def plan(
-    clients: Client | Mapping[str, Client], desired: Iterable[Mapping[str, Any]], *, prune: bool = False
+    clients: Client | Mapping[str, Client],
+    desired: Iterable[Mapping[str, Any]],
+    *,
+    prune: bool = False,
+    key_attributes: Mapping[str, str] | None = None,
 ) -> Plan:
     """The plan that brings the vendors' accounts in line with ``desired``:
     records ``{"vendor", "fields" (create_account's fields), "status"
@@ -344,16 +361,23 @@ def plan(
     ``clients`` maps each vendor named in ``desired`` to its Client (or is
     one Client). Each vendor's accounts are read with ``list_accounts``
     (lazily paged) and matched by your own key; ``prune`` plans removing the
-    accounts no record has (where the vendor can). Raises
+    accounts no record has (where the vendor can). ``key_attributes`` maps a
+    vendor whose accounts have no field for your key (ActivePlatform) to the
+    custom attribute that holds it (``{"activeplatform": "partner_id"}``);
+    the plan keeps them for :meth:`Plan.apply`. Raises
     InvalidArgumentError for a malformed record, a vendor without a client or
-    whose accounts cannot be planned (ActivePlatform: no documented field for
-    your key), before anything is read; an :class:`~accountkit.Error` of a
-    listing as it is."""
-    return Plan(iter_plan(clients, desired, prune=prune))
+    whose accounts cannot be planned (ActivePlatform without a key
+    attribute, activeplatform-v3), before anything is read; an
+    :class:`~accountkit.Error` of a listing as it is."""
+    return Plan(iter_plan(clients, desired, prune=prune, key_attributes=key_attributes), key_attributes)
 
 
 def iter_plan(
-    clients: Client | Mapping[str, Client], desired: Iterable[Mapping[str, Any]], *, prune: bool = False
+    clients: Client | Mapping[str, Client],
+    desired: Iterable[Mapping[str, Any]],
+    *,
+    prune: bool = False,
+    key_attributes: Mapping[str, str] | None = None,
 ) -> Iterator[PlanStep]:
     """:func:`plan`'s steps one at a time, in the same order, for plans too
     large to hold (``accountkit plan`` writes them so). Every desired record
@@ -362,7 +386,8 @@ def iter_plan(
     record has no account yet, those: Commvault's fulfillments). The core
     keeps what is not yet taken as compact text."""
     by_client = _client_map(clients)
-    builders = _builders(desired, prune, lambda vendor, _line: client_for(by_client, vendor))
+    attributes = _key_attributes(key_attributes)
+    builders = _builders(desired, prune, lambda vendor, _line: client_for(by_client, vendor), attributes)
     while builders:
         vendor, builder = next(iter(builders.items()))
         client = by_client[vendor]
@@ -383,6 +408,7 @@ def plan_accounts(
     *,
     prune: bool = False,
     in_flight: Iterable[Mapping[str, Any]] = (),
+    key_attribute: str | None = None,
 ) -> Plan:
     """The plan rules alone: ``desired`` records of one vendor (``{"fields",
     "status", "line"}``, as :func:`plan` takes them; a ``"vendor"`` member,
@@ -392,9 +418,11 @@ def plan_accounts(
     the accounts. Steps come in the order of ``desired``, then the accounts
     only at the vendor in the order of ``records``. ``in_flight``: the items
     of the vendor's listing of creates still in flight (Commvault's
-    ``list_fulfillments``), whose records are then conflicts, not creates. Raises
+    ``list_fulfillments``), whose records are then conflicts, not creates.
+    ``key_attribute``: the custom attribute that holds your key, for a
+    vendor whose accounts have no field for it (ActivePlatform). Raises
     InvalidArgumentError for a malformed record or a vendor whose accounts
-    cannot be planned (ActivePlatform: no documented field for your key)."""
+    cannot be planned (ActivePlatform without a key attribute)."""
     def named(recs: Iterable[Mapping[str, Any]]) -> Iterator[Any]:
         # desired_by_line's checks want a vendor on each record: this one's.
         for rec in recs:
@@ -405,8 +433,9 @@ def plan_accounts(
             raise InvalidArgumentError(f"desired record {line}: vendor {rec_vendor!r}, the plan is for {vendor!r}",
                                        vendor=vendor)
 
-    builders = _builders(named(desired), prune, only_this)
-    builder = builders[vendor] if vendor in builders else _builder(vendor, prune)
+    attributes = _key_attributes({vendor: key_attribute} if key_attribute else None)
+    builders = _builders(named(desired), prune, only_this, attributes)
+    builder = builders[vendor] if vendor in builders else _builder(vendor, prune, attributes)
     with _about(vendor):
         for position, record in enumerate(records, start=1):
             if not isinstance(record, Mapping):
@@ -416,7 +445,16 @@ def plan_accounts(
             if not isinstance(item, Mapping):
                 raise InvalidArgumentError(f"create in flight {position}: not a mapping")
             builder.add_in_flight(dict(item))
-    return Plan(PlanStep.from_dict(step, send) for step, send in builder)
+    return Plan((PlanStep.from_dict(step, send) for step, send in builder), attributes)
+
+
+def _key_attributes(given: Mapping[str, str] | None) -> dict[str, str]:
+    if given is None:
+        return {}
+    if not isinstance(given, Mapping) or not all(isinstance(k, str) and isinstance(v, str) and v
+                                                 for k, v in given.items()):
+        raise InvalidArgumentError("key_attributes must map vendor names to attribute keys (non-empty text)")
+    return dict(given)
 
 
 @contextmanager
@@ -428,13 +466,13 @@ def _about(vendor: str) -> Iterator[None]:
         raise InvalidArgumentError(str(e), vendor=vendor) from None
 
 
-def _builder(vendor: str, prune: bool) -> _core.PlanBuilder:
+def _builder(vendor: str, prune: bool, key_attributes: Mapping[str, str]) -> _core.PlanBuilder:
     with _about(vendor):  # a vendor without rules: nothing was read
-        return _core.PlanBuilder(vendor, prune)
+        return _core.PlanBuilder(vendor, prune, key_attributes.get(vendor, ""))
 
 
-def _builders(desired: Iterable[Mapping[str, Any]], prune: bool,
-              check_vendor: Callable[[str, int], object]) -> dict[str, _core.PlanBuilder]:
+def _builders(desired: Iterable[Mapping[str, Any]], prune: bool, check_vendor: Callable[[str, int], object],
+              key_attributes: Mapping[str, str]) -> dict[str, _core.PlanBuilder]:
     """A builder per vendor (check_vendor(vendor, line) raises when the
     vendor may not be planned here, before its first record), each record
     added as it comes: no list
@@ -445,7 +483,7 @@ def _builders(desired: Iterable[Mapping[str, Any]], prune: bool,
         builder = builders.get(vendor)
         if builder is None:
             check_vendor(vendor, line)
-            builder = builders[vendor] = _builder(vendor, prune)
+            builder = builders[vendor] = _builder(vendor, prune, key_attributes)
         with _about(vendor):
             builder.add_desired(line, rec["fields"], rec["status"])
     return builders

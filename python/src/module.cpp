@@ -357,12 +357,12 @@ PYBIND11_MODULE(_core, m) {
     return result_to_python(ak::parse_webhook(vendor, body));
   }, py::arg("vendor"), py::arg("body"),
         "A received webhook body (bytes or str) as a raw result; raises DecodeError for a malformed one.");
-  m.def("account_view", [](const std::string &vendor, py::handle record) {
+  m.def("account_view", [](const std::string &vendor, py::handle record, const std::string &key_attribute) {
     std::vector<ak::FieldError> errors;
     ak::Value v = akpy::to_value(record, "record", errors);
     if (!errors.empty()) throw ak::Error(ak::Status::InvalidArgument, errors.front().path + ": " + errors.front().message);
-    return akpy::to_python(ak::account_view(vendor, v));
-  }, py::arg("vendor"), py::arg("record"),
+    return akpy::to_python(ak::account_view(vendor, v, key_attribute));
+  }, py::arg("vendor"), py::arg("record"), py::arg("key_attribute") = "",
         "An account record (a dict) as the common account view (a new dict); raises InvalidArgumentError.");
   m.attr("MAX_DEPTH") = ak::api::kMaxDepth;
   m.attr("MAX_IN_FLIGHT") = ak::Batch::kMaxInFlight;

@@ -30,7 +30,8 @@ ak::Value value_of(py::handle obj, const char *what) {
 // list of them all would hold the whole plan twice).
 class Builder {
  public:
-  Builder(const std::string &vendor, bool prune) : vendor_(vendor_of(vendor)), builder_(vendor_, prune) {}
+  Builder(const std::string &vendor, bool prune, const std::string &key_attribute)
+      : vendor_(vendor_of(vendor)), builder_(vendor_, prune, key_attribute), key_attribute_(key_attribute) {}
 
   void add_desired(std::size_t line, py::handle fields, py::handle status) {
     ak::DesiredAccount d;
@@ -42,7 +43,7 @@ class Builder {
 
   // An account record as list_accounts gives it.
   void add_record(py::handle record) {
-    builder_.add_account(ak::account_view(vendor_, value_of(record, "record")));
+    builder_.add_account(ak::account_view(vendor_, value_of(record, "record"), key_attribute_));
   }
 
   bool wants_in_flight() const { return builder_.wants_in_flight(); }
@@ -71,13 +72,15 @@ class Builder {
   }
   const ak::Vendor &vendor_;
   ak::PlanBuilder builder_;
+  std::string key_attribute_;
 };
 
 }  // namespace
 
 void register_plan(py::module_ &m) {
   py::class_<Builder>(m, "PlanBuilder")
-      .def(py::init<const std::string &, bool>(), py::arg("vendor"), py::arg("prune"))
+      .def(py::init<const std::string &, bool, const std::string &>(), py::arg("vendor"), py::arg("prune"),
+           py::arg("key_attribute") = "")
       .def("add_desired", &Builder::add_desired, py::arg("line"), py::arg("fields"), py::arg("status"))
       .def("add_record", &Builder::add_record, py::arg("record"))
       .def_property_readonly("in_flight_op", &Builder::in_flight_op)

@@ -397,11 +397,21 @@ void take(Answer &a, ak_status s, ak_error *err, char *out) {
   if (s == AK_OK) a.json = a.parser.parse(a.text).value();
 }
 
-void view_of(Answer &a, const std::string &vendor, element record) {
+// The case's "key_attribute" (docs/plan.md: ActivePlatform's own key), or "".
+std::string key_attribute_of(const Case &c) {
+  auto k = c.member("key_attribute");
+  return k ? std::string(k->get_string().value()) : "";
+}
+
+// ak_account_view, or ak_account_view_with when a key attribute is given.
+void view_of(Answer &a, const std::string &vendor, element record, const std::string &key_attribute = "") {
   char *out = nullptr;
   ak_error *err = nullptr;
   std::string text = json_text(record);
-  ak_status s = ak_account_view(&out, vendor.c_str(), text.c_str(), &err);
+  ak_plan_options opts = AK_PLAN_OPTIONS_INIT;
+  opts.key_attribute = key_attribute.c_str();
+  ak_status s = key_attribute.empty() ? ak_account_view(&out, vendor.c_str(), text.c_str(), &err)
+                                      : ak_account_view_with(&out, vendor.c_str(), text.c_str(), &opts, &err);
   take(a, s, err, out);
 }
 
@@ -439,7 +449,7 @@ TEST(Conformance, Views) {
     SCOPED_TRACE(c->name());
     ++ran;
     Answer a;
-    view_of(a, c->text("vendor"), c->json["record"].value());
+    view_of(a, c->text("vendor"), c->json["record"].value(), key_attribute_of(*c));
     element expect = c->json["expect"].value();
     std::string diff = shown_secrets(*c, a);
     if (auto want = expect["view"]; !want.error()) {
@@ -453,7 +463,9 @@ TEST(Conformance, Views) {
   EXPECT_GT(ran, 4u);
 }
 
-// The case's records as a JSON array of their views (ak_account_view), or a failure.
+// The case's records as a JSON array of their views (ak_account_view, without
+// a key attribute: ak_plan_with reads such a key from each view's record),
+// or a failure.
 std::string views_of(const Case &c, std::string &views) {
   views = "[";
   for (element record : items(c.json["records"].value())) {
@@ -485,8 +497,11 @@ TEST(Conformance, Plans) {
     Answer a;
     char *out = nullptr;
     ak_error *err = nullptr;
-    ak_status s = ak_plan(&out, c->text("vendor").c_str(), desired.c_str(), current.c_str(),
-                          prune && prune->get_bool().value(), &err);
+    const std::string key_attribute = key_attribute_of(*c);
+    ak_plan_options opts = AK_PLAN_OPTIONS_INIT;
+    opts.prune = prune && prune->get_bool().value();
+    opts.key_attribute = key_attribute.c_str();
+    ak_status s = ak_plan_with(&out, c->text("vendor").c_str(), desired.c_str(), current.c_str(), &opts, &err);
     take(a, s, err, out);
     element expect = c->json["expect"].value();
     std::string diff = shown_secrets(*c, a);

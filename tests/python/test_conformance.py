@@ -221,7 +221,7 @@ def test_every_view_case() -> None:
     for name, case in cases:
         view, error = None, None
         try:
-            view = ak.account_view(case["vendor"], case["record"])
+            view = ak.account_view(case["vendor"], case["record"], key_attribute=case.get("key_attribute"))
         except ak.Error as e:
             error = e
         want = case["expect"]
@@ -248,7 +248,7 @@ def test_every_plan_case() -> None:
         steps, error = None, None
         try:
             plan = ak.plan_accounts(case["vendor"], case["desired"], case["records"], prune=case.get("prune", False),
-                                    in_flight=case.get("in_flight", ()))
+                                    in_flight=case.get("in_flight", ()), key_attribute=case.get("key_attribute"))
             steps = [s.to_dict() for s in plan.steps]
         except ak.Error as e:
             error = e

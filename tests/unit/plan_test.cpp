@@ -161,7 +161,9 @@ TEST(Plan, CommvaultComparesTheAccountPartAndUsesItsStatusOperations) {
   EXPECT_EQ(plan[3].reason, "the account is pending, not active: plan again once it settles");
 }
 
-TEST(Plan, AVendorWithoutAPartnerKeyCannotBePlanned) {
+// A vendor without a key field is planned only by a custom attribute, which
+// only a vendor whose create sets such attributes takes.
+TEST(Plan, AVendorWithoutAPartnerKeyFieldNeedsAKeyAttribute) {
   for (const Vendor *v : vendors()) {
     if (!v->reconcile.key_field.empty()) continue;
     try {
@@ -169,8 +171,12 @@ TEST(Plan, AVendorWithoutAPartnerKeyCannotBePlanned) {
       ADD_FAILURE() << v->name << " was planned";
     } catch (const Error &e) {
       EXPECT_EQ(e.status, Status::InvalidArgument);
-      EXPECT_NE(e.message.find("no field for the partner's own key"), std::string::npos) << e.message;
+      const char *why = v->reconcile.key_list.empty() ? "documents no field for your own key" : "without key_attribute";
+      EXPECT_NE(e.message.find(why), std::string::npos) << e.message;
     }
+    if (v->reconcile.key_list.empty()) continue;
+    EXPECT_NE(api::operation(*v, "create_account").request.member(v->reconcile.key_list), nullptr) << v->name;
+    EXPECT_NO_THROW(make_plan(*v, {}, {}, false, {}, "partner_id")) << v->name;
   }
 }
 
@@ -178,7 +184,7 @@ TEST(Plan, AVendorWithoutAPartnerKeyCannotBePlanned) {
 TEST(Plan, ReconcileTablesNameRealOperations) {
   for (const Vendor *v : vendors()) {
     const Reconcile &r = v->reconcile;
-    if (r.key_field.empty()) continue;
+    if (r.key_field.empty() && r.key_list.empty()) continue;
     EXPECT_NE(v->find("create_account"), nullptr) << v->name;
     for (const auto &to : r.to_status) {
       const Operation *op = v->find(to.operation);

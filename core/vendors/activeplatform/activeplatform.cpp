@@ -294,6 +294,11 @@ class ActivePlatform final : public Vendor {
     operations = {create_account(), get_account(), list_accounts(), update_account()};
     for (auto &op : activeplatform_user_operations()) operations.push_back(std::move(op));
     account_view = activeplatform_shared::account_view();
+    // No account field holds the partner's key; a custom attribute the
+    // installation defines can [doc], named by the partner (docs/plan.md).
+    // There is no status operation and no delete in v1: a desired status is
+    // a conflict and accounts only here are reported, never removed.
+    reconcile.key_list = "custom_attributes";
   }
 
   std::unique_ptr<Authenticator> authenticator(const Options &opts) const override {
