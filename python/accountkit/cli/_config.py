@@ -1,5 +1,8 @@
 """Client options per vendor for apply (and the names the sandbox command
-prints): a TOML file's [VENDOR] tables, then ACCOUNTKIT_<VENDOR>_<OPTION>."""
+prints): a TOML file's [VENDOR] tables, then ACCOUNTKIT_<VENDOR>_<OPTION>.
+A table may also hold ``key_attribute``, which is no client option: the
+custom attribute that holds your own key (ActivePlatform, docs/plan.md), read
+by plan and list."""
 
 from __future__ import annotations
 
@@ -57,10 +60,20 @@ def load_options(config: str | None, environ: Any) -> dict[str, dict[str, Any]]:
     return options
 
 
+KEY_ATTRIBUTE = "key_attribute"
+
+
+def key_attributes(options: dict[str, dict[str, Any]]) -> dict[str, str]:
+    """The configured key_attribute per vendor (those that have one)."""
+    return {vendor: str(opts[KEY_ATTRIBUTE]) for vendor, opts in options.items() if opts.get(KEY_ATTRIBUTE)}
+
+
 def client_options(vendor: str, options: dict[str, dict[str, Any]], sandbox: Sandbox | None) -> dict[str, Any]:
     """The options of vendor's client: the configured ones, or with a sandbox,
-    its credentials in place of the configured ones (other options kept)."""
+    its credentials in place of the configured ones (other options kept);
+    key_attribute is the planner's, not the client's."""
     opts = dict(options.get(vendor, {}))
+    opts.pop(KEY_ATTRIBUTE, None)
     if sandbox is not None:
         info = _describe.vendor(vendor)
         for name in ["base_url", *(info["credentials"] if info else [])]:

@@ -23,7 +23,7 @@ from ..client import Client
 from ..errors import Error
 from ..sandbox import Sandbox
 from ._common import EXIT_FAILED, EXIT_OK, UsageError
-from ._config import client_options, load_options
+from ._config import client_options, key_attributes, load_options
 from ._sandbox_command import set_sandbox_options
 
 # The view's fields a line shows, in order (jsonl lines also carry "record").
@@ -64,10 +64,10 @@ def configured_vendors(options: dict[str, dict[str, Any]]) -> list[str]:
     return out
 
 
-def views(client: Client) -> Iterator[dict[str, Any]]:
+def views(client: Client, key_attribute: str | None) -> Iterator[dict[str, Any]]:
     """Every account of client's vendor as its view, page by page."""
     for item in client.list_accounts():
-        yield item.view()
+        yield item.view(key_attribute=key_attribute)
 
 
 def cell(value: Any) -> str:
@@ -135,7 +135,8 @@ def list_all(vendors: Iterable[str], options: dict[str, dict[str, Any]], sandbox
     code = EXIT_OK
     for vendor in vendors:
         try:
-            for view in views(Client(vendor, **client_options(vendor, options, sandbox))):
+            client = Client(vendor, **client_options(vendor, options, sandbox))
+            for view in views(client, key_attributes(options).get(vendor)):
                 printer.add(view)
         except Error as e:
             printer.flush()

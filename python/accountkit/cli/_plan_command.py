@@ -20,13 +20,14 @@ from ..errors import Error
 from ..plan import Plan, PlanStep, PlanSummary, StalePlanError, StepOutcome, iter_plan, write_plan
 from ..sandbox import Sandbox
 from ._common import EXIT_FAILED, EXIT_OK, UsageError, open_input
-from ._config import client_options, load_options
+from ._config import client_options, key_attributes, load_options
 from ._sandbox_command import set_sandbox_options
 
 
 PLAN_HELP = ("Reads the desired records (JSONL: {\"vendor\", \"fields\", \"status\"} a line; CSV: columns vendor, "
              "status and field paths) and every account of their vendors, matches them by your own key (99digital "
-             "reference, Commvault account.externalId) and prints the plan: + create, ~ update FIELD: OLD → NEW, "
+             "reference, Commvault account.externalId, ActivePlatform the custom attribute its key_attribute "
+             "setting names) and prints the plan: + create, ~ update FIELD: OLD → NEW, "
              "~ suspend / resume, ! conflict, - remove, ? only at the vendor. Nothing is changed: `accountkit apply "
              "--plan` runs the plan file.")
 
@@ -92,6 +93,8 @@ class Session:
             set_sandbox_options(self._sandbox, args.sandbox_option, "--sandbox-option")
             self._sandbox.start()
         self.clients: dict[str, Client] = {}
+        # The custom attribute holding your key, per vendor that has one configured.
+        self.key_attributes = key_attributes(self._options)
 
     def for_vendors(self, vendors: Iterator[str]) -> dict[str, Client]:
         for vendor in vendors:
@@ -114,12 +117,13 @@ def cmd_plan(args: argparse.Namespace) -> int:
     summary = PlanSummary()
     with Session(args) as session:
         clients = session.for_vendors(iter(vendors))
+        attributes = {v: a for v, a in session.key_attributes.items() if v in vendors}
         # Each step is counted and written, then let go: the plan is never held.
-        steps = summary.counted(iter_plan(clients, desired, prune=args.prune))  # an Error: exit 1
+        steps = summary.counted(iter_plan(clients, desired, prune=args.prune, key_attributes=attributes))
         if args.out:
-            _write(args.out, steps)
+            _write(args.out, steps, attributes)
         elif args.format == "json":
-            write_plan(sys.stdout, steps)
+            write_plan(sys.stdout, steps, attributes)
         else:
             for _ in steps:
                 pass
@@ -133,12 +137,12 @@ def cmd_plan(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _write(path: str, steps: Iterable[PlanStep]) -> None:
+def _write(path: str, steps: Iterable[PlanStep], key_attributes: dict[str, str]) -> None:
     """The plan file at path, whole or not at all (a listing that fails leaves none)."""
     partial = path + ".partial"
     try:
         with open(partial, "w", encoding="utf-8") as f:
-            write_plan(f, steps)
+            write_plan(f, steps, key_attributes)
         os.replace(partial, path)
     except OSError as e:
         raise UsageError(f"cannot write {path}: {e.strerror}") from None
@@ -170,6 +174,8 @@ def cmd_apply_plan(args: argparse.Namespace) -> int:
         raise UsageError(f"{args.plan}: {e}") from None
     desired = read_desired(args.desired, None)[0] if args.desired else None
     with Session(args) as session:
+        # The plan file's key attributes are those it was made with; the configured ones fill in.
+        loaded.key_attributes = {**session.key_attributes, **loaded.key_attributes}
         clients = session.for_vendors(iter(dict.fromkeys(s.vendor for s in loaded.steps if s.operation)))
         outcomes = loaded.apply(clients, desired=desired, refresh=args.refresh, max_in_flight=args.max_in_flight)
     for o in outcomes:
