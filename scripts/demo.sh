@@ -42,6 +42,8 @@ for _ in $(seq 300); do grep -qs '^export ACCOUNTKIT_COMMVAULT_PASSWORD=' build/
 grep -qs '^export ACCOUNTKIT_COMMVAULT_PASSWORD=' build/demo-sandbox.txt ||
   { echo "the background sandbox did not start:" >&2; cat build/demo-sandbox.txt >&2 || true; exit 1; }
 eval "$(grep '^export ACCOUNTKIT_' build/demo-sandbox.txt)"
+# ActivePlatform has no field for your own key: the desired record names it in a custom attribute.
+export ACCOUNTKIT_ACTIVEPLATFORM_KEY_ATTRIBUTE=partner_id
 echo "\$ accountkit plan examples/desired.jsonl --out build/demo-plan.json"
 build/venv/bin/accountkit plan examples/desired.jsonl --out build/demo-plan.json
 echo "\$ accountkit apply --plan build/demo-plan.json --desired examples/desired.jsonl"
