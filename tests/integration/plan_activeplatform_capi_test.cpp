@@ -10,7 +10,7 @@
 
 #include <string>
 
-#include "support.hpp"
+#include "plan_support.hpp"
 
 using namespace akt;
 
@@ -23,39 +23,19 @@ std::string ap(const std::string &pid, const std::string &tier) {
          R"("value":")" + pid + R"("},{"key":"tier","value":")" + tier + R"("}]})";
 }
 
+// The accounts' views, made without the setting: none shows a key.
 std::string views(ak_client *c) {
-  ak_pager *raw = nullptr;
-  ak_error *err = nullptr;
-  EXPECT_EQ(ak_list(&raw, c, "list_accounts", nullptr, &err), AK_OK);
-  std::unique_ptr<ak_pager, void (*)(ak_pager *)> pager(raw, ak_pager_free);
-  std::string out = "[";
-  for (ak_result *item = nullptr; ak_pager_next(&item, pager.get(), &err) == AK_OK && item;) {
-    ResultPtr owned(item);
-    char *view = nullptr;
-    EXPECT_EQ(ak_account_view(&view, "activeplatform", ak_result_json(item), nullptr), AK_OK);
-    StringPtr v(view);
-    EXPECT_TRUE(contains(view, R"("key":null)")) << "no key without the setting: " << view;
-    out += (out.size() > 1 ? "," : "") + std::string(view);
-  }
-  return out + "]";
+  std::string out = current_views(c, "activeplatform");
+  EXPECT_FALSE(contains(out, R"("country":"GB","key":")")) << out;
+  return out;
 }
-
-struct Planned {
-  ak_status status = AK_OK;
-  std::string json;
-  ErrorInfo error;
-};
 
 Planned plan_with(const char *vendor, const std::string &desired, const std::string &current,
                   const ak_plan_options *opts) {
-  Planned p;
   char *raw = nullptr;
   ak_error *err = nullptr;
-  p.status = ak_plan_with(&raw, vendor, desired.c_str(), current.c_str(), opts, &err);
-  StringPtr owned(raw);
-  if (p.status == AK_OK) p.json = raw;
-  else p.error = copy_error(p.status, err);
-  return p;
+  ak_status s = ak_plan_with(&raw, vendor, desired.c_str(), current.c_str(), opts, &err);
+  return planned(s, raw, err);
 }
 
 }  // namespace

@@ -8,7 +8,7 @@
 
 #include <string>
 
-#include "support.hpp"
+#include "plan_support.hpp"
 
 using namespace akt;
 
@@ -20,39 +20,14 @@ std::string nn(const std::string &ref, const std::string &name) {
          ref + R"("})";
 }
 
-// Every account the client's vendor lists, as a JSON array of views.
-std::string current_views(ak_client *c) {
-  ak_pager *raw = nullptr;
-  ak_error *err = nullptr;
-  EXPECT_EQ(ak_list(&raw, c, "list_accounts", nullptr, &err), AK_OK);
-  std::unique_ptr<ak_pager, void (*)(ak_pager *)> pager(raw, ak_pager_free);
-  std::string out = "[";
-  for (ak_result *item = nullptr; ak_pager_next(&item, pager.get(), &err) == AK_OK && item;) {
-    ResultPtr owned(item);
-    char *view = nullptr;
-    EXPECT_EQ(ak_account_view(&view, "99digital", ak_result_json(item), nullptr), AK_OK);
-    StringPtr v(view);
-    out += (out.size() > 1 ? "," : "") + std::string(view);
-  }
-  return out + "]";
-}
-
-struct Planned {
-  ak_status status = AK_OK;
-  std::string json;
-  ErrorInfo error;
-};
-
 Planned plan(const char *vendor, const std::string &desired, const std::string &current, int prune = 0) {
-  Planned p;
   char *raw = nullptr;
   ak_error *err = nullptr;
-  p.status = ak_plan(&raw, vendor, desired.c_str(), current.c_str(), prune, &err);
-  StringPtr owned(raw);
-  if (p.status == AK_OK) p.json = raw;
-  else p.error = copy_error(p.status, err);
-  return p;
+  ak_status s = ak_plan(&raw, vendor, desired.c_str(), current.c_str(), prune, &err);
+  return planned(s, raw, err);
 }
+
+std::string current_views(ak_client *c) { return akt::current_views(c, "99digital"); }
 
 }  // namespace
 
