@@ -8,7 +8,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:-30}
 shift || true
-all=(fuzz_decode fuzz_fields_json fuzz_validate fuzz_paths)
+all=(fuzz_decode fuzz_fields_json fuzz_validate fuzz_paths fuzz_plan)
 if [ $# -gt 0 ]; then targets=("$@"); else targets=("${all[@]}"); fi
 case $seconds in '' | *[!0-9]*) echo "usage: scripts/fuzz.sh [SECONDS] [TARGET...]" >&2; exit 2 ;; esac
 
