@@ -1,5 +1,5 @@
 // The conformance cases of kind "view" and "plan" (tests/conformance/README.md)
-// through AccountView and PlanWithInFlight: pure functions, no sandbox. TestConformance
+// through AccountViewWith and PlanWith: pure functions, no sandbox. TestConformance
 // (conformance_test.go) runs them in file order with the other kinds.
 package accountkit_test
 
@@ -56,15 +56,15 @@ func errorText(err error) string {
 	return ""
 }
 
-// viewOf is AccountView of a raw record; one that is no JSON object goes as
-// nil (AccountView takes a map), which the library refuses as it would.
-func viewOf(vendor string, raw json.RawMessage) (map[string]any, error) {
+// viewOf is AccountViewWith of a raw record; one that is no JSON object goes
+// as nil (AccountViewWith takes a map), which the library refuses as it would.
+func viewOf(vendor string, raw json.RawMessage, keyAttribute string) (map[string]any, error) {
 	var record any
 	if err := decode(raw, &record); err != nil {
 		return nil, fmt.Errorf("bad record %s: %w", raw, err)
 	}
 	m, _ := record.(map[string]any)
-	return accountkit.AccountView(vendor, m)
+	return accountkit.AccountViewWith(vendor, m, keyAttribute)
 }
 
 // expected decodes one member of a case's "expect" (numbers as json.Number); nil when absent.
@@ -82,7 +82,7 @@ func expected(c *confCase, key string) (any, bool) {
 
 func viewCase(t *testing.T, c *confCase) {
 	t.Helper()
-	view, err := viewOf(c.Vendor, c.Record)
+	view, err := viewOf(c.Vendor, c.Record, c.KeyAttribute)
 	diff := secretsShown(c, text(view), errorText(err))
 	if want, ok := expected(c, "view"); ok {
 		shown := map[string]any{}
@@ -101,7 +101,7 @@ func viewCase(t *testing.T, c *confCase) {
 		diff += failureDifferences(err, c.Expect)
 	}
 	if diff != "" {
-		t.Errorf("%s\n  AccountView: %s", c.label(), diff)
+		t.Errorf("%s\n  AccountViewWith: %s", c.label(), diff)
 	}
 }
 
@@ -143,7 +143,9 @@ func stepJSON(s accountkit.PlanStep) map[string]any {
 	return out
 }
 
-// plan runs the case through AccountView and PlanWithInFlight; its steps as decoded JSON.
+// plan runs the case through AccountView (without the key attribute:
+// PlanWith reads such a key from each view's record) and PlanWith; its steps
+// as decoded JSON.
 func plan(c *confCase) (any, string, error) {
 	desired := make([]accountkit.DesiredAccount, len(c.Desired))
 	for i, d := range c.Desired {
@@ -157,7 +159,7 @@ func plan(c *confCase) (any, string, error) {
 	}
 	views := make([]map[string]any, 0, len(c.Records))
 	for _, raw := range c.Records {
-		view, err := viewOf(c.Vendor, raw)
+		view, err := viewOf(c.Vendor, raw, "")
 		if err != nil {
 			return nil, "", fmt.Errorf("the view of %s: %w", raw, err)
 		}
@@ -169,7 +171,8 @@ func plan(c *confCase) (any, string, error) {
 			return nil, "", fmt.Errorf("bad in_flight %s: %w", c.InFlight, err)
 		}
 	}
-	steps, err := accountkit.PlanWithInFlight(c.Vendor, desired, views, inFlight, c.Prune)
+	opts := accountkit.PlanOptions{Prune: c.Prune, InFlight: inFlight, KeyAttribute: c.KeyAttribute}
+	steps, err := accountkit.PlanWith(c.Vendor, desired, views, opts)
 	if err != nil {
 		return nil, "", err
 	}

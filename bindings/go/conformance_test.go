@@ -46,11 +46,12 @@ type confCase struct {
 	Parent     *string `json:"parent"`
 
 	// view and plan cases (conformance_plan_test.go)
-	Record   json.RawMessage   `json:"record"`
-	Desired  []desiredSpec     `json:"desired"`
-	Records  []json.RawMessage `json:"records"`
-	Prune    bool              `json:"prune"`
-	InFlight json.RawMessage   `json:"in_flight"`
+	Record       json.RawMessage   `json:"record"`
+	Desired      []desiredSpec     `json:"desired"`
+	Records      []json.RawMessage `json:"records"`
+	Prune        bool              `json:"prune"`
+	InFlight     json.RawMessage   `json:"in_flight"`
+	KeyAttribute string            `json:"key_attribute"` // the custom attribute holding the partner's key; "": none
 }
 
 func (c *confCase) label() string { return c.file + ": " + c.Name }

@@ -46,6 +46,33 @@ type FieldChange struct {
 	Applied  bool
 }
 
+// PlanOptions is what a plan may take beyond its inputs (PlanWith).
+type PlanOptions struct {
+	// Prune removes the accounts only at the vendor that carry your key,
+	// where the vendor can.
+	Prune bool
+	// InFlight are the items of the vendor's listing of its creates still in
+	// flight as Call gives them (Commvault's "list_fulfillments", whose
+	// "externalAccountId" is the account's key; docs/plan.md "Creates in
+	// flight"). A desired record with no account whose fulfillment is still
+	// pending is then a "conflict" ("its account is being created
+	// (get_fulfillment F is submitted): plan again once it settles"), not a
+	// second create; complete and failed fulfillments change nothing. A vendor
+	// that lists no creates in flight (99digital) takes none: an item is then
+	// a KindInvalidArgument error.
+	InFlight []map[string]any
+	// KeyAttribute is, for a vendor whose accounts have no field for your
+	// own key but custom attributes (ActivePlatform's "custom_attributes",
+	// {"key", "value"}), the key of the attribute that holds it, as your
+	// installation defines it ("partner_id"): its value is the account's key,
+	// in desired records (their Fields' custom_attributes) and in accounts
+	// alike, read from each account's "record" (so views made without it
+	// plan the same). ActivePlatform cannot be planned without it; a vendor
+	// that keeps your key in a field of its own (99digital, Commvault) takes
+	// none: either is a KindInvalidArgument error. "": none.
+	KeyAttribute string
+}
+
 // Plan is the plan that brings vendor's accounts in line with desired
 // (docs/plan.md has the rules, which live in the C library): current are
 // the accounts the vendor holds, as AccountView (or (*Result).View) gives
@@ -53,23 +80,18 @@ type FieldChange struct {
 // where the vendor can. Steps come in the order of desired, then the
 // accounts only at the vendor. It sends nothing: run a step's Operation with
 // its Fields (c.Call) after checking ChangedSince. An unknown vendor,
-// malformed input or a vendor that cannot be planned (ActivePlatform: no
-// documented place for your key) is a KindInvalidArgument error. Plan is
-// PlanWithInFlight without creates in flight.
+// malformed input or a vendor that cannot be planned (ActivePlatform, whose
+// key is a custom attribute you name: PlanWith; activeplatform-v3, whose
+// create_account sets no custom attributes) is a KindInvalidArgument error.
+// Plan is PlanWith with only PlanOptions.Prune.
 func Plan(vendor string, desired []DesiredAccount, current []map[string]any, prune bool) ([]PlanStep, error) {
-	return PlanWithInFlight(vendor, desired, current, nil, prune)
+	return PlanWith(vendor, desired, current, PlanOptions{Prune: prune})
 }
 
-// PlanWithInFlight is Plan that also knows the vendor's creates still in
-// flight: inFlight are the items of the vendor's listing of them as Call
-// gives them (Commvault's "list_fulfillments", whose "externalAccountId" is
-// the account's key; docs/plan.md "Creates in flight"). A desired record
-// with no account whose fulfillment is still pending is then a "conflict"
-// ("its account is being created (get_fulfillment F is submitted): plan
-// again once it settles"), not a second create; complete and failed
-// fulfillments change nothing. A vendor that lists no creates in flight
-// (99digital) takes none: an item is then a KindInvalidArgument error.
-func PlanWithInFlight(vendor string, desired []DesiredAccount, current, inFlight []map[string]any, prune bool) ([]PlanStep, error) {
+// PlanWith is Plan with options (PlanOptions): the vendor's creates still
+// in flight, and the custom attribute that holds your key (ActivePlatform
+// is planned only with one, KeyAttribute).
+func PlanWith(vendor string, desired []DesiredAccount, current []map[string]any, opts PlanOptions) ([]PlanStep, error) {
 	in := make([]any, len(desired))
 	for i, d := range desired {
 		one := map[string]any{"fields": d.Fields, "status": nil}
@@ -81,10 +103,11 @@ func PlanWithInFlight(vendor string, desired []DesiredAccount, current, inFlight
 		}
 		in[i] = one
 	}
-	// ak_plan takes null for neither list.
+	// ak_plan_with takes null for neither list.
 	if current == nil {
 		current = []map[string]any{}
 	}
+	inFlight := opts.InFlight
 	if inFlight == nil {
 		inFlight = []map[string]any{}
 	}
@@ -98,19 +121,20 @@ func PlanWithInFlight(vendor string, desired []DesiredAccount, current, inFlight
 		return nil, err
 	}
 	defer C.free(unsafe.Pointer(cd))
-	// Always the {accounts, in_flight} form of current_json: one way to call ak_plan.
+	// Always the {accounts, in_flight} form of current_json: one way to call ak_plan_with.
 	cc, err := cJSON(vendor, "plan", "current accounts and creates in flight", map[string]any{"accounts": current, "in_flight": inFlight})
 	if err != nil {
 		return nil, err
 	}
 	defer C.free(unsafe.Pointer(cc))
-	var cprune C.int
-	if prune {
-		cprune = 1
+	copts, err := planOptions(vendor, "plan", opts.Prune, opts.KeyAttribute)
+	if err != nil {
+		return nil, err
 	}
+	defer C.free(unsafe.Pointer(copts.key_attribute)) // free(NULL) is fine
 	var out *C.char
 	var cerr *C.ak_error
-	if st := C.ak_plan(&out, cv, cd, cc, cprune, &cerr); st != C.AK_OK {
+	if st := C.ak_plan_with(&out, cv, cd, cc, &copts, &cerr); st != C.AK_OK {
 		return nil, takeError(st, cerr)
 	}
 	var plan struct {
@@ -164,6 +188,23 @@ func ChangedSince(expect, view map[string]any) (string, error) {
 		return "", takeError(st, cerr)
 	}
 	return takeString(out), nil
+}
+
+// planOptions is an ak_plan_options; its key_attribute (NULL for "") is a C
+// string the caller frees.
+func planOptions(vendor, operation string, prune bool, keyAttribute string) (C.ak_plan_options, error) {
+	opts := C.ak_plan_options{version: C.AK_PLAN_OPTIONS_VERSION}
+	if prune {
+		opts.prune = 1
+	}
+	if keyAttribute != "" {
+		ck, err := cString(vendor, operation, "key attribute", keyAttribute)
+		if err != nil {
+			return opts, err
+		}
+		opts.key_attribute = ck
+	}
+	return opts, nil
 }
 
 // cJSON is v as JSON text for C (encodeJSON's checks); the caller frees it.

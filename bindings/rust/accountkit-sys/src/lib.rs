@@ -1,5 +1,5 @@
-//! Raw FFI declarations for the accountkit C API (`accountkit/accountkit.h`),
-//! written by hand. See the header for every function's ownership and thread
+//! Raw FFI declarations for the accountkit C API (`accountkit/accountkit.h`
+//! and `accountkit/plan.h`, which it includes), written by hand. See the header for every function's ownership and thread
 //! rules; the safe wrapper is the `accountkit` crate.
 //!
 //! The vendors' emulator (`accountkit/sandbox.h`, libaccountkit-sandbox) is a
@@ -9,7 +9,7 @@
 //! nothing of the sandbox is declared or linked.
 //!
 //! `tests/header.rs` checks these declarations against the headers: every
-//! `AK_API` function of `accountkit.h` is declared in `src/lib.rs` and every
+//! `AK_API` function of `accountkit.h` and `plan.h` is declared in `src/lib.rs` and every
 //! one of `sandbox.h` in `src/sandbox.rs`, each with the same parameter and
 //! return types in the same order, nothing else is declared, and every enum
 //! value and version macro matches.
@@ -44,6 +44,22 @@ pub struct ak_call_options {
     pub timeout_s: c_double,
     /// Null: none. Not owned by the call.
     pub cancel: *mut ak_cancel,
+}
+
+/// `AK_PLAN_OPTIONS_VERSION`: the `version` of an [`ak_plan_options`] this crate fills.
+pub const AK_PLAN_OPTIONS_VERSION: c_uint = 1;
+
+/// `ak_plan_options` (`plan.h`): what a plan or an account view may take
+/// beyond its inputs.
+#[repr(C)]
+#[derive(Debug, Clone, Copy)]
+pub struct ak_plan_options {
+    pub version: c_uint,
+    /// Nonzero: plan removing the accounts only at the vendor (account views ignore it).
+    pub prune: c_int,
+    /// The custom attribute that holds your key (ActivePlatform). Null or "":
+    /// none. Copied by the call.
+    pub key_attribute: *const c_char,
 }
 
 #[cfg(feature = "sandbox")]
@@ -366,6 +382,21 @@ extern "C" {
         out_text: *mut *mut c_char,
         expect_json: *const c_char,
         view_json: *const c_char,
+        err: *mut *mut ak_error,
+    ) -> ak_status;
+    pub fn ak_account_view_with(
+        out_json: *mut *mut c_char,
+        vendor: *const c_char,
+        record_json: *const c_char,
+        opts: *const ak_plan_options,
+        err: *mut *mut ak_error,
+    ) -> ak_status;
+    pub fn ak_plan_with(
+        out_json: *mut *mut c_char,
+        vendor: *const c_char,
+        desired_json: *const c_char,
+        current_json: *const c_char,
+        opts: *const ak_plan_options,
         err: *mut *mut ak_error,
     ) -> ak_status;
 

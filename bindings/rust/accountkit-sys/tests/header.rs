@@ -1,5 +1,5 @@
 //! Checks the hand-written declarations against the headers: every AK_API
-//! function of accountkit.h is declared in src/lib.rs, and every one of
+//! function of accountkit.h (and plan.h, which it includes) is declared in src/lib.rs, and every one of
 //! sandbox.h in src/sandbox.rs, with the same parameter types in the same
 //! order and the same return type (and nothing else is declared); every
 //! enumerator and version macro has the same value; every declared function
@@ -136,9 +136,13 @@ fn c_type_to_rust(c: &str) -> String {
     ty
 }
 
-/// AK_API functions of a header: name -> signature.
+/// AK_API functions of a header: name -> signature. accountkit.h's include
+/// plan.h's.
 fn header_functions(name: &str) -> BTreeMap<String, Signature> {
-    let text = strip_comments(&header_text(name));
+    let mut text = strip_comments(&header_text(name));
+    if name == "accountkit.h" {
+        text += &strip_comments(&header_text("plan.h"));
+    }
     let mut out = BTreeMap::new();
     for line_start in text.match_indices("AK_API").map(|(i, _)| i) {
         let before = &text[..line_start];

@@ -28,9 +28,12 @@
 //! [`Response::view`]) reads any vendor's account record as the same few
 //! fields; [`plan`] compares [`DesiredAccount`]s with those views and returns
 //! the [`PlanStep`]s that bring the vendor in line (docs/plan.md), each run
-//! with [`Client::call`] after [`changed_since`] finds nothing moved
-//! ([`plan_with_in_flight`] also takes the creates still in flight, Commvault's
-//! fulfillments). Neither sends anything.
+//! with [`Client::call`] after [`changed_since`] finds nothing moved.
+//! [`plan_with`] takes [`PlanOptions`]: the creates still in flight
+//! (Commvault's fulfillments) and, for ActivePlatform, whose accounts have no
+//! field for your own key, the custom attribute that holds it (its
+//! `key_attribute`, which [`account_view_with`] and [`Response::view_with`]
+//! take too). Neither sends anything.
 //!
 //! Cancellation and deadlines are runtime-agnostic: [`Client::call_with`],
 //! [`Client::call_id_with`], [`Client::wait_with`] and [`Client::list_with`]
@@ -78,12 +81,14 @@ pub use client::Client;
 pub use error::{Error, ErrorDetails, ErrorKind, FieldError};
 pub use fields::{validate, validate_with_id};
 pub use pager::Pager;
-pub use plan::{changed_since, plan, plan_with_in_flight, DesiredAccount, FieldChange, PlanStep};
+pub use plan::{
+    changed_since, plan, plan_with, DesiredAccount, FieldChange, PlanOptions, PlanStep,
+};
 pub use response::Response;
 #[cfg(feature = "sandbox")]
 pub use sandbox::Sandbox;
 pub use vendor::{vendor_names, vendors, Operation, Vendor};
-pub use view::account_view;
+pub use view::{account_view, account_view_with};
 pub use webhook::parse_webhook;
 
 pub use accountkit_sys::ak_status as Status;

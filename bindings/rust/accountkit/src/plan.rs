@@ -1,9 +1,10 @@
-//! Plans: desired records against the accounts a vendor holds (`ak_plan`,
-//! `ak_plan_changed_since`). The rules live in the C library (docs/plan.md).
+//! Plans: desired records against the accounts a vendor holds
+//! (`ak_plan_with`, `ak_plan_changed_since`). The rules live in the C library
+//! (docs/plan.md).
 use crate::error::check;
+use crate::view::{key_attribute_cstring, plan_options};
 use crate::{cstring, parse_json, sys, take_string, Error, ErrorKind};
 use serde_json::{json, Value};
-use std::os::raw::c_int;
 use std::ptr;
 
 /// One account as you want it at the vendor.
@@ -59,6 +60,41 @@ pub struct FieldChange {
     pub applied: bool,
 }
 
+/// What a plan may take beyond its inputs ([`plan_with`]); the default is
+/// none of it:
+///
+/// ```
+/// # use accountkit::PlanOptions;
+/// let opts = PlanOptions { key_attribute: Some("partner_id"), ..PlanOptions::default() };
+/// # let _ = opts;
+/// ```
+#[derive(Debug, Clone, Copy, Default)]
+pub struct PlanOptions<'a> {
+    /// Remove the accounts only at the vendor that carry your key, where the
+    /// vendor can.
+    pub prune: bool,
+    /// The items of the vendor's listing of its creates still in flight as
+    /// [`Client::call`](crate::Client::call) gives them (Commvault's
+    /// "list_fulfillments", whose "externalAccountId" is the account's key;
+    /// docs/plan.md "Creates in flight"). A desired record with no account
+    /// whose fulfillment is still pending is then a "conflict" ("its account
+    /// is being created (get_fulfillment F is submitted): plan again once it
+    /// settles"), not a second create; complete and failed fulfillments
+    /// change nothing. A vendor that lists no creates in flight (99digital)
+    /// takes none: an item is then an [`ErrorKind::InvalidArgument`] error.
+    pub in_flight: &'a [Value],
+    /// For a vendor whose accounts have no field for your own key but custom
+    /// attributes (ActivePlatform's "custom_attributes", `{"key", "value"}`):
+    /// the key of the attribute that holds it, as your installation defines
+    /// it (`Some("partner_id")`). Its value is the account's key, in desired
+    /// records (their fields' custom_attributes) and in accounts alike, read
+    /// from each account's "record" (views made without it plan the same).
+    /// ActivePlatform cannot be planned without it; a vendor that keeps your
+    /// key in a field of its own (99digital, Commvault) takes none: either is
+    /// an [`ErrorKind::InvalidArgument`] error. `None` or `Some("")`: none.
+    pub key_attribute: Option<&'a str>,
+}
+
 /// The plan that brings `vendor`'s accounts in line with `desired`
 /// (docs/plan.md has the rules, which live in the C library): `current` are
 /// the accounts the vendor holds, as [`account_view`](crate::account_view)
@@ -68,34 +104,31 @@ pub struct FieldChange {
 /// at the vendor. Sends nothing: run a step's operation with its fields
 /// ([`Client::call`](crate::Client::call)) after checking [`changed_since`].
 /// An unknown vendor, malformed input or a vendor that cannot be planned
-/// (ActivePlatform: no documented place for your key) is an
-/// [`ErrorKind::InvalidArgument`] error. `plan` is [`plan_with_in_flight`]
-/// without creates in flight.
+/// (ActivePlatform, whose key is a custom attribute you name: [`plan_with`];
+/// activeplatform-v3, whose create_account sets no custom attributes) is an
+/// [`ErrorKind::InvalidArgument`] error. `plan` is [`plan_with`] with only
+/// [`PlanOptions::prune`].
 pub fn plan(
     vendor: &str,
     desired: &[DesiredAccount],
     current: &[Value],
     prune: bool,
 ) -> Result<Vec<PlanStep>, Error> {
-    plan_with_in_flight(vendor, desired, current, &[], prune)
+    let opts = PlanOptions {
+        prune,
+        ..PlanOptions::default()
+    };
+    plan_with(vendor, desired, current, &opts)
 }
 
-/// [`plan`] that also knows the vendor's creates still in flight:
-/// `in_flight` are the items of the vendor's listing of them as
-/// [`Client::call`](crate::Client::call) gives them (Commvault's
-/// "list_fulfillments", whose "externalAccountId" is the account's key;
-/// docs/plan.md "Creates in flight"). A desired record with no account whose
-/// fulfillment is still pending is then a "conflict" ("its account is being
-/// created (get_fulfillment F is submitted): plan again once it settles"),
-/// not a second create; complete and failed fulfillments change nothing. A
-/// vendor that lists no creates in flight (99digital) takes none: an item is
-/// then an [`ErrorKind::InvalidArgument`] error.
-pub fn plan_with_in_flight(
+/// [`plan`] with options ([`PlanOptions`]): the vendor's creates still in
+/// flight, and the custom attribute that holds your key (ActivePlatform is
+/// planned only with one, [`PlanOptions::key_attribute`]).
+pub fn plan_with(
     vendor: &str,
     desired: &[DesiredAccount],
     current: &[Value],
-    in_flight: &[Value],
-    prune: bool,
+    opts: &PlanOptions,
 ) -> Result<Vec<PlanStep>, Error> {
     let desired: Vec<Value> = desired
         .iter()
@@ -109,30 +142,33 @@ pub fn plan_with_in_flight(
         .collect();
     let v = cstring("vendor", vendor)?;
     let d = cstring("desired accounts", &Value::from(desired).to_string())?;
-    // Always the {accounts, in_flight} form of current_json: one way to call ak_plan.
-    let current = json!({"accounts": current, "in_flight": in_flight}).to_string();
+    // Always the {accounts, in_flight} form of current_json: one way to call ak_plan_with.
+    let current = json!({"accounts": current, "in_flight": opts.in_flight}).to_string();
     let c = cstring("current accounts and creates in flight", &current)?;
+    let key = key_attribute_cstring(opts.key_attribute)?;
+    let copts = plan_options(opts.prune, key.as_ref());
     let mut out = ptr::null_mut();
     let mut err = ptr::null_mut();
-    // SAFETY: the strings outlive the call; out is "caller frees", taken once.
+    // SAFETY: the strings (key among them, which copts points into) outlive
+    // the call; out is "caller frees", taken once.
     let text = unsafe {
         check(
-            sys::ak_plan(
+            sys::ak_plan_with(
                 &mut out,
                 v.as_ptr(),
                 d.as_ptr(),
                 c.as_ptr(),
-                c_int::from(prune),
+                &copts,
                 &mut err,
             ),
             err,
         )?;
         take_string(out)
     };
-    let plan = parse_json("ak_plan", &text)?;
+    let plan = parse_json("ak_plan_with", &text)?;
     let steps = plan["steps"]
         .as_array()
-        .ok_or_else(|| Error::local(ErrorKind::Decode, "ak_plan: no steps"))?;
+        .ok_or_else(|| Error::local(ErrorKind::Decode, "ak_plan_with: no steps"))?;
     Ok(steps.iter().map(step).collect())
 }
 

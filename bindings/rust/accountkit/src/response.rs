@@ -79,7 +79,13 @@ impl Response {
     /// [`Client::get_account`](crate::Client::get_account) answer or an item
     /// of a list.
     pub fn view(&self) -> Result<Value, Error> {
-        crate::view::view_of_json(self.vendor, self.json_str())
+        crate::view::view_of_json(self.vendor, self.json_str(), None)
+    }
+
+    /// [`view`](Self::view) with the custom attribute that holds your key
+    /// ([`account_view_with`](crate::account_view_with); ActivePlatform).
+    pub fn view_with(&self, key_attribute: Option<&str>) -> Result<Value, Error> {
+        crate::view::view_of_json(self.vendor, self.json_str(), key_attribute)
     }
 
     /// The whole result as a JSON value.

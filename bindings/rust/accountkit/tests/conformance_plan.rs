@@ -1,10 +1,12 @@
 //! The conformance cases of kind "view" and "plan" (tests/conformance/README.md)
-//! through `account_view` and `plan_with_in_flight`: pure functions, no
+//! through `account_view_with` and `plan_with`: pure functions, no
 //! sandbox, so a test binary of their own beside tests/conformance.rs, which
 //! runs the other kinds.
 mod conformance_support;
 
-use accountkit::{account_view, plan_with_in_flight, DesiredAccount, Error, PlanStep};
+use accountkit::{
+    account_view, account_view_with, plan_with, DesiredAccount, Error, PlanOptions, PlanStep,
+};
 use conformance_support::{all_cases, same};
 use serde_json::{json, Map, Value};
 
@@ -60,8 +62,19 @@ fn error_text<T>(r: &Result<T, Error>) -> String {
         .map_or_else(String::new, |e| format!("{} {e} {e:?}", e.message))
 }
 
+/// The case's "key_attribute" (ActivePlatform's custom attribute that holds
+/// the partner's key), if any.
+fn key_attribute(c: &Value) -> Option<&str> {
+    c.get("key_attribute")
+        .map(|k| k.as_str().expect("a string key_attribute"))
+}
+
 fn run_view(c: &Value) -> String {
-    let got = account_view(c["vendor"].as_str().unwrap(), &c["record"]);
+    let got = account_view_with(
+        c["vendor"].as_str().unwrap(),
+        &c["record"],
+        key_attribute(c),
+    );
     let shown = got
         .as_ref()
         .map_or_else(|_| String::new(), Value::to_string);
@@ -118,7 +131,8 @@ fn step_json(s: &PlanStep) -> Value {
     Value::Object(out)
 }
 
-/// The case through account_view and plan_with_in_flight: its steps as ak_plan's JSON.
+/// The case through account_view (without the key attribute: plan_with reads
+/// such a key from each view's record) and plan_with: its steps as ak_plan's JSON.
 fn plan_of(c: &Value) -> Result<Value, Error> {
     let vendor = c["vendor"].as_str().unwrap();
     let desired: Vec<DesiredAccount> = c["desired"]
@@ -137,9 +151,12 @@ fn plan_of(c: &Value) -> Result<Value, Error> {
         .iter()
         .map(|r| account_view(vendor, r))
         .collect::<Result<Vec<Value>, Error>>()?;
-    let prune = c["prune"].as_bool().unwrap_or(false);
-    let in_flight = c["in_flight"].as_array().map(Vec::as_slice).unwrap_or(&[]);
-    let steps = plan_with_in_flight(vendor, &desired, &views, in_flight, prune)?;
+    let opts = PlanOptions {
+        prune: c["prune"].as_bool().unwrap_or(false),
+        in_flight: c["in_flight"].as_array().map(Vec::as_slice).unwrap_or(&[]),
+        key_attribute: key_attribute(c),
+    };
+    let steps = plan_with(vendor, &desired, &views, &opts)?;
     Ok(Value::Array(steps.iter().map(step_json).collect()))
 }
 

@@ -1,15 +1,17 @@
 //! Account views and plans against the sandbox (feature `sandbox`): two
 //! 99digital accounts read as views, planned against desired records (one
 //! unchanged, one renamed, one new), the update and create run, and a second
-//! plan that finds nothing to do; and a Commvault create still in flight,
-//! planned with `plan_with_in_flight` (no sandbox needed).
+//! plan that finds nothing to do; ActivePlatform the same by the custom
+//! attribute that holds the key (`PlanOptions::key_attribute`); and a
+//! Commvault create still in flight, planned with `plan_with` (no sandbox
+//! needed).
 mod common;
 
 use accountkit::{
-    account_view, changed_since, plan, plan_with_in_flight, Client, DesiredAccount, ErrorKind,
-    FieldChange, Sandbox,
+    account_view, account_view_with, changed_since, plan, plan_with, Client, DesiredAccount,
+    ErrorKind, FieldChange, PlanOptions, Sandbox,
 };
-use common::nn_account;
+use common::{ap_account, nn_account};
 use serde_json::{json, Value};
 
 fn named(reference: &str, name: &str) -> Value {
@@ -128,8 +130,12 @@ fn commvault_create_in_flight_is_not_planned_again() {
     }];
     let fulfillment =
         |status: &str| [json!({"id": "ful-1", "status": status, "externalAccountId": "F1"})];
-    let steps =
-        plan_with_in_flight("commvault", &desired, &[], &fulfillment("submitted"), false).unwrap();
+    let submitted = fulfillment("submitted");
+    let opts = PlanOptions {
+        in_flight: &submitted,
+        ..PlanOptions::default()
+    };
+    let steps = plan_with("commvault", &desired, &[], &opts).unwrap();
     assert_eq!(steps.len(), 1, "{steps:?}");
     assert_eq!(
         (steps[0].action.as_str(), steps[0].key.as_str()),
@@ -141,13 +147,124 @@ fn commvault_create_in_flight_is_not_planned_again() {
     );
     assert_eq!(steps[0].operation, "");
     for status in ["complete", "failed"] {
-        let steps =
-            plan_with_in_flight("commvault", &desired, &[], &fulfillment(status), false).unwrap();
+        let in_flight = fulfillment(status);
+        let opts = PlanOptions {
+            in_flight: &in_flight,
+            ..PlanOptions::default()
+        };
+        let steps = plan_with("commvault", &desired, &[], &opts).unwrap();
         assert_eq!(steps.len(), 1, "{status}: {steps:?}");
         assert_eq!(steps[0].action, "create", "{status}: {steps:?}");
     }
-    // plan is plan_with_in_flight without creates in flight.
+    // A vendor that lists no creates in flight takes none.
+    let e = plan_with("99digital", &[], &[], &opts).unwrap_err();
+    assert_eq!(e.kind, ErrorKind::InvalidArgument, "{e}");
+    // plan is plan_with without creates in flight.
     let steps = plan("commvault", &desired, &[], false).unwrap();
     assert_eq!(steps.len(), 1, "{steps:?}");
     assert_eq!(steps[0].action, "create");
+}
+
+/// ActivePlatform create fields with the custom attributes partner_id (the
+/// key) and tier.
+fn ap_keyed(n: usize, key: &str, tier: &str) -> Value {
+    let mut f = ap_account(n);
+    f["custom_attributes"] =
+        json!([{"key": "partner_id", "value": key}, {"key": "tier", "value": tier}]);
+    f
+}
+
+/// ActivePlatform is planned by the custom attribute that holds the
+/// partner's key: an update of the attributes and a create, run, then
+/// nothing to do; without the attribute it cannot be planned.
+#[test]
+fn activeplatform_plan_by_key_attribute() {
+    let sb = Sandbox::start().unwrap();
+    let c = sb.client("activeplatform").unwrap();
+    let made = c.create_account(&ap_keyed(1, "crm-1", "silver")).unwrap();
+    let got = c.get_account(made.id()).unwrap();
+    let view = got.view_with(Some("partner_id")).unwrap();
+    assert_eq!(view["key"], "crm-1", "{view}");
+    assert_eq!(got.view().unwrap()["key"], Value::Null);
+    assert_eq!(
+        account_view_with("activeplatform", &got.json(), Some("partner_id")).unwrap(),
+        view
+    );
+    let keyed = || -> Vec<Value> {
+        c.list_accounts(&json!({}))
+            .map(|item| item.unwrap().view_with(Some("partner_id")).unwrap())
+            .collect()
+    };
+
+    let desired = [
+        DesiredAccount {
+            line: 0,
+            fields: ap_keyed(1, "crm-1", "gold"),
+            status: None,
+        },
+        DesiredAccount {
+            line: 0,
+            fields: ap_keyed(2, "crm-2", "bronze"),
+            status: None,
+        },
+    ];
+    let opts = PlanOptions {
+        key_attribute: Some("partner_id"),
+        ..PlanOptions::default()
+    };
+    let steps = plan_with("activeplatform", &desired, &keyed(), &opts).unwrap();
+    assert_eq!(steps.len(), 2, "{steps:?}");
+    let (update, create) = (&steps[0], &steps[1]);
+    assert_eq!(
+        (
+            update.action.as_str(),
+            update.key.as_str(),
+            update.id.as_str()
+        ),
+        ("update", "crm-1", made.id())
+    );
+    assert_eq!(update.operation, "update_account");
+    assert_eq!(update.changes.len(), 1, "{update:?}");
+    assert_eq!(update.changes[0].field, "custom_attributes");
+    assert!(update.changes[0].applied);
+    assert_eq!(
+        update.fields["custom_attributes"],
+        json!([{"key": "partner_id", "value": "crm-1"}, {"key": "tier", "value": "gold"}])
+    );
+    assert_eq!(
+        (create.action.as_str(), create.key.as_str()),
+        ("create", "crm-2")
+    );
+    assert_eq!(create.operation, "create_account");
+    assert_eq!(
+        create.fields["custom_attributes"],
+        desired[1].fields["custom_attributes"]
+    );
+    // Views made without the attribute plan the same: the key is read from each record.
+    assert_eq!(
+        plan_with("activeplatform", &desired, &views(&c), &opts).unwrap(),
+        steps
+    );
+
+    c.call(&update.operation, &update.fields).unwrap();
+    c.call(&create.operation, &desired[1].fields).unwrap();
+    let again = plan_with("activeplatform", &desired, &keyed(), &opts).unwrap();
+    assert_eq!(again.len(), 2, "{again:?}");
+    assert!(again.iter().all(|s| s.action == "no_change"), "{again:?}");
+    assert_eq!(again[1].key, "crm-2");
+    assert!(!again[1].id.is_empty());
+
+    // Without the attribute ActivePlatform cannot be planned; a vendor with a
+    // key field of its own takes none.
+    let e = plan("activeplatform", &desired, &keyed(), false).unwrap_err();
+    assert_eq!(e.kind, ErrorKind::InvalidArgument, "{e}");
+    assert!(
+        e.message
+            .contains("cannot be planned without key_attribute"),
+        "{e}"
+    );
+    let e = plan_with("99digital", &[], &[], &opts).unwrap_err();
+    assert_eq!(e.kind, ErrorKind::InvalidArgument, "{e}");
+    let e = account_view_with("99digital", &json!({}), Some("partner_id")).unwrap_err();
+    assert_eq!(e.kind, ErrorKind::InvalidArgument, "{e}");
 }
