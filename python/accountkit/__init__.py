@@ -37,7 +37,8 @@ from .errors import (
     VendorError,
 )
 from .errors import TimeoutError as TimeoutError  # ak.TimeoutError, kept out of __all__
-from .plan import Plan, PlanStep, PlanSummary, StalePlanError, StepOutcome, iter_plan, plan, plan_accounts, write_plan
+from .plan import (ACTIONS, RUN_ACTIONS, Plan, PlanStep, PlanSummary, StalePlanError, StepOutcome, iter_plan, plan,
+                   plan_accounts, write_plan)
 from .sandbox import Sandbox
 
 if TYPE_CHECKING:
@@ -82,6 +83,8 @@ __all__ = [
     "write_plan",
     "StepOutcome",
     "StalePlanError",
+    "ACTIONS",
+    "RUN_ACTIONS",
     "FieldError",
     "Error",
     "InvalidArgumentError",

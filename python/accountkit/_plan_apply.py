@@ -78,11 +78,15 @@ class _Applier:
 
     # -- reading the accounts again ------------------------------------------------
 
-    def _listing(self, client: Client, creates: list[PlanStep]) -> tuple[dict[str, dict[str, Any]],
-                                                                         dict[str, list[str]], dict[str, str]]:
-        """Every account's view by id, the ids by key, and by key the creates
+    def _listing(self, client: Client, steps: list[PlanStep], creates: list[PlanStep]) -> tuple[
+            dict[str, dict[str, Any]], dict[str, list[str]], dict[str, str]]:
+        """The views of the accounts steps name, by id; the ids of the
+        accounts that carry a create's key, by key; and by key the creates
         still in flight that would make an account for one of creates (the
-        core's rule: a Commvault fulfillment not yet complete)."""
+        core's rule: a Commvault fulfillment not yet complete). Only those are
+        kept, so a listing of any size is read in bounded memory."""
+        ids = {s.id for s in steps if s.id}
+        keys = {s.key for s in creates}
         by_id: dict[str, dict[str, Any]] = {}
         by_key: dict[str, list[str]] = {}
         attribute = self.key_attributes.get(client.vendor, "")
@@ -92,9 +96,9 @@ class _Applier:
             builder.add_desired(n, s.fields, None)  # masked secrets: the key is all it matches by
         for item in client.list_accounts():
             view = item.view(key_attribute=attribute)
-            if view.get("id") is not None:
+            if view.get("id") is not None and str(view["id"]) in ids:
                 by_id[str(view["id"])] = view
-            if view.get("key"):
+            if view.get("key") and str(view["key"]) in keys:
                 by_key.setdefault(str(view["key"]), []).append(str(view.get("id")))
             if builder is not None:
                 builder.add_record(item._data)
@@ -128,7 +132,7 @@ class _Applier:
         refused: dict[int, Exception] = {}
         creates = [s for s in steps if s.action == "create"]
         listed = bool(creates) or _describe.operation(client.vendor, "get_account") is None
-        by_id, by_key, in_flight = self._listing(client, creates) if listed else ({}, {}, {})
+        by_id, by_key, in_flight = self._listing(client, steps, creates) if listed else ({}, {}, {})
         now: Mapping[str, dict[str, Any] | Error] = by_id if listed else self._reads(client, steps)
         for i, s in enumerate(steps):
             op = s.operation or ""
@@ -219,8 +223,9 @@ def apply_plan(steps: list[PlanStep], clients: Mapping[str, Client], desired: It
                key_attributes: Mapping[str, str]) -> list[StepOutcome]:
     """Plan.apply (its documentation says what it does)."""
     records = None
-    if desired is not None:
-        records = {line: (vendor, rec) for line, vendor, rec in desired_by_line(desired)}
+    if desired is not None:  # only the records the plan file's creates need: the file may be large
+        lines = {s.line for s in steps if s.action == "create" and s._send is None}
+        records = {line: (vendor, rec) for line, vendor, rec in desired_by_line(desired) if line in lines}
     applier = _Applier(clients, records, refresh, max_in_flight, settle_timeout, key_attributes)
     chains = _chains(steps)
     result: dict[int, StepOutcome] = {}  # id(step) -> its outcome

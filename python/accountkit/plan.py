@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -232,24 +233,20 @@ class Plan:
         write_plan(stream, self.steps, self.key_attributes)
 
     @classmethod
-    def from_json(cls, text: str) -> Plan:
-        """A plan from its file (:meth:`to_json`). Raises InvalidArgumentError
-        for text that is no plan file of this version."""
-        try:
-            data = json.loads(text)
-        except ValueError as e:
-            raise InvalidArgumentError(f"not a plan file: {e}") from None
-        if not isinstance(data, dict) or data.get("version") != PLAN_VERSION or not isinstance(data.get("steps"), list):
+    def from_json(cls, text: str, *, actions: Iterable[str] | None = None) -> Plan:
+        """A plan from its file (:meth:`to_json`). actions: keep only the
+        steps with these actions (:data:`RUN_ACTIONS` for a plan read only to
+        apply it): the file's steps are read one at a time, so a large plan
+        file then costs the memory of its kept steps only. Raises
+        InvalidArgumentError for text that is no plan file of this version."""
+        kept = frozenset(ACTIONS if actions is None else actions)
+        members, steps = _read_plan_file(text, lambda step: step.action in kept)
+        if members.get("version") != PLAN_VERSION or steps is None:
             raise InvalidArgumentError(f'not a plan file: expected {{"version": {PLAN_VERSION}, "steps": [...]}}')
-        key_attributes = data.get("key_attributes", {})
+        key_attributes = members.get("key_attributes", {})
         if not isinstance(key_attributes, dict) or not all(
                 isinstance(k, str) and isinstance(v, str) for k, v in key_attributes.items()):
             raise InvalidArgumentError('not a plan file: "key_attributes" must map vendor names to attribute keys')
-        steps = []
-        for i, item in enumerate(data["steps"]):
-            if not isinstance(item, dict):
-                raise InvalidArgumentError(f"plan step {i + 1} is not an object")
-            steps.append(PlanStep.from_dict(item))
         return cls(steps, key_attributes)
 
     def apply(
@@ -277,6 +274,87 @@ class Plan:
 
         return apply_plan(self.steps, _client_map(clients), desired, refresh, max_in_flight, settle_timeout,
                           self.key_attributes)
+
+
+class _JsonScanner:
+    """Walks a JSON text a value at a time (json's own decoder reads each
+    value), so that an array's items can be taken one by one."""
+
+    _SPACE = re.compile(r"[ \t\n\r]*")
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.pos = 0
+        self._decoder = json.JSONDecoder()
+
+    def error(self, problem: str) -> json.JSONDecodeError:
+        return json.JSONDecodeError(problem, self.text, self.pos)
+
+    def peek(self) -> str:
+        """The next character after white space ("" at the end)."""
+        self.pos = self._SPACE.match(self.text, self.pos).end()  # type: ignore[union-attr]
+        return self.text[self.pos:self.pos + 1]
+
+    def take(self, expected: str, what: str) -> str:
+        got = self.peek()
+        if not got or got not in expected:
+            raise self.error(f"Expecting {what}")
+        self.pos += 1
+        return got
+
+    def value(self) -> Any:
+        self.peek()
+        got, self.pos = self._decoder.raw_decode(self.text, self.pos)
+        return got
+
+    def items(self, opening: str, closing: str) -> Iterator[None]:
+        """Enters an object or array and yields before each member or item,
+        which the caller reads; returns once it is closed."""
+        self.take(opening, f"'{opening}'")
+        if self.peek() == closing:
+            self.pos += 1
+            return
+        while True:
+            yield
+            if self.take("," + closing, "',' delimiter") == closing:
+                return
+
+    def end(self) -> None:
+        if self.peek():
+            raise self.error("Extra data")
+
+
+def _read_plan_file(text: str, keep: Callable[[PlanStep], bool]) -> tuple[dict[str, Any], list[PlanStep] | None]:
+    """The top-level members of a plan file other than "steps", and its steps
+    that keep accepts (None when "steps" is no list). The steps are decoded
+    one at a time, so the file's other steps are never held at once."""
+    scan = _JsonScanner(text)
+    members: dict[str, Any] = {}
+    steps: list[PlanStep] | None = None
+    try:
+        for _ in scan.items("{", "}"):
+            if scan.peek() != '"':
+                raise scan.error("Expecting property name enclosed in double quotes")
+            name = scan.value()
+            scan.take(":", "':' delimiter")
+            if name != "steps" or scan.peek() != "[":
+                members[name] = scan.value()
+                steps = None if name == "steps" else steps
+                continue
+            steps = []
+            for n, _ in enumerate(scan.items("[", "]"), start=1):
+                item = scan.value()
+                if not isinstance(item, dict):
+                    raise InvalidArgumentError(f"plan step {n} is not an object")
+                step = PlanStep.from_dict(item)
+                if keep(step):
+                    steps.append(step)
+        scan.end()
+    except json.JSONDecodeError as e:
+        raise InvalidArgumentError(f"not a plan file: {e}") from None
+    except RecursionError:
+        raise InvalidArgumentError("not a plan file: values nested too deeply") from None
+    return members, steps
 
 
 def _count_line(counts: Mapping[str, int]) -> str:

@@ -188,6 +188,42 @@ def test_the_plan_file_holds_no_secret(seeded: tuple[ak.Sandbox, dict[str, Any]]
         ak.Plan.from_json('{"version": 2, "steps": []}')
 
 
+def test_a_plan_file_read_to_apply_keeps_only_the_steps_that_run(seeded: tuple[ak.Sandbox, dict[str, Any]]) -> None:
+    _, clients = seeded
+    plan = ak.plan(clients, DESIRED)
+    # Any layout of the file reads the same: indented, "steps" before "version".
+    data = json.loads(plan.to_json())
+    text = json.dumps({"steps": data["steps"], "version": data["version"]}, indent=2)
+    everything = ak.Plan.from_json(text)
+    assert [s.to_dict() for s in everything.steps] == [s.to_dict() for s in plan.steps]
+    to_run = ak.Plan.from_json(text, actions=ak.RUN_ACTIONS)
+    assert [s.to_dict() for s in to_run.steps] == [s.to_dict() for s in plan.steps if s.action in ak.RUN_ACTIONS]
+    assert {s.action for s in plan.steps} - ak.RUN_ACTIONS, "the plan has steps that do not run"
+    outcomes = to_run.apply(clients, desired=DESIRED)
+    assert all(o.ok for o in outcomes), [str(o.error) for o in outcomes]
+    assert not ak.plan(clients, DESIRED).has_changes
+
+
+@pytest.mark.parametrize("text, problem", [
+    ("", "not a plan file: Expecting '{': line 1 column 1"),
+    ("[]", "not a plan file: Expecting '{'"),
+    ('{"version": 1, "steps": []} {}', "not a plan file: Extra data"),
+    ('{"version": 1, "steps": [] "x": 1}', "not a plan file: Expecting ',' delimiter"),
+    ('{1: 2}', "not a plan file: Expecting property name enclosed in double quotes"),
+    ('{"version": 1, "steps": [' + "[" * 100_000, "not a plan file: values nested too deeply"),
+    ('{"version": 1, "steps": [7]}', "plan step 1 is not an object"),
+    ('{"version": 1, "steps": [{"action": "explode", "vendor": "99digital"}]}', "plan step: unknown action 'explode'"),
+    ('{"version": 1, "steps": null}', 'not a plan file: expected {"version": 1, "steps": [...]}'),
+    ('{"version": 2, "steps": []}', 'not a plan file: expected {"version": 1, "steps": [...]}'),
+    ('{"version": 1, "steps": [], "key_attributes": ["x"]}', '"key_attributes" must map vendor names'),
+])
+def test_a_malformed_plan_file_is_refused_with_where_and_why(text: str, problem: str) -> None:
+    for actions in (None, ak.RUN_ACTIONS):
+        with pytest.raises(ak.InvalidArgumentError) as e:
+            ak.Plan.from_json(text, actions=actions)
+        assert problem in str(e.value)
+
+
 def test_cli_plan_then_apply(tmp_path: Path) -> None:
     desired = tmp_path / "desired.jsonl"
     desired.write_text("\n".join(json.dumps(d) for d in DESIRED[5:]) + "\n", encoding="utf-8")

@@ -17,7 +17,7 @@ from typing import Any
 from .._records import DESIRED, detect_format, read_records
 from ..client import Client
 from ..errors import Error
-from ..plan import Plan, PlanStep, PlanSummary, StalePlanError, StepOutcome, iter_plan, write_plan
+from ..plan import RUN_ACTIONS, Plan, PlanStep, PlanSummary, StalePlanError, StepOutcome, iter_plan, write_plan
 from ..sandbox import Sandbox
 from ._common import EXIT_FAILED, EXIT_OK, UsageError, open_input
 from ._config import client_options, key_attributes, load_options
@@ -167,7 +167,7 @@ def cmd_apply_plan(args: argparse.Namespace) -> int:
         raise UsageError("--plan runs a plan file: it takes no FILE, --resume, --retry-failed or --overwrite")
     try:
         with open(args.plan, encoding="utf-8") as f:
-            loaded = Plan.from_json(f.read())
+            loaded = Plan.from_json(f.read(), actions=RUN_ACTIONS)  # only the steps it runs are held
     except OSError as e:
         raise UsageError(f"cannot read {args.plan}: {e.strerror}") from None
     except Error as e:
