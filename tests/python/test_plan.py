@@ -231,8 +231,9 @@ def test_cli_plan_then_apply(tmp_path: Path) -> None:
     with ak.Sandbox(update_delay=0.1) as sb:
         env = {f"ACCOUNTKIT_COMMVAULT_{k.upper()}": v for k, v in sb.credentials("commvault").items()}
         env["ACCOUNTKIT_COMMVAULT_POLL_INITIAL_MS"] = "20"
-        made = run_cli("plan", str(desired), "--out", str(out), env=env)
-        assert made.returncode == 0, made.stderr
+        assert run_cli("plan", str(desired), env=env).returncode == 0  # changes to apply: a plan, not a failure
+        made = run_cli("plan", str(desired), "--out", str(out), "--detailed-exitcode", env=env)
+        assert made.returncode == 3, made.stderr
         assert made.stdout.splitlines()[0] == f'~ update commvault {COMMVAULT_ACME} "XSP1234": account.name: ' \
                                               '"Acme ltd" → "Acme ltd (EU)"'
         assert made.stdout.splitlines()[-1] == "plan: 1 to create, 1 to update, 1 to suspend, 1 only at the vendor"
@@ -240,9 +241,15 @@ def test_cli_plan_then_apply(tmp_path: Path) -> None:
         ran = run_cli("apply", "--plan", str(out), "--desired", str(desired), env=env)
         assert ran.returncode == 0, ran.stdout + ran.stderr
         assert ran.stdout.splitlines()[-1] == "apply: 3 steps: 3 done, 0 failed, 0 refused"
-        again = run_cli("plan", str(desired), "--format", "json", env=env)
+        again = run_cli("plan", str(desired), "--format", "json", "--detailed-exitcode", env=env)
         steps = json.loads(again.stdout)["steps"]
         assert [s["action"] for s in steps] == ["no_change", "no_change", "no_change", "only_at_vendor"]
+        assert again.returncode == 0, again.stderr
+        twice = tmp_path / "twice.jsonl"  # two records with one key: a conflict
+        twice.write_text(json.dumps(DESIRED[5]) + "\n" + json.dumps(DESIRED[7]) + "\n" + json.dumps(DESIRED[5])
+                         + "\n", encoding="utf-8")
+        conflicted = run_cli("plan", str(twice), "--detailed-exitcode", env=env)
+        assert conflicted.returncode == 4 and "! conflict" in conflicted.stdout, conflicted.stdout + conflicted.stderr
         stale = run_cli("apply", "--plan", str(out), "--desired", str(desired), env=env)
         assert stale.returncode == 1 and "refused" in stale.stdout
     assert run_cli("apply", "--plan", str(out), "extra.jsonl").returncode == 2

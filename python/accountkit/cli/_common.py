@@ -8,6 +8,9 @@ from .._lines import Lines, UnreadableInput, open_lines
 EXIT_OK = 0
 EXIT_FAILED = 1
 EXIT_USAGE = 2
+# `accountkit plan --detailed-exitcode`: the plan has steps to apply, or conflicts for a person to settle.
+EXIT_PLAN_CHANGES = 3
+EXIT_PLAN_CONFLICTS = 4
 EXIT_INTERRUPTED = 130
 
 # Categories a record can fail with besides the core's (errors.Error.category).

@@ -19,7 +19,7 @@ from ..client import Client
 from ..errors import Error
 from ..plan import RUN_ACTIONS, Plan, PlanStep, PlanSummary, StalePlanError, StepOutcome, iter_plan, write_plan
 from ..sandbox import Sandbox
-from ._common import EXIT_FAILED, EXIT_OK, UsageError, open_input
+from ._common import EXIT_FAILED, EXIT_OK, EXIT_PLAN_CHANGES, EXIT_PLAN_CONFLICTS, UsageError, open_input
 from ._config import client_options, key_attributes, load_options
 from ._sandbox_command import set_sandbox_options
 
@@ -42,6 +42,9 @@ def add_plan_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) ->
                    help="plan removing accounts that carry a key no desired record has (where the vendor can)")
     p.add_argument("--format", choices=("text", "json"), default="text",
                    help="print the summary (text, the default) or the plan file's JSON")
+    p.add_argument("--detailed-exitcode", action="store_true",
+                   help=f"exit {EXIT_PLAN_CHANGES} when the plan has steps to apply, {EXIT_PLAN_CONFLICTS} when it has "
+                        "conflicts, 0 only when nothing differs")
     add_client_arguments(p)
     p.set_defaults(func=cmd_plan)
 
@@ -134,7 +137,11 @@ def cmd_plan(args: argparse.Namespace) -> int:
             shutil.copyfileobj(f, sys.stdout)
     if args.out:
         print(f"plan written to {args.out}", file=sys.stderr)
-    return EXIT_OK
+    if not args.detailed_exitcode:
+        return EXIT_OK
+    if summary.counts["conflict"]:
+        return EXIT_PLAN_CONFLICTS
+    return EXIT_PLAN_CHANGES if summary.has_changes else EXIT_OK
 
 
 def _write(path: str, steps: Iterable[PlanStep], key_attributes: dict[str, str]) -> None:
