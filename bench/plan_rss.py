@@ -89,8 +89,9 @@ def main() -> int:
                 out["updates"] = sum(s["action"] == "update" for s in json.load(f)["steps"])
         if got := measured(f"apply --plan of {n} steps", "apply", "--plan", plan_file, "--desired", desired):
             out.update(apply_max_rss_mb=got[1], apply_seconds=got[2])
-        if measured("plan again", "plan", desired, "--out", plan_file):
-            with open(plan_file, encoding="utf-8") as f:
+        again_file = os.path.join(tmp, "plan-again.json")  # a failed plan writes none: never read the first
+        if measured("plan again", "plan", desired, "--out", again_file) and os.path.exists(again_file):
+            with open(again_file, encoding="utf-8") as f:
                 out["changes_after_apply"] = sum(s["action"] != "no_change" for s in json.load(f)["steps"])
     lines = [
         f"Desired state: `accountkit plan` of {n:,} desired 99digital records against a sandbox holding as many "

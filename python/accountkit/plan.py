@@ -240,6 +240,9 @@ class Plan:
         file then costs the memory of its kept steps only. Raises
         InvalidArgumentError for text that is no plan file of this version."""
         kept = frozenset(ACTIONS if actions is None else actions)
+        if unknown := sorted(kept - set(ACTIONS)):
+            raise InvalidArgumentError(f"actions: unknown action(s) {', '.join(map(repr, unknown))} "
+                                       f"(known: {', '.join(ACTIONS)})")
         members, steps = _read_plan_file(text, lambda step: step.action in kept)
         if members.get("version") != PLAN_VERSION or steps is None:
             raise InvalidArgumentError(f'not a plan file: expected {{"version": {PLAN_VERSION}, "steps": [...]}}')

@@ -12,9 +12,8 @@
 // AK_E_INVALID_ARGUMENT with an error and *out NULL; nothing else. A
 // 99digital admin_password of a desired record never shows in the plan
 // (unless the input gives that text elsewhere too). ak_account_view_with on
-// current_json answers AK_OK with
-// an object, or AK_E_INVALID_ARGUMENT. ak_plan_changed_since answers AK_OK
-// or AK_E_INVALID_ARGUMENT.
+// current_json answers AK_OK with an object, or AK_E_INVALID_ARGUMENT.
+// ak_plan_changed_since answers AK_OK or AK_E_INVALID_ARGUMENT.
 #include <accountkit/accountkit.h>
 
 #include <cstddef>
@@ -60,9 +59,9 @@ std::string a_password(const char *vendor, const std::string &desired, const std
     const ak::Value *password = fields ? fields->find("admin_password") : nullptr;
     if (secret.empty() && password && password->is_string() && password->as_string().size() >= 8)
       secret = password->as_string();
-    while (fields && fields->erase("admin_password")) {
-    }
+    if (fields) fields->erase("admin_password");  // given once: ak_plan_with refuses a key given twice
   }
+  if (secret.empty()) return "";
   const bool elsewhere = ak::to_json(all).find(secret) != std::string::npos ||
                          ak::to_json(ak::parse_json(current)).find(secret) != std::string::npos;
   return elsewhere ? "" : secret;

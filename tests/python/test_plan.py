@@ -224,6 +224,11 @@ def test_a_malformed_plan_file_is_refused_with_where_and_why(text: str, problem:
         assert problem in str(e.value)
 
 
+def test_an_unknown_action_to_keep_is_refused_not_ignored() -> None:
+    with pytest.raises(ak.InvalidArgumentError, match=r"actions: unknown action\(s\) 'craete' \(known: create, "):
+        ak.Plan.from_json('{"version": 1, "steps": []}', actions=["craete", "update"])
+
+
 def test_cli_plan_then_apply(tmp_path: Path) -> None:
     desired = tmp_path / "desired.jsonl"
     desired.write_text("\n".join(json.dumps(d) for d in DESIRED[5:]) + "\n", encoding="utf-8")
